@@ -1,0 +1,18 @@
+//! The pure core: document model, annotations, offsets, anchoring, edits and formats.
+//!
+//! Invariant: nothing here touches a browser or does I/O; no module under `core` uses
+//! web-sys, js-sys, wasm-bindgen, gloo or yew (a test in `tests/native` enforces it), so
+//! everything here is tested natively with `cargo test`. Nothing here panics on input.
+
+pub mod anchor;
+pub mod article;
+pub mod document;
+pub mod edit;
+pub mod format;
+pub mod layout;
+pub mod model;
+pub mod offset;
+pub mod schema;
+pub mod session;
+pub mod snap;
+pub mod time;

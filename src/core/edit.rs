@@ -1,0 +1,213 @@
+//! Every change to the annotations is one [`Edit`], applied by [`apply`].
+//!
+//! `apply` returns the inverse edit, which is what undo applies; [`History`] keeps the
+//! inverses. The UI, the JS API and imports all change state only through here.
+//!
+//! Invariants: `apply` either applies the whole edit or leaves the set unchanged and
+//! returns an error; applying the returned inverse restores the set exactly; after any
+//! edit, no claim names a claimant that is not in the set (removing an entity clears it
+//! from the claims that named it, and undo puts it back).
+
+use crate::core::model::{Annotation, AnnotationId, Body};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// The annotations of one document, by id.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnnotationSet {
+    by_id: BTreeMap<AnnotationId, Annotation>,
+}
+
+impl AnnotationSet {
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+    pub fn get(&self, id: &AnnotationId) -> Option<&Annotation> {
+        self.by_id.get(id)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Annotation> {
+        self.by_id.values()
+    }
+    /// Anchored annotations in reading order (start, then longer first, then id),
+    /// followed by orphans in id order. Exports use this order, so files are stable.
+    pub fn in_reading_order(&self) -> Vec<&Annotation> {
+        let mut v: Vec<&Annotation> = self.by_id.values().collect();
+        v.sort_by(|a, b| match (a.target.range, b.target.range) {
+            (Some(x), Some(y)) => x
+                .start()
+                .cmp(&y.start())
+                .then(y.end().cmp(&x.end()))
+                .then_with(|| a.id.cmp(&b.id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.id.cmp(&b.id),
+        });
+        v
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Adds a new annotation; its id must not be in use.
+    Add(Annotation),
+    /// Replaces an existing annotation (same id) with this one.
+    Update(Annotation),
+    /// Removes an annotation.
+    Remove(AnnotationId),
+    /// Several edits as one step (one undo).
+    Batch(Vec<Edit>),
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error("an annotation with id {0} already exists")]
+    DuplicateId(AnnotationId),
+    #[error("no annotation with id {0}")]
+    NotFound(AnnotationId),
+    #[error("claim {claim} names claimant {claimant}, which is not an annotation here")]
+    UnknownClaimant { claim: AnnotationId, claimant: AnnotationId },
+}
+
+fn check_claimant(set: &AnnotationSet, a: &Annotation) -> Result<(), EditError> {
+    if let Body::Claim(c) = &a.body {
+        if let Some(who) = &c.claimant {
+            if who == &a.id || !set.by_id.contains_key(who) {
+                return Err(EditError::UnknownClaimant { claim: a.id.clone(), claimant: who.clone() });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies `edit` to `set`; returns the edit that undoes it.
+pub fn apply(set: &mut AnnotationSet, edit: Edit) -> Result<Edit, EditError> {
+    match edit {
+        Edit::Add(a) => {
+            if set.by_id.contains_key(&a.id) {
+                return Err(EditError::DuplicateId(a.id));
+            }
+            check_claimant(set, &a)?;
+            let id = a.id.clone();
+            set.by_id.insert(id.clone(), a);
+            Ok(Edit::Remove(id))
+        }
+        Edit::Update(a) => {
+            if !set.by_id.contains_key(&a.id) {
+                return Err(EditError::NotFound(a.id));
+            }
+            check_claimant(set, &a)?;
+            let id = a.id.clone();
+            let old = set.by_id.insert(id.clone(), a);
+            // Present: checked above.
+            Ok(old.map_or(Edit::Remove(id), Edit::Update))
+        }
+        Edit::Remove(id) => {
+            // Claims naming this annotation as claimant lose it first (one undo step).
+            let dependants: Vec<Annotation> = set
+                .by_id
+                .values()
+                .filter(|a| a.claim().and_then(|c| c.claimant.as_ref()) == Some(&id))
+                .cloned()
+                .collect();
+            if !set.by_id.contains_key(&id) {
+                return Err(EditError::NotFound(id));
+            }
+            let mut steps: Vec<Edit> = dependants
+                .into_iter()
+                .map(|mut a| {
+                    if let Body::Claim(c) = &mut a.body {
+                        c.claimant = None;
+                    }
+                    Edit::Update(a)
+                })
+                .collect();
+            if steps.is_empty() {
+                let old = set.by_id.remove(&id).ok_or(EditError::NotFound(id))?;
+                return Ok(Edit::Add(old));
+            }
+            steps.push(Edit::Remove(id));
+            apply(set, Edit::Batch(steps))
+        }
+        Edit::Batch(edits) => {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for e in edits {
+                match apply(set, e) {
+                    Ok(inv) => inverses.push(inv),
+                    Err(err) => {
+                        // Roll back what was applied; inverses of applied edits cannot fail.
+                        for inv in inverses.into_iter().rev() {
+                            let _ = apply(set, inv);
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+            inverses.reverse();
+            Ok(Edit::Batch(inverses))
+        }
+    }
+}
+
+/// Undo and redo stacks of inverse edits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+}
+
+/// How many steps of undo are kept.
+pub const HISTORY_LIMIT: usize = 500;
+
+impl History {
+    /// Applies `edit` and records its inverse; a new edit clears the redo stack.
+    pub fn apply(&mut self, set: &mut AnnotationSet, edit: Edit) -> Result<(), EditError> {
+        let inverse = apply(set, edit)?;
+        self.undo.push(inverse);
+        if self.undo.len() > HISTORY_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        Ok(())
+    }
+    /// Undoes the last edit; `Ok(false)` when there is nothing to undo.
+    pub fn undo(&mut self, set: &mut AnnotationSet) -> Result<bool, EditError> {
+        let Some(inv) = self.undo.pop() else { return Ok(false) };
+        match apply(set, inv.clone()) {
+            Ok(redo) => {
+                self.redo.push(redo);
+                Ok(true)
+            }
+            Err(e) => {
+                self.undo.push(inv);
+                Err(e)
+            }
+        }
+    }
+    /// Redoes the last undone edit; `Ok(false)` when there is nothing to redo.
+    pub fn redo(&mut self, set: &mut AnnotationSet) -> Result<bool, EditError> {
+        let Some(e) = self.redo.pop() else { return Ok(false) };
+        match apply(set, e.clone()) {
+            Ok(inv) => {
+                self.undo.push(inv);
+                Ok(true)
+            }
+            Err(err) => {
+                self.redo.push(e);
+                Err(err)
+            }
+        }
+    }
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}

@@ -1,0 +1,256 @@
+//! W3C Web Annotation Data Model JSON-LD: export and import.
+//!
+//! Export writes an `AnnotationCollection` whose embedded first `AnnotationPage` holds
+//! the annotations in reading order. Each target has a `TextQuoteSelector` and, unless
+//! the annotation is an orphan, a `TextPositionSelector` in code points. The mapping of
+//! our model onto bodies, purposes and motivations is documented in README.md.
+//!
+//! Import reads a collection (with an embedded first page), a page, an array, or one
+//! annotation, and tolerates what other tools write (only one of the two selectors,
+//! other selector types beside them, a single body or target instead of an array).
+//!
+//! Invariant: `export(import(export(x))) == export(x)` for the same document.
+
+use crate::core::document::Document;
+use crate::core::edit::AnnotationSet;
+use crate::core::format::{anchor_into, ImportIssue, Imported};
+use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict};
+use crate::core::offset::{CharOffset, CharRange};
+use crate::core::schema::Schema;
+use crate::core::time;
+use serde_json::{json, Map, Value};
+use thiserror::Error;
+
+pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The body value that marks an annotation as a claim.
+pub const CLAIM_TAG: &str = "Claim";
+
+/// What an export needs to know beyond the annotations.
+#[derive(Clone, Debug)]
+pub struct ExportMeta<'a> {
+    /// The document id, used in the collection's IRI.
+    pub document_id: &'a str,
+    /// The IRI of the annotated article (the target's `source`).
+    pub source: &'a str,
+}
+
+/// The IRI targets point at for a document: its source URL, or a URN of its id.
+pub fn default_source(doc: &Document, document_id: &str) -> String {
+    doc.source_url().map_or_else(|| format!("urn:article-annotator:document:{}", iri_safe(document_id)), str::to_string)
+}
+
+fn iri_safe(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '_' }).collect()
+}
+
+/// One annotation as a W3C JSON-LD object (with its own `@context`, so each item stands alone).
+pub fn annotation_to_json(a: &Annotation, schema: &Schema, source: &str) -> Value {
+    let mut bodies = Vec::new();
+    let motivation = match &a.body {
+        Body::Entity(t) => {
+            bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": schema.label(t)}));
+            "tagging"
+        }
+        Body::Claim(c) => {
+            bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": CLAIM_TAG}));
+            bodies.push(json!({"type": "TextualBody", "purpose": "assessing", "value": c.verdict.as_str()}));
+            if let Some(who) = &c.claimant {
+                bodies.push(json!({"type": "SpecificResource", "purpose": "linking", "source": who.as_str()}));
+            }
+            if !c.note.is_empty() {
+                bodies.push(json!({"type": "TextualBody", "purpose": "commenting", "value": c.note, "format": "text/plain"}));
+            }
+            "assessing"
+        }
+    };
+    let q = &a.target.quote;
+    let mut selectors = vec![json!({"type": "TextQuoteSelector", "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix})];
+    if let Some(r) = a.target.range {
+        selectors.push(json!({"type": "TextPositionSelector", "start": r.start().0, "end": r.end().0}));
+    }
+    let mut o = Map::new();
+    o.insert("@context".into(), json!(CONTEXT));
+    o.insert("id".into(), json!(a.id.as_str()));
+    o.insert("type".into(), json!("Annotation"));
+    o.insert("motivation".into(), json!(motivation));
+    o.insert("created".into(), json!(time::format(a.created)));
+    o.insert("modified".into(), json!(time::format(a.modified)));
+    if let Some(c) = &a.creator {
+        o.insert("creator".into(), json!({"type": "Person", "name": c}));
+    }
+    o.insert("body".into(), Value::Array(bodies));
+    o.insert("target".into(), json!({"source": source, "selector": selectors}));
+    Value::Object(o)
+}
+
+/// The whole set as an `AnnotationCollection` with one embedded page.
+pub fn export(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> Value {
+    let items: Vec<Value> = set.in_reading_order().into_iter().map(|a| annotation_to_json(a, schema, meta.source)).collect();
+    let id = format!("urn:article-annotator:collection:{}", iri_safe(meta.document_id));
+    let mut o = Map::new();
+    o.insert("@context".into(), json!(CONTEXT));
+    o.insert("id".into(), json!(id));
+    o.insert("type".into(), json!("AnnotationCollection"));
+    if let Some(h) = doc.headline() {
+        o.insert("label".into(), json!(h));
+    }
+    o.insert("total".into(), json!(items.len()));
+    o.insert(
+        "first".into(),
+        json!({"id": format!("{id}:page:1"), "type": "AnnotationPage", "startIndex": 0, "items": items}),
+    );
+    Value::Object(o)
+}
+
+/// `export` as pretty-printed JSON text with a final newline.
+pub fn export_string(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> String {
+    let mut s = serde_json::to_string_pretty(&export(set, schema, doc, meta)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum W3cError {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("no annotations found: expected an Annotation, an array of them, an AnnotationPage or an AnnotationCollection with an embedded first page")]
+    NoAnnotations,
+}
+
+fn str_field<'a>(o: &'a Value, k: &str) -> Option<&'a str> {
+    o.get(k).and_then(Value::as_str)
+}
+
+fn as_list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(v) => vec![v],
+    }
+}
+
+fn has_type(o: &Value, t: &str) -> bool {
+    as_list(o.get("type")).iter().any(|v| v.as_str() == Some(t))
+}
+
+/// The annotation objects in a parsed W3C file, whatever its shape.
+fn items(v: &Value) -> Option<Vec<&Value>> {
+    match v {
+        Value::Array(a) => Some(a.iter().collect()),
+        Value::Object(_) if has_type(v, "AnnotationCollection") => match v.get("first") {
+            Some(first @ Value::Object(_)) => items(first),
+            _ => None,
+        },
+        Value::Object(_) if has_type(v, "AnnotationPage") => Some(as_list(v.get("items"))),
+        Value::Object(_) if v.get("target").is_some() => Some(vec![v]),
+        _ => None,
+    }
+}
+
+/// Reads a W3C file and anchors each annotation in `doc`. `now` stamps annotations
+/// that carry no `created`/`modified`.
+pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, W3cError> {
+    let v: Value = serde_json::from_str(text).map_err(|e| W3cError::NotJson(e.to_string()))?;
+    let list = items(&v).ok_or(W3cError::NoAnnotations)?;
+    let mut out = Imported::default();
+    for (i, item) in list.into_iter().enumerate() {
+        match annotation_from_json(item, schema, now) {
+            Ok((a, position)) => {
+                let (a, _) = anchor_into(doc, a, position);
+                out.annotations.push(a);
+            }
+            Err((field, message)) => {
+                let id = str_field(item, "id").map(|s| format!(" ({s})")).unwrap_or_default();
+                out.issues.push(ImportIssue { location: format!("annotation {}{id}", i + 1), field, message });
+            }
+        }
+    }
+    Ok(out)
+}
+
+type ItemError = (String, String);
+
+fn err(field: &str, message: impl Into<String>) -> ItemError {
+    (field.to_string(), message.into())
+}
+
+/// One W3C annotation object to our model, with the position its file gave (not yet
+/// checked against any document).
+pub fn annotation_from_json(o: &Value, schema: &Schema, now: Timestamp) -> Result<(Annotation, Option<CharRange>), ItemError> {
+    if !o.is_object() {
+        return Err(err("", "expected a JSON object"));
+    }
+    let id = match o.get("id") {
+        Some(Value::String(s)) => AnnotationId::new(s.as_str()).ok_or_else(|| err("id", "expected an IRI without spaces"))?,
+        Some(_) => return Err(err("id", "expected a string")),
+        None => return Err(err("id", "missing; every annotation needs an id to be merged without duplicates")),
+    };
+    let target = as_list(o.get("target")).into_iter().next().ok_or_else(|| err("target", "missing"))?;
+    let mut quote: Option<Quote> = None;
+    let mut position: Option<CharRange> = None;
+    for s in as_list(target.get("selector")) {
+        match str_field(s, "type") {
+            Some("TextQuoteSelector") => {
+                let exact = str_field(s, "exact").ok_or_else(|| err("target.selector.exact", "missing in TextQuoteSelector"))?;
+                quote = Some(Quote {
+                    exact: exact.to_string(),
+                    prefix: str_field(s, "prefix").unwrap_or("").to_string(),
+                    suffix: str_field(s, "suffix").unwrap_or("").to_string(),
+                });
+            }
+            Some("TextPositionSelector") => {
+                let n = |k: &str| s.get(k).and_then(Value::as_u64).map(|n| CharOffset(n as usize));
+                let (start, end) = (
+                    n("start").ok_or_else(|| err("target.selector.start", "expected a whole number"))?,
+                    n("end").ok_or_else(|| err("target.selector.end", "expected a whole number"))?,
+                );
+                position = Some(CharRange::new(start, end).ok_or_else(|| err("target.selector", "end is before start"))?);
+            }
+            _ => {} // RangeSelector, XPathSelector, ...: not ours to read; the others suffice.
+        }
+    }
+    if quote.is_none() && position.is_none() {
+        return Err(err("target.selector", "expected a TextQuoteSelector or a TextPositionSelector"));
+    }
+    let bodies = as_list(o.get("body"));
+    let tags: Vec<&str> = bodies
+        .iter()
+        .filter(|b| matches!(str_field(b, "purpose"), Some("tagging" | "classifying") | None))
+        .filter_map(|b| str_field(b, "value"))
+        .collect();
+    let motivation_assessing = as_list(o.get("motivation")).iter().any(|m| m.as_str() == Some("assessing"));
+    let is_claim = tags.iter().any(|t| t.eq_ignore_ascii_case(CLAIM_TAG)) || (tags.is_empty() && motivation_assessing);
+    let body = if is_claim {
+        let verdict_text = bodies.iter().find(|b| str_field(b, "purpose") == Some("assessing")).and_then(|b| str_field(b, "value"));
+        let verdict = match verdict_text {
+            None => Verdict::Unverified,
+            Some(v) => Verdict::parse(v).ok_or_else(|| err("body.value", format!("unknown verdict {v:?}")))?,
+        };
+        let claimant = bodies
+            .iter()
+            .find(|b| str_field(b, "purpose") == Some("linking"))
+            .and_then(|b| str_field(b, "source").or_else(|| str_field(b, "id")))
+            .and_then(AnnotationId::new);
+        let note = bodies
+            .iter()
+            .filter(|b| str_field(b, "purpose") == Some("commenting"))
+            .filter_map(|b| str_field(b, "value"))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        Body::Claim(Claim { claimant, verdict, note })
+    } else {
+        let t = tags.first().ok_or_else(|| err("body", "expected a tagging body naming an entity type, or the Claim tag"))?;
+        Body::Entity(schema.resolve(t).map_or_else(|| t.trim().to_lowercase(), |e| e.id.clone()))
+    };
+    let stamp = |k: &str| -> Result<Option<Timestamp>, ItemError> {
+        match str_field(o, k) {
+            None => Ok(None),
+            Some(s) => time::parse(s).map(Some).ok_or_else(|| err(k, format!("expected an xsd:dateTime, found {s:?}"))),
+        }
+    };
+    let created = stamp("created")?.unwrap_or(now);
+    let modified = stamp("modified")?.unwrap_or(created);
+    let creator = as_list(o.get("creator")).into_iter().next().and_then(|c| c.as_str().or_else(|| str_field(c, "name"))).map(str::to_string);
+    let quote = quote.unwrap_or_default();
+    Ok((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator }, position))
+}

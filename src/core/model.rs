@@ -1,0 +1,170 @@
+//! The annotation model: what a reader records about a span of the article.
+//!
+//! An [`Annotation`] is an entity (a person, organisation, place, ...) or a claim (a
+//! statement with its claimant, a verdict and a note). Its [`Target`] keeps both the
+//! position and the quoted text with its context, so it can be found again after the
+//! article changes; a target without a position is an orphan, kept and shown, never dropped.
+//!
+//! Invariants: an [`AnnotationId`] is a non-empty string without whitespace (we mint
+//! `urn:uuid:` IRIs; imported ones are kept as they are); timestamps are milliseconds
+//! since the Unix epoch, UTC.
+
+use crate::core::offset::CharRange;
+use std::fmt;
+
+/// The identity of an annotation, an IRI such as `urn:uuid:…`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AnnotationId(String);
+
+impl AnnotationId {
+    /// `None` for an empty id or one containing whitespace.
+    pub fn new(s: impl Into<String>) -> Option<AnnotationId> {
+        let s = s.into();
+        (!s.is_empty() && !s.chars().any(char::is_whitespace)).then_some(AnnotationId(s))
+    }
+    /// A `urn:uuid:` id from 16 random bytes (the caller supplies the randomness:
+    /// `core` has no source of it). Sets the version 4 and variant bits.
+    pub fn from_random(mut b: [u8; 16]) -> AnnotationId {
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        AnnotationId(format!(
+            "urn:uuid:{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        ))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AnnotationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+/// A fact-checker's verdict on a claim.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    #[default]
+    Unverified,
+    True,
+    MostlyTrue,
+    Misleading,
+    False,
+    Unverifiable,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 6] = [
+        Verdict::Unverified,
+        Verdict::True,
+        Verdict::MostlyTrue,
+        Verdict::Misleading,
+        Verdict::False,
+        Verdict::Unverifiable,
+    ];
+    /// The stable machine name used in files: `mostly-true`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Unverified => "unverified",
+            Verdict::True => "true",
+            Verdict::MostlyTrue => "mostly-true",
+            Verdict::Misleading => "misleading",
+            Verdict::False => "false",
+            Verdict::Unverifiable => "unverifiable",
+        }
+    }
+    /// The label a reader sees: `Mostly true`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Unverified => "Unverified",
+            Verdict::True => "True",
+            Verdict::MostlyTrue => "Mostly true",
+            Verdict::Misleading => "Misleading",
+            Verdict::False => "False",
+            Verdict::Unverifiable => "Unverifiable",
+        }
+    }
+    /// Parses a machine name or a label, case-insensitively.
+    pub fn parse(s: &str) -> Option<Verdict> {
+        let norm = s.trim().to_lowercase().replace([' ', '_'], "-");
+        Verdict::ALL.into_iter().find(|v| v.as_str() == norm)
+    }
+}
+
+/// What a claim carries besides its span.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Claim {
+    /// The entity annotation that makes the claim; `None` is "unknown".
+    pub claimant: Option<AnnotationId>,
+    pub verdict: Verdict,
+    /// Plain text, never interpreted as HTML.
+    pub note: String,
+}
+
+/// What an annotation says about its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// An entity of a type named by its schema id (`person`, `organization`, ...).
+    Entity(String),
+    Claim(Claim),
+}
+
+impl Body {
+    pub fn is_claim(&self) -> bool {
+        matches!(self, Body::Claim(_))
+    }
+}
+
+/// The quoted text of a target with up to [`QUOTE_CONTEXT`] code points of context.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Quote {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// How many code points of context a [`Quote`] keeps on each side.
+pub const QUOTE_CONTEXT: usize = 32;
+
+/// Where an annotation points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The anchored position in the current document; `None` for an orphan.
+    pub range: Option<CharRange>,
+    /// The quote as last anchored (or as imported, for an orphan).
+    pub quote: Quote,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub id: AnnotationId,
+    pub target: Target,
+    pub body: Body,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    /// The creator's name, if the host said who the reader is.
+    pub creator: Option<String>,
+}
+
+impl Annotation {
+    pub fn is_orphan(&self) -> bool {
+        self.target.range.is_none()
+    }
+    pub fn claim(&self) -> Option<&Claim> {
+        match &self.body {
+            Body::Claim(c) => Some(c),
+            Body::Entity(_) => None,
+        }
+    }
+}

@@ -1,0 +1,108 @@
+use article_annotator::core::edit::{apply, AnnotationSet, Edit, EditError, History};
+use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict};
+use article_annotator::core::offset::CharRange;
+
+pub fn entity(id: &str, s: usize, e: usize, t: &str) -> Annotation {
+    Annotation {
+        id: AnnotationId::new(id).unwrap(),
+        target: Target { range: CharRange::from_usize(s, e), quote: Quote::default() },
+        body: Body::Entity(t.into()),
+        created: Timestamp(0),
+        modified: Timestamp(0),
+        creator: None,
+    }
+}
+
+fn claim(id: &str, s: usize, e: usize, claimant: Option<&str>) -> Annotation {
+    let mut a = entity(id, s, e, "");
+    a.body = Body::Claim(Claim { claimant: claimant.and_then(AnnotationId::new), verdict: Verdict::False, note: "see <b>this</b>".into() });
+    a
+}
+
+fn id(s: &str) -> AnnotationId {
+    AnnotationId::new(s).unwrap()
+}
+
+#[test]
+fn every_edit_is_undone_by_its_inverse() {
+    let mut set = AnnotationSet::default();
+    let steps = vec![
+        Edit::Add(entity("urn:x:1", 0, 5, "person")),
+        Edit::Add(claim("urn:x:2", 0, 20, Some("urn:x:1"))),
+        Edit::Update(entity("urn:x:1", 0, 5, "organization")),
+        Edit::Remove(id("urn:x:1")),
+    ];
+    let mut snapshots = vec![set.clone()];
+    let mut inverses = Vec::new();
+    for e in steps {
+        inverses.push(apply(&mut set, e).unwrap());
+        snapshots.push(set.clone());
+    }
+    // Removing the claimant cleared it from the claim.
+    assert_eq!(set.get(&id("urn:x:2")).unwrap().claim().unwrap().claimant, None);
+    for inv in inverses.into_iter().rev() {
+        snapshots.pop();
+        apply(&mut set, inv).unwrap();
+        assert_eq!(&set, snapshots.last().unwrap());
+    }
+}
+
+#[test]
+fn failed_batch_changes_nothing() {
+    let mut set = AnnotationSet::default();
+    apply(&mut set, Edit::Add(entity("urn:x:1", 0, 5, "person"))).unwrap();
+    let before = set.clone();
+    let err = apply(&mut set, Edit::Batch(vec![Edit::Add(entity("urn:x:3", 1, 2, "person")), Edit::Add(entity("urn:x:1", 0, 5, "person"))]));
+    assert_eq!(err, Err(EditError::DuplicateId(id("urn:x:1"))));
+    assert_eq!(set, before);
+}
+
+#[test]
+fn claims_must_name_an_existing_claimant() {
+    let mut set = AnnotationSet::default();
+    let err = apply(&mut set, Edit::Add(claim("urn:x:2", 0, 20, Some("urn:x:9"))));
+    assert!(matches!(err, Err(EditError::UnknownClaimant { .. })));
+    assert!(set.is_empty());
+    assert!(matches!(apply(&mut set, Edit::Remove(id("urn:x:9"))), Err(EditError::NotFound(_))));
+}
+
+#[test]
+fn history_undoes_and_redoes_in_order() {
+    let mut set = AnnotationSet::default();
+    let mut h = History::default();
+    h.apply(&mut set, Edit::Add(entity("urn:x:1", 0, 5, "person"))).unwrap();
+    h.apply(&mut set, Edit::Add(entity("urn:x:2", 6, 9, "location"))).unwrap();
+    assert_eq!(set.len(), 2);
+    assert!(h.undo(&mut set).unwrap());
+    assert_eq!(set.len(), 1);
+    assert!(h.undo(&mut set).unwrap());
+    assert!(set.is_empty());
+    assert!(!h.undo(&mut set).unwrap());
+    assert!(h.redo(&mut set).unwrap());
+    assert!(h.redo(&mut set).unwrap());
+    assert_eq!(set.len(), 2);
+    assert!(!h.redo(&mut set).unwrap());
+    h.undo(&mut set).unwrap();
+    h.apply(&mut set, Edit::Add(entity("urn:x:3", 0, 1, "event"))).unwrap();
+    assert!(!h.can_redo(), "a new edit clears redo");
+}
+
+#[test]
+fn reading_order_is_start_then_longest_then_orphans() {
+    let mut set = AnnotationSet::default();
+    let mut orphan = entity("urn:x:0", 0, 1, "person");
+    orphan.target.range = None;
+    for a in [entity("urn:x:b", 5, 9, "person"), entity("urn:x:a", 0, 2, "person"), entity("urn:x:c", 0, 30, "person"), orphan] {
+        apply(&mut set, Edit::Add(a)).unwrap();
+    }
+    let order: Vec<&str> = set.in_reading_order().iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(order, vec!["urn:x:c", "urn:x:a", "urn:x:b", "urn:x:0"]);
+}
+
+#[test]
+fn ids_are_urn_uuids() {
+    let a = AnnotationId::from_random([0xff; 16]);
+    assert_eq!(a.as_str(), "urn:uuid:ffffffff-ffff-4fff-bfff-ffffffffffff");
+    assert!(AnnotationId::new("has space").is_none());
+    assert!(AnnotationId::new("").is_none());
+}

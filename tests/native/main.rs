@@ -1,0 +1,19 @@
+//! Native integration tests: the pure core, formats and the project's tidy rules.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod util;
+
+// Offsets: conversions between code points, UTF-16 and UTF-8, with property tests.
+mod offsets;
+// The Markdown article reader and the canonical text.
+mod article;
+// Word snapping of selections.
+mod snap;
+// Quotes, anchoring and re-anchoring.
+mod anchor;
+// Edits, undo and redo.
+mod edit;
+// W3C export/import and the stored form.
+mod formats;
+// Project rules: a pure core, module docs.
+mod tidy;

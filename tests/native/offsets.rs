@@ -1,0 +1,95 @@
+use article_annotator::core::offset::{Bias, CharOffset, TextIndex, Utf16Offset, Utf8Offset};
+use proptest::prelude::*;
+
+const HARD: &[&str] = &[
+    "Привет, мир",
+    "中文文本",
+    "👩🏽‍💻 codes",
+    "👨‍👩‍👧‍👦",
+    "e\u{301}te\u{301}",
+    "a",
+    " ",
+    "👍🏽",
+    "\u{10FFFF}",
+    "Zoë",
+    "",
+];
+
+fn check_all(text: &str) {
+    let ix = TextIndex::new(text);
+    let mut b8 = 0;
+    let mut b16 = 0;
+    for (i, c) in text.chars().enumerate() {
+        assert_eq!(ix.char_to_utf8(CharOffset(i)), Some(Utf8Offset(b8)), "utf8 of char {i} in {text:?}");
+        assert_eq!(ix.char_to_utf16(CharOffset(i)), Some(Utf16Offset(b16)), "utf16 of char {i} in {text:?}");
+        assert_eq!(ix.utf8_to_char(Utf8Offset(b8)), Some(CharOffset(i)));
+        assert_eq!(ix.utf16_to_char(Utf16Offset(b16)), Some(CharOffset(i)));
+        for inside in 1..c.len_utf8() {
+            assert_eq!(ix.utf8_to_char(Utf8Offset(b8 + inside)), None, "inside a char is not a boundary");
+        }
+        if c.len_utf16() == 2 {
+            assert_eq!(ix.utf16_to_char(Utf16Offset(b16 + 1)), None);
+            assert_eq!(ix.utf16_to_char_rounded(Utf16Offset(b16 + 1), Bias::Backward), Some(CharOffset(i)));
+            assert_eq!(ix.utf16_to_char_rounded(Utf16Offset(b16 + 1), Bias::Forward), Some(CharOffset(i + 1)));
+        }
+        b8 += c.len_utf8();
+        b16 += c.len_utf16();
+    }
+    let n = text.chars().count();
+    assert_eq!(ix.len_chars(), CharOffset(n));
+    assert_eq!(ix.len_utf8(), Utf8Offset(text.len()));
+    assert_eq!(ix.len_utf16(), Utf16Offset(text.encode_utf16().count()));
+    assert_eq!(ix.char_to_utf8(CharOffset(n)), Some(Utf8Offset(text.len())));
+    assert_eq!(ix.char_to_utf8(CharOffset(n + 1)), None, "past the end");
+    assert_eq!(ix.utf16_to_char(Utf16Offset(b16 + 1)), None, "past the end");
+}
+
+#[test]
+fn known_hard_texts_convert_exactly() {
+    for t in HARD {
+        check_all(t);
+    }
+    check_all(&HARD.concat());
+}
+
+#[test]
+fn emoji_with_zwj_counts_as_in_javascript_and_python() {
+    // 👩🏽‍💻: 4 code points (Python len), 7 UTF-16 units (JS length), 15 UTF-8 bytes.
+    let ix = TextIndex::new("👩🏽‍💻");
+    assert_eq!(ix.len_chars(), CharOffset(4));
+    assert_eq!(ix.len_utf16(), Utf16Offset(7));
+    assert_eq!(ix.len_utf8(), Utf8Offset(15));
+}
+
+fn hard_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("Москва".to_string()),
+        Just("北京".to_string()),
+        Just("👩🏽‍💻".to_string()),
+        Just("👍🏽".to_string()),
+        Just("e\u{301}".to_string()),
+        Just(" ".to_string()),
+        Just("\n\n".to_string()),
+        "[a-z]{1,5}",
+        any::<char>().prop_map(|c| c.to_string()),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn conversions_round_trip(text in hard_text()) {
+        check_all(&text);
+    }
+
+    #[test]
+    fn utf16_rounding_is_monotonic(text in hard_text(), k in 0usize..200) {
+        let ix = TextIndex::new(&text);
+        let u = Utf16Offset(k.min(ix.len_utf16().0));
+        let back = ix.utf16_to_char_rounded(u, Bias::Backward).unwrap();
+        let fwd = ix.utf16_to_char_rounded(u, Bias::Forward).unwrap();
+        prop_assert!(back <= fwd);
+        prop_assert!(ix.char_to_utf16(back).unwrap() <= u);
+        prop_assert!(ix.char_to_utf16(fwd).unwrap() >= u);
+    }
+}
