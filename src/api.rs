@@ -1,0 +1,101 @@
+//! The JS API: the only `#[wasm_bindgen]` exports. Doc comments here become the JS docs.
+//!
+//! `mount(element, options)` renders the widget into `element` and returns an
+//! [`Annotator`] handle. Bad options throw a JS `Error` naming what is wrong; the page
+//! keeps working.
+//!
+//! Invariant: nothing here panics on input; every failure is a thrown `Error`.
+
+use crate::core::article::parse_markdown;
+use crate::core::document::Document;
+use crate::core::schema::Schema;
+use crate::core::session::Session;
+use crate::ui::app::{export_w3c, App, AppProps};
+use crate::ui::persist::StorageChoice;
+use crate::ui::state::SharedSession;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+fn get_str(o: &JsValue, key: &str) -> Result<Option<String>, JsError> {
+    let v = js_sys::Reflect::get(o, &JsValue::from_str(key)).map_err(|_| JsError::new(&format!("options.{key} could not be read")))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| JsError::new(&format!("options.{key} must be a string")))
+}
+
+/// A mounted annotator.
+#[wasm_bindgen]
+pub struct Annotator {
+    handle: Option<yew::AppHandle<App>>,
+    session: SharedSession,
+}
+
+#[wasm_bindgen]
+impl Annotator {
+    /// The annotations as a W3C Web Annotation JSON-LD `AnnotationCollection` string.
+    /// Only `"w3c"` is supported for now.
+    #[wasm_bindgen(js_name = exportAs)]
+    pub fn export_as(&self, format: Option<String>) -> Result<String, JsError> {
+        match format.as_deref().unwrap_or("w3c") {
+            "w3c" => Ok(export_w3c(&self.session)),
+            other => Err(JsError::new(&format!("unknown export format {other:?}; expected \"w3c\""))),
+        }
+    }
+
+    /// The number of annotations, orphans included.
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> usize {
+        self.session.0.borrow().annotations().len()
+    }
+
+    /// Removes the widget and everything it added to the page.
+    pub fn destroy(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+    }
+}
+
+/// Renders the annotator into `element`.
+///
+/// Options: `documentId` (the storage key; default: a hash of the article text),
+/// `article` (`{format: "markdown" | "text", content}`), `storage` (`"local"`, the
+/// default, or `"none"`), `user` (recorded as the annotations' creator).
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
+    console_error_panic_hook::set_once();
+    let options = if options.is_undefined() || options.is_null() { js_sys::Object::new().into() } else { options };
+    if !options.is_object() {
+        return Err(JsError::new("options must be an object"));
+    }
+    let article = js_sys::Reflect::get(&options, &JsValue::from_str("article")).map_err(|_| JsError::new("options.article could not be read"))?;
+    let doc: Document = if article.is_undefined() || article.is_null() {
+        Document::from_plain_text(&element.text_content().unwrap_or_default())
+    } else {
+        let format = get_str(&article, "format")?.unwrap_or_else(|| "markdown".into());
+        let content = get_str(&article, "content")?.ok_or_else(|| JsError::new("options.article.content is required"))?;
+        match format.as_str() {
+            "markdown" => parse_markdown(&content),
+            "text" => Document::from_plain_text(&content),
+            other => return Err(JsError::new(&format!("options.article.format {other:?} is not supported; expected \"markdown\" or \"text\""))),
+        }
+    };
+    let storage = match get_str(&options, "storage")?.as_deref() {
+        None | Some("local") => StorageChoice::Local,
+        Some("none") => StorageChoice::None,
+        Some(other) => return Err(JsError::new(&format!("options.storage {other:?} is not supported; expected \"local\" or \"none\""))),
+    };
+    let document_id = match get_str(&options, "documentId")? {
+        Some(id) if id.trim().is_empty() => return Err(JsError::new("options.documentId must not be empty")),
+        Some(id) => id,
+        None => doc.fingerprint(),
+    };
+    let user = get_str(&options, "user")?;
+    let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, Schema::default()))));
+    element.set_inner_html("");
+    let props = AppProps { session: session.clone(), storage, user };
+    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
+    Ok(Annotator { handle: Some(handle), session })
+}

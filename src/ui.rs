@@ -1,0 +1,15 @@
+//! The Yew user interface: it renders a [`Session`](crate::core::session::Session) and
+//! dispatches edits; all logic lives in `core`.
+//!
+//! [`app::App`] is the root: it owns the reducer ([`state`]) and persistence
+//! ([`persist`]). Components under [`components`] get only data and callbacks. [`dom`]
+//! is the one place that turns DOM positions (UTF-16) into document offsets.
+//!
+//! Invariant: no component changes the session itself; every change is an
+//! [`Action`](state::Action) handled by the reducer.
+
+pub mod app;
+pub mod components;
+pub mod dom;
+pub mod persist;
+pub mod state;

@@ -1,0 +1,410 @@
+//! The root component: owns the reducer and persistence, turns reader gestures and keys
+//! into actions, and lays out header, article, toolbar, editor, panel and notices.
+
+use crate::core::edit::Edit;
+use crate::core::format::w3c;
+use crate::core::model::{AnnotationId, Body, Claim};
+use crate::core::schema::CLAIM_KEY;
+use crate::ui::components::article_view::ArticleView;
+use crate::ui::components::editor::{ClaimantOption, Editor};
+use crate::ui::components::header::Header;
+use crate::ui::components::panel::{panel_data, Panel};
+use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
+use crate::ui::dom;
+use crate::ui::persist::{Persistence, StorageChoice};
+use crate::ui::state::{Action, AppState, Level, Notice, Pending, SharedSession};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub session: SharedSession,
+    pub storage: StorageChoice,
+    #[prop_or_default]
+    pub user: Option<String>,
+}
+
+/// The export file's name: the document id made safe for file systems.
+pub fn export_filename(document_id: &str) -> String {
+    let safe: String = document_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    format!("{safe}.annotations.jsonld")
+}
+
+/// The W3C export of a session, as text.
+pub fn export_w3c(session: &SharedSession) -> String {
+    let s = session.0.borrow();
+    let source = w3c::default_source(&s.doc, &s.document_id);
+    w3c::export_string(s.annotations(), &s.schema, &s.doc, &w3c::ExportMeta { document_id: &s.document_id, source: &source })
+}
+
+/// Reads a dropped or chosen file and imports it.
+fn import_file(file: web_sys::File, session: SharedSession, dispatch: Callback<Action>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let name = file.name();
+        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(v) => v.as_string().unwrap_or_default(),
+            Err(_) => {
+                dispatch.emit(Action::Notify(Notice::error(format!("Could not read {name}."))));
+                return;
+            }
+        };
+        let imported = {
+            let s = session.0.borrow();
+            w3c::import(&text, &s.doc, &s.schema, dom::now())
+        };
+        match imported {
+            Ok(imp) => dispatch.emit(Action::Import(imp, name)),
+            Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
+        }
+    });
+}
+
+fn in_text_field(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.closest("[contenteditable]").ok().flatten().is_some())
+}
+
+/// Shift + arrow keys extend the selection by words (left/right) or lines (up/down),
+/// starting at the focused highlight or the first visible block if there is none.
+fn extend_selection(article: &web_sys::Element, key: &str) -> bool {
+    let (dir, unit) = match key {
+        "ArrowRight" => ("forward", "word"),
+        "ArrowLeft" => ("backward", "word"),
+        "ArrowDown" => ("forward", "line"),
+        "ArrowUp" => ("backward", "line"),
+        _ => return false,
+    };
+    let Some(window) = web_sys::window() else { return false };
+    let Ok(Some(sel)) = window.get_selection() else { return false };
+    let inside = sel.anchor_node().is_some_and(|n| article.contains(Some(&n)));
+    if !inside || sel.range_count() == 0 {
+        let start = window
+            .document()
+            .and_then(|d| d.active_element())
+            .filter(|a| a.class_list().contains("hl") && article.contains(Some(a)))
+            .or_else(|| first_visible_block(article));
+        let Some(start) = start else { return false };
+        let _ = sel.collapse_with_offset(Some(&start), 0);
+    }
+    sel.modify("extend", dir, unit).is_ok()
+}
+
+fn first_visible_block(article: &web_sys::Element) -> Option<web_sys::Element> {
+    let list = article.query_selector_all("[data-block]").ok()?;
+    let mut last = None;
+    for i in 0..list.length() {
+        let el: web_sys::Element = list.item(i)?.dyn_into().ok()?;
+        if el.get_bounding_client_rect().bottom() > 0.0 {
+            return Some(el);
+        }
+        last = Some(el);
+    }
+    last
+}
+
+/// Adds an event listener that is removed when the returned guard is dropped.
+struct Listener {
+    target: web_sys::EventTarget,
+    name: &'static str,
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    fn new(target: web_sys::EventTarget, name: &'static str, f: impl FnMut(web_sys::Event) + 'static) -> Listener {
+        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
+        Listener { target, name, closure }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.name, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let opened = {
+        let session = props.session.clone();
+        let choice = props.storage;
+        use_memo((), move |_| Persistence::open(choice, session))
+    };
+    let persistence: Rc<Persistence> = opened.0.clone();
+    let state = {
+        let session = props.session.clone();
+        let notice = opened.1.clone();
+        use_reducer(move || AppState::new(session, notice))
+    };
+    let root = use_node_ref();
+    let article = use_node_ref();
+    let dispatch: Callback<Action> = {
+        let d = state.dispatcher();
+        Callback::from(move |a| d.dispatch(a))
+    };
+
+    // Persistence: report problems as notices; save after each change; flush on hide.
+    {
+        let p = persistence.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            p.set_notifier(move |n| dispatch.emit(Action::Notify(n)));
+            let listeners = web_sys::window().map(|w| {
+                let p1 = p.clone();
+                let p2 = p.clone();
+                let hide = Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
+                let vis = w.document().map(|d| {
+                    let d2 = d.clone();
+                    Listener::new(d.into(), "visibilitychange", move |_| {
+                        if d2.hidden() {
+                            p2.flush();
+                        }
+                    })
+                });
+                (hide, vis)
+            });
+            move || {
+                drop(listeners);
+                p.flush();
+            }
+        });
+    }
+    {
+        let p = persistence.clone();
+        use_effect_with(state.rev, move |_| p.schedule());
+    }
+    // Flashing: scroll to the annotation, then stop flashing after the animation.
+    {
+        let article = article.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with(state.flash.clone(), move |flash| {
+            let mut timer = None;
+            if let (Some((id, _)), Some(el)) = (flash, article.cast::<web_sys::Element>()) {
+                dom::reveal(&el, id);
+                let d = dispatch.clone();
+                let f = Closure::once_into_js(move || d.emit(Action::Unflash));
+                timer = web_sys::window().and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 1600).ok());
+            }
+            move || {
+                if let (Some(t), Some(w)) = (timer, web_sys::window()) {
+                    w.clear_timeout_with_handle(t);
+                }
+            }
+        });
+    }
+
+    let session_ref = props.session.0.borrow();
+    let schema = session_ref.schema.clone();
+    let types = schema.types().to_vec();
+
+    let on_selection_gesture = {
+        let session = props.session.clone();
+        let article = article.clone();
+        let root = root.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
+            let s = session.0.borrow();
+            let pending = dom::selection_in(&s.doc, &art).and_then(|(raw, rect)| {
+                let range = s.snap(raw)?;
+                let base = rt.get_bounding_client_rect();
+                let x = (rect.left() + rect.width() / 2.0 - base.left()).max(8.0);
+                Some(Pending { range, x, y: rect.bottom() - base.top() + 8.0 })
+            });
+            dispatch.emit(Action::Select(pending));
+        })
+    };
+
+    let tag = {
+        let session = props.session.clone();
+        let pending = state.pending.clone();
+        let dispatch = dispatch.clone();
+        let user = props.user.clone();
+        Callback::from(move |choice: TagChoice| {
+            let Some(p) = pending.as_ref() else { return };
+            let s = session.0.borrow();
+            let id = dom::random_id();
+            let (body, open) = match choice {
+                TagChoice::Entity(t) => (Body::Entity(t), None),
+                TagChoice::Claim => (Body::Claim(Claim::default()), Some(id.clone())),
+            };
+            let Some(a) = s.new_annotation(id, p.range, body, dom::now(), user.clone()) else { return };
+            drop(s);
+            dom::clear_selection();
+            dispatch.emit(Action::Apply(Edit::Add(a), open));
+        })
+    };
+    let cancel = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            dom::clear_selection();
+            dispatch.emit(Action::Select(None));
+        })
+    };
+
+    let onkeydown = {
+        let dispatch = dispatch.clone();
+        let tag = tag.clone();
+        let cancel = cancel.clone();
+        let pending = state.pending.is_some();
+        let editing = state.editing.is_some();
+        let types = types.clone();
+        let article = article.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            let ctrl = e.ctrl_key() || e.meta_key();
+            if ctrl && !in_text_field(&e) {
+                let lower = key.to_lowercase();
+                if lower == "z" {
+                    e.prevent_default();
+                    dispatch.emit(if e.shift_key() { Action::Redo } else { Action::Undo });
+                } else if lower == "y" {
+                    e.prevent_default();
+                    dispatch.emit(Action::Redo);
+                }
+                return;
+            }
+            if in_text_field(&e) || e.alt_key() || ctrl {
+                return;
+            }
+            if key == "Escape" {
+                if pending {
+                    cancel.emit(());
+                } else if editing {
+                    dispatch.emit(Action::OpenEditor(None));
+                }
+                return;
+            }
+            if e.shift_key() && key.starts_with("Arrow") {
+                if let Some(art) = article.cast::<web_sys::Element>() {
+                    if extend_selection(&art, &key) {
+                        e.prevent_default();
+                    }
+                }
+                return;
+            }
+            if !pending {
+                return;
+            }
+            let mut chars = key.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else { return };
+            if c.to_ascii_lowercase() == CLAIM_KEY {
+                e.prevent_default();
+                tag.emit(TagChoice::Claim);
+            } else if let Some(t) = types.iter().find(|t| t.key == c) {
+                e.prevent_default();
+                tag.emit(TagChoice::Entity(t.id.clone()));
+            }
+        })
+    };
+
+    let on_open = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id: AnnotationId| dispatch.emit(Action::OpenEditor(Some(id))))
+    };
+    let on_pick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id: AnnotationId| {
+            dispatch.emit(Action::OpenEditor(Some(id.clone())));
+            dispatch.emit(Action::Flash(id));
+        })
+    };
+    let on_export = {
+        let session = props.session.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            let text = export_w3c(&session);
+            let name = export_filename(&session.0.borrow().document_id);
+            if let Err(e) = dom::download(&name, "application/ld+json", &text) {
+                dispatch.emit(Action::Notify(Notice::error(format!("The download could not start: {e:?}"))));
+            }
+        })
+    };
+    let on_import = {
+        let session = props.session.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |f: web_sys::File| import_file(f, session.clone(), dispatch.clone()))
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let on_import = on_import.clone();
+        Callback::from(move |e: DragEvent| {
+            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
+                e.prevent_default();
+                on_import.emit(f);
+            }
+        })
+    };
+
+    let ordered = session_ref.annotations().in_reading_order();
+    let data = panel_data(&ordered, &schema, |id| session_ref.annotations().get(id));
+    let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
+        let claimants: Vec<ClaimantOption> = ordered
+            .iter()
+            .filter(|e| !e.body.is_claim() && !e.is_orphan())
+            .map(|e| ClaimantOption {
+                id: e.id.clone(),
+                text: match &e.body {
+                    Body::Entity(t) => format!("{} ({})", e.target.quote.exact, schema.label(t)),
+                    Body::Claim(_) => e.target.quote.exact.clone(),
+                },
+            })
+            .collect();
+        let also_here: Vec<(AnnotationId, String)> = a
+            .target
+            .range
+            .map(|r| {
+                session_ref
+                    .covering(r)
+                    .into_iter()
+                    .filter(|o| o.id != a.id)
+                    .map(|o| {
+                        let label = match &o.body {
+                            Body::Entity(t) => schema.label(t).to_string(),
+                            Body::Claim(_) => "Claim".into(),
+                        };
+                        (o.id.clone(), format!("{label}: {}", o.target.quote.exact.chars().take(40).collect::<String>()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let on_edit = dispatch.reform(|e: Edit| Action::Apply(e, None));
+        let on_close = dispatch.reform(|()| Action::OpenEditor(None));
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} /> }
+    });
+    let can_undo = session_ref.can_undo();
+    let can_redo = session_ref.can_redo();
+    drop(session_ref);
+
+    let notice = state.notice.as_ref().map(|n| {
+        let (class, role) = match n.level {
+            Level::Info => ("aa-notice aa-info", "status"),
+            Level::Warning => ("aa-notice aa-warning", "alert"),
+            Level::Error => ("aa-notice aa-error", "alert"),
+        };
+        let close = dispatch.reform(|_: MouseEvent| Action::Notify(None));
+        html! {
+            <div {class} role={role}>
+                <span>{&n.text}</span>
+                <button type="button" class="aa-icon" onclick={close} aria-label="Dismiss message">{"✕"}</button>
+            </div>
+        }
+    });
+    let toolbar = state.pending.clone().map(|p| html! { <SelectionToolbar pending={p} types={types.clone()} on_tag={tag.clone()} on_cancel={cancel.clone()} /> });
+
+    html! {
+        <div class="aa-root" ref={root} {onkeydown} {ondragover} {ondrop}>
+            <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} />
+            <div class="aa-notices" aria-live="polite">{notice}</div>
+            <div class="aa-body">
+                <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} article_ref={article}
+                    {on_selection_gesture} {on_open} />
+                <Panel {data} selected={state.editing.clone()} {on_pick}>{editor}</Panel>
+            </div>
+            <div class="aa-overlay">{toolbar}</div>
+        </div>
+    }
+}

@@ -1,0 +1,185 @@
+//! The editor of one annotation: change its type, edit a claim's claimant, verdict and
+//! note, or delete it. Every change is one edit (a note is committed when it loses focus).
+
+use crate::core::edit::Edit;
+use crate::core::model::{Annotation, AnnotationId, Body, Claim, Verdict};
+use crate::core::schema::Schema;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// An entity a claim can name as its claimant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimantOption {
+    pub id: AnnotationId,
+    pub text: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub annotation: Annotation,
+    pub schema: Schema,
+    pub claimants: Vec<ClaimantOption>,
+    /// Other annotations over the same text, to switch to.
+    pub also_here: Vec<(AnnotationId, String)>,
+    pub on_edit: Callback<Edit>,
+    pub on_open: Callback<AnnotationId>,
+    pub on_close: Callback<()>,
+}
+
+fn value_of(e: &Event) -> String {
+    e.target()
+        .and_then(|t| {
+            t.dyn_ref::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .or_else(|| t.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|s| s.value()))
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let a = &props.annotation;
+    let update = {
+        let a = a.clone();
+        let cb = props.on_edit.clone();
+        move |f: Box<dyn Fn(&mut Annotation)>| {
+            let mut next = a.clone();
+            f(&mut next);
+            next.modified = crate::ui::dom::now();
+            if next.body != a.body {
+                cb.emit(Edit::Update(next));
+            }
+        }
+    };
+    let on_type = {
+        let update = update.clone();
+        Callback::from(move |e: Event| {
+            let v = value_of(&e);
+            update(Box::new(move |n: &mut Annotation| {
+                n.body = match (&n.body, v.as_str()) {
+                    (Body::Claim(_), "claim") => n.body.clone(),
+                    (_, "claim") => Body::Claim(Claim::default()),
+                    (_, t) => Body::Entity(t.to_string()),
+                };
+            }))
+        })
+    };
+    let type_value = match &a.body {
+        Body::Entity(t) => t.clone(),
+        Body::Claim(_) => "claim".to_string(),
+    };
+    let mut type_options: Vec<Html> = props
+        .schema
+        .types()
+        .iter()
+        .map(|t| html! { <option value={t.id.clone()} selected={t.id == type_value}>{&t.label}</option> })
+        .collect();
+    if let Body::Entity(t) = &a.body {
+        if props.schema.get(t).is_none() {
+            type_options.push(html! { <option value={t.clone()} selected=true>{t}</option> });
+        }
+    }
+    type_options.push(html! { <option value="claim" selected={type_value == "claim"}>{"Claim"}</option> });
+
+    let claim_fields = if let Body::Claim(c) = &a.body {
+        let on_claimant = {
+            let update = update.clone();
+            Callback::from(move |e: Event| {
+                let v = value_of(&e);
+                update(Box::new(move |n: &mut Annotation| {
+                    if let Body::Claim(c) = &mut n.body {
+                        c.claimant = AnnotationId::new(v.clone());
+                    }
+                }))
+            })
+        };
+        let on_verdict = {
+            let update = update.clone();
+            Callback::from(move |e: Event| {
+                let v = value_of(&e);
+                update(Box::new(move |n: &mut Annotation| {
+                    if let Body::Claim(c) = &mut n.body {
+                        c.verdict = Verdict::parse(&v).unwrap_or_default();
+                    }
+                }))
+            })
+        };
+        let on_note = {
+            let update = update.clone();
+            Callback::from(move |e: Event| {
+                let v = value_of(&e);
+                update(Box::new(move |n: &mut Annotation| {
+                    if let Body::Claim(c) = &mut n.body {
+                        c.note = v.clone();
+                    }
+                }))
+            })
+        };
+        let current = c.claimant.as_ref().map(|x| x.as_str().to_string()).unwrap_or_default();
+        html! {
+            <>
+                <label class="aa-field">{"Claimant"}
+                    <select class="aa-claimant" onchange={on_claimant}>
+                        <option value="" selected={current.is_empty()}>{"Unknown"}</option>
+                        { for props.claimants.iter().map(|o| html! { <option value={o.id.as_str().to_string()} selected={o.id.as_str() == current}>{&o.text}</option> }) }
+                    </select>
+                </label>
+                <label class="aa-field">{"Verdict"}
+                    <select class="aa-verdict" onchange={on_verdict}>
+                        { for Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()} selected={*v == c.verdict}>{v.label()}</option> }) }
+                    </select>
+                </label>
+                <label class="aa-field">{"Note"}
+                    <textarea class="aa-note" rows="3" value={c.note.clone()} onchange={on_note} placeholder="Sources, reasoning… (plain text)" />
+                </label>
+            </>
+        }
+    } else {
+        html! {}
+    };
+    let delete = {
+        let cb = props.on_edit.clone();
+        let id = a.id.clone();
+        Callback::from(move |_| cb.emit(Edit::Remove(id.clone())))
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let onkeydown = {
+        let close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                close.emit(());
+            }
+        })
+    };
+    let quote = a.target.quote.exact.clone();
+    html! {
+        <section class="aa-editor" role="dialog" aria-label="Edit annotation" {onkeydown}>
+            <header class="aa-editor-head">
+                <h2>{"Edit annotation"}</h2>
+                <button type="button" class="aa-icon" onclick={close} aria-label="Close editor (Esc)" title="Close (Esc)">{"✕"}</button>
+            </header>
+            <blockquote class="aa-quote">{quote}</blockquote>
+            if a.is_orphan() {
+                <p class="aa-hint">{"This annotation's text is no longer in the article. It is kept and exported; delete it if it no longer applies."}</p>
+            }
+            <label class="aa-field">{"Type"}
+                <select class="aa-type" onchange={on_type}>{type_options}</select>
+            </label>
+            {claim_fields}
+            if !props.also_here.is_empty() {
+                <div class="aa-also">
+                    <span>{"Also here: "}</span>
+                    { for props.also_here.iter().map(|(id, label)| {
+                        let open = props.on_open.clone();
+                        let id = id.clone();
+                        html! { <button type="button" class="aa-link-button" onclick={Callback::from(move |_| open.emit(id.clone()))}>{label}</button> }
+                    }) }
+                </div>
+            }
+            <div class="aa-editor-actions">
+                <button type="button" class="aa-danger" onclick={delete}>{"Delete"}</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,141 @@
+//! The DOM side of offsets, and small browser helpers.
+//!
+//! The DOM counts UTF-16 code units inside text nodes; [`point_to_char`] turns a DOM
+//! point into a document [`CharOffset`] by measuring the text from the start of its block
+//! (each block element carries `data-block="<index>"`) and converting through the
+//! document's [`TextIndex`](crate::core::offset::TextIndex). This is the only place
+//! that does so.
+//!
+//! Invariant: block elements contain exactly their block's text (no decorations in
+//! text nodes), so the text measured equals the canonical text.
+
+use crate::core::document::Document;
+use crate::core::model::{AnnotationId, Timestamp};
+use crate::core::offset::{Bias, CharOffset, CharRange, Utf16Offset};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Node};
+
+pub fn now() -> Timestamp {
+    Timestamp(js_sys::Date::now() as i64)
+}
+
+/// A fresh `urn:uuid:` id from the browser's random source.
+pub fn random_id() -> AnnotationId {
+    let mut b = [0u8; 16];
+    let ok = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut b).is_ok());
+    if !ok {
+        for x in b.iter_mut() {
+            *x = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    AnnotationId::from_random(b)
+}
+
+/// The block element containing `node`, and its index.
+pub fn block_of(node: &Node) -> Option<(Element, usize)> {
+    let el = match node.dyn_ref::<Element>() {
+        Some(e) => e.clone(),
+        None => node.parent_element()?,
+    };
+    let block = el.closest("[data-block]").ok()??;
+    let idx = block.get_attribute("data-block")?.parse().ok()?;
+    Some((block, idx))
+}
+
+/// A DOM point (node, offset) as a document offset. Points outside every block (between
+/// blocks, or on the container) go to the nearest block edge in reading order.
+pub fn point_to_char(doc: &Document, article: &Element, node: &Node, offset: u32, bias: Bias) -> Option<CharOffset> {
+    let document = article.owner_document()?;
+    if let Some((block_el, idx)) = block_of(node).filter(|(b, _)| article.contains(Some(b))) {
+        let r = document.create_range().ok()?;
+        r.set_start(&block_el, 0).ok()?;
+        r.set_end(node, offset).ok()?;
+        let local = r.to_string().length() as usize;
+        let block = doc.blocks().get(idx)?;
+        let start16 = doc.index().char_to_utf16(block.range.start())?;
+        let at = doc.index().utf16_to_char_rounded(Utf16Offset(start16.0 + local), bias)?;
+        return Some(at.min(block.range.end()));
+    }
+    // Outside a block: find the first block at or after the point.
+    let blocks = article.query_selector_all("[data-block]").ok()?;
+    for i in 0..blocks.length() {
+        let el = blocks.item(i)?;
+        let r = document.create_range().ok()?;
+        r.select_node_contents(&el).ok()?;
+        if r.compare_point(node, offset).ok()? <= 0 {
+            let idx: usize = el.dyn_ref::<Element>()?.get_attribute("data-block")?.parse().ok()?;
+            return doc.blocks().get(idx).map(|b| b.range.start());
+        }
+    }
+    Some(doc.len_chars())
+}
+
+/// The reader's current selection inside `article`, as a document range and its
+/// bounding box. `None` when there is no selection or it is collapsed or elsewhere.
+pub fn selection_in(doc: &Document, article: &Element) -> Option<(CharRange, web_sys::DomRect)> {
+    let sel = web_sys::window()?.get_selection().ok()??;
+    if sel.is_collapsed() || sel.range_count() == 0 {
+        return None;
+    }
+    let range = sel.get_range_at(0).ok()?;
+    let (sc, so, ec, eo) = (range.start_container().ok()?, range.start_offset().ok()?, range.end_container().ok()?, range.end_offset().ok()?);
+    if !article.contains(Some(&sc)) && !article.contains(Some(&ec)) {
+        return None;
+    }
+    let start = point_to_char(doc, article, &sc, so, Bias::Backward)?;
+    let end = point_to_char(doc, article, &ec, eo, Bias::Forward)?;
+    Some((CharRange::new(start, end)?, range.get_bounding_client_rect()))
+}
+
+pub fn clear_selection() {
+    if let Some(Ok(Some(sel))) = web_sys::window().map(|w| w.get_selection()) {
+        let _ = sel.remove_all_ranges();
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.set_hidden(true);
+    let body = document.body().ok_or_else(|| JsValue::from_str("no body"))?;
+    body.append_child(&a)?;
+    a.click();
+    a.remove();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}
+
+/// Scrolls the first highlight of `id` into view and focuses it.
+pub fn reveal(article: &Element, id: &AnnotationId) {
+    let Ok(list) = article.query_selector_all("[data-first]") else { return };
+    for i in 0..list.length() {
+        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
+        let hit = el.get_attribute("data-first").is_some_and(|v| v.split(' ').any(|x| x == id.as_str()));
+        if hit {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_behavior(web_sys::ScrollBehavior::Smooth);
+            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
+            let _ = el.focus();
+            return;
+        }
+    }
+}
+
+/// Sets an element's position through the CSSOM (allowed under a strict CSP, unlike
+/// `style` attributes).
+pub fn place(el: &web_sys::HtmlElement, left: f64, top: f64) {
+    let style = el.style();
+    let _ = style.set_property("left", &format!("{left:.0}px"));
+    let _ = style.set_property("top", &format!("{top:.0}px"));
+}

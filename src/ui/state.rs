@@ -1,0 +1,170 @@
+//! UI state as plain data, the [`Action`]s that change it, and the reducer.
+//!
+//! The session (document and annotations) is shared with the JS API through
+//! [`SharedSession`]; only this reducer mutates it, and every mutation bumps `rev`, the
+//! value components compare to know that something changed.
+//!
+//! Invariant: `rev == session.revision()` after every action.
+
+use crate::core::edit::Edit;
+use crate::core::format::Imported;
+use crate::core::model::AnnotationId;
+use crate::core::offset::CharRange;
+use crate::core::session::Session;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The session, shared between the UI and the JS API. Equal when it is the same session.
+#[derive(Clone, Debug)]
+pub struct SharedSession(pub Rc<RefCell<Session>>);
+
+impl PartialEq for SharedSession {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A snapped selection waiting for a type, and where to show the toolbar (pixels,
+/// relative to the widget's root).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub range: CharRange,
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A message for the reader; the UI keeps errors as state, never as panics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice { level: Level::Info, text: text.into() })
+    }
+    pub fn warning(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice { level: Level::Warning, text: text.into() })
+    }
+    pub fn error(text: impl Into<String>) -> Option<Notice> {
+        Some(Notice { level: Level::Error, text: text.into() })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub session: SharedSession,
+    pub rev: u64,
+    pub pending: Option<Pending>,
+    /// The annotation open in the editor.
+    pub editing: Option<AnnotationId>,
+    pub notice: Option<Notice>,
+    /// The annotation to flash, and a counter so that flashing it again restarts.
+    pub flash: Option<(AnnotationId, u32)>,
+}
+
+impl AppState {
+    pub fn new(session: SharedSession, notice: Option<Notice>) -> AppState {
+        let rev = session.0.borrow().revision();
+        AppState { session, rev, pending: None, editing: None, notice, flash: None }
+    }
+}
+
+pub enum Action {
+    /// The reader's selection changed (snapped), or went away.
+    Select(Option<Pending>),
+    /// Apply an edit; then open the editor on this annotation, if given.
+    Apply(Edit, Option<AnnotationId>),
+    Undo,
+    Redo,
+    /// Open the editor on an annotation, or close it.
+    OpenEditor(Option<AnnotationId>),
+    /// Scroll to and flash an annotation (the view does the scrolling).
+    Flash(AnnotationId),
+    /// Stop flashing.
+    Unflash,
+    Notify(Option<Notice>),
+    /// Merge annotations read from a file; the string names the file.
+    Import(Imported, String),
+    /// The session changed outside the reducer's knowledge (the JS API): re-render.
+    Refresh,
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Select(p) => next.pending = p,
+            Action::Apply(edit, open) => {
+                let result = next.session.0.borrow_mut().apply(edit);
+                match result {
+                    Ok(()) => {
+                        next.pending = None;
+                        if open.is_some() {
+                            next.editing = open;
+                        }
+                    }
+                    Err(e) => next.notice = Notice::error(format!("That change could not be made: {e}")),
+                }
+            }
+            Action::Undo | Action::Redo => {
+                let mut s = next.session.0.borrow_mut();
+                let r = if matches!(action, Action::Undo) { s.undo() } else { s.redo() };
+                drop(s);
+                match r {
+                    Ok(true) => next.pending = None,
+                    Ok(false) => {}
+                    Err(e) => next.notice = Notice::error(format!("Could not undo or redo: {e}")),
+                }
+            }
+            Action::OpenEditor(id) => {
+                next.editing = id;
+                next.pending = None;
+            }
+            Action::Flash(id) => {
+                let n = next.flash.as_ref().map_or(0, |f| f.1 + 1);
+                next.flash = Some((id, n));
+            }
+            Action::Unflash => next.flash = None,
+            Action::Notify(n) => next.notice = n,
+            Action::Import(imported, name) => {
+                let issues = imported.issues.clone();
+                let result = next.session.0.borrow_mut().merge(imported);
+                next.notice = match result {
+                    Ok(r) => {
+                        let mut text = format!(
+                            "Imported {name}: {} added, {} updated, {} unchanged, {} orphaned.",
+                            r.added, r.updated, r.unchanged, r.orphaned
+                        );
+                        if !issues.is_empty() {
+                            text.push_str(&format!(" {} skipped: {}", issues.len(), issues.iter().take(3).map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
+                        }
+                        if issues.is_empty() && r.orphaned == 0 { Notice::info(text) } else { Notice::warning(text) }
+                    }
+                    Err(e) => Notice::error(format!("Could not import {name}: {e}")),
+                };
+            }
+            Action::Refresh => {}
+        }
+        // Drop UI references to annotations that no longer exist.
+        {
+            let s = next.session.0.borrow();
+            if next.editing.as_ref().is_some_and(|id| s.annotations().get(id).is_none()) {
+                next.editing = None;
+            }
+            next.rev = s.revision();
+        }
+        Rc::new(next)
+    }
+}

@@ -1,0 +1,73 @@
+// Shared helpers for the end-to-end tests: serve dist/ and drive Debian's Chromium
+// with playwright-core (never a downloaded browser).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'e2e', 'artifacts');
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+
+export async function startServer() {
+  const server = await serve(path.join(ROOT, 'dist'));
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+/** A browser with a fresh profile of its own (a new user-data-dir each time). */
+export async function launchFresh() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  const close = async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+/** Opens the demo and waits for the article; collects console errors. */
+export async function openDemo(context, url) {
+  const page = context.pages()[0] || await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('.aa-article [data-block]');
+  return { page, errors };
+}
+
+/** Selects the first occurrence of `text` inside the article by dragging the mouse. */
+export async function mouseSelect(page, text) {
+  const box = await page.evaluate((needle) => {
+    const article = document.querySelector('.aa-article');
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.data.indexOf(needle);
+      if (i < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, i); r.setEnd(n, i + needle.length);
+      const rects = r.getClientRects();
+      const a = rects[0], b = rects[rects.length - 1];
+      return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
+    }
+    return null;
+  }, text);
+  if (!box) throw new Error(`${text} is not in the article`);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2, { steps: 4 });
+  await page.mouse.move(box.x2, box.y2, { steps: 4 });
+  await page.mouse.up();
+}
+
+export function saveArtifact(name, data) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const p = path.join(ARTIFACTS, name);
+  fs.writeFileSync(p, data);
+  return p;
+}
