@@ -41,22 +41,35 @@ export async function openDemo(context, url) {
   return { page, errors };
 }
 
-/** Selects the first occurrence of `text` inside the article by dragging the mouse. */
-export async function mouseSelect(page, text) {
-  const box = await page.evaluate((needle) => {
+/** Selects the first occurrence of `text` inside the article by dragging the mouse;
+ *  with `part`, only that part of it (to pick one of several occurrences by context). */
+export async function mouseSelect(page, text, part = text) {
+  const box = await page.evaluate(([needle, part]) => {
+    // Search the article's text across text nodes (highlights split them).
     const article = document.querySelector('.aa-article');
+    const nodes = [];
     const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.data.indexOf(needle);
-      if (i < 0) continue;
-      const r = document.createRange();
-      r.setStart(n, i); r.setEnd(n, i + needle.length);
-      const rects = r.getClientRects();
-      const a = rects[0], b = rects[rects.length - 1];
-      return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
-    }
-    return null;
-  }, text);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+    const all = nodes.map((n) => n.data).join('');
+    const at = all.indexOf(needle);
+    if (at < 0) return null;
+    const from = at + needle.indexOf(part), to = from + part.length;
+    const locate = (offset) => {
+      let acc = 0;
+      for (const n of nodes) {
+        if (offset <= acc + n.data.length) return [n, offset - acc];
+        acc += n.data.length;
+      }
+      return null;
+    };
+    const [sn, so] = locate(from), [en, eo] = locate(to);
+    sn.parentElement.scrollIntoView({ block: 'center' });
+    const r = document.createRange();
+    r.setStart(sn, so); r.setEnd(en, eo);
+    const rects = [...r.getClientRects()].filter((x) => x.width > 0);
+    const a = rects[0], b = rects[rects.length - 1];
+    return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
+  }, [text, part]);
   if (!box) throw new Error(`${text} is not in the article`);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();

@@ -1,0 +1,174 @@
+// End to end, in real headless Chromium against the served demo (dist/):
+// a fact-checker tags an entity and a claim, reloads, exports, and imports elsewhere.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact } from './harness.mjs';
+
+let server, url;
+before(async () => ({ server, url } = await startServer()));
+after(() => server.close());
+
+/** The canonical document text, rebuilt from the DOM: block texts joined by "\n\n". */
+const canonicalText = (page) => page.evaluate(() =>
+  [...document.querySelectorAll('.aa-article [data-block]')].map((b) => b.textContent).join('\n\n'));
+
+const panelTexts = (page) => page.$$eval('.aa-panel .aa-entry-quote', (els) => els.map((e) => e.textContent));
+
+async function exportFile(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-export')]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
+}
+
+test('tag an entity and a claim, reload, export with code-point offsets, import in a fresh profile', async () => {
+  const a = await launchFresh();
+  let exported;
+  try {
+    const { page, errors } = await openDemo(a.context, url);
+    assert.match(await page.textContent('.aa-panel'), /No annotations yet/);
+
+    // An entity with the mouse and key 1.
+    await mouseSelect(page, 'Nikolai Nikiforov said');
+    await page.waitForSelector('.aa-toolbar');
+    await mouseSelect(page, 'Nikolai Nikiforov');
+    await page.keyboard.press('1');
+    await page.waitForSelector('.hl-person');
+    assert.deepEqual(await page.$$eval('.hl-person', (e) => e.map((x) => x.textContent)), ['Nikolai Nikiforov']);
+    assert.deepEqual(await panelTexts(page), ['Nikolai Nikiforov']);
+
+    // A claim with key C; the editor opens; pick claimant, verdict and note.
+    await mouseSelect(page, 'the Kremlin has agreed to broaden software deliveries to China');
+    await page.keyboard.press('c');
+    await page.waitForSelector('.aa-editor .aa-claimant');
+    const options = await page.$$eval('.aa-claimant option', (o) => o.map((x) => x.textContent));
+    assert.deepEqual(options, ['Unknown', 'Nikolai Nikiforov (Person)']);
+    await page.selectOption('.aa-claimant', { label: 'Nikolai Nikiforov (Person)' });
+    await page.selectOption('.aa-verdict', 'mostly-true');
+    await page.fill('.aa-note', 'Confirmed by <b>TASS</b>; see https://example.org');
+    await page.click('.aa-editor h2'); // blur commits the note
+    await page.waitForFunction(() => document.querySelector('.aa-claimant-name')?.textContent === 'by Nikolai Nikiforov');
+    assert.equal(await page.textContent('.aa-verdict-badge'), 'Mostly true');
+    assert.equal(await page.$$eval('.hl-claim', (e) => e.map((x) => x.textContent).join('')), 'the Kremlin has agreed to broaden software deliveries to China');
+
+    // Undo and redo with the keyboard (the note edit, then back).
+    await page.focus('.aa-article');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => !document.querySelector('.aa-note') || document.querySelector('.aa-note').value === '');
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(() => document.querySelector('.aa-note')?.value.startsWith('Confirmed'));
+
+    // Reload: both are restored from localStorage.
+    await page.waitForTimeout(400); // the save is debounced by 300 ms; pagehide also flushes
+    await page.reload();
+    await page.waitForSelector('.hl-person');
+    assert.equal(await page.$$eval('.hl-claim', (e) => e.length > 0), true);
+    assert.equal(await page.textContent('.aa-claimant-name'), 'by Nikolai Nikiforov');
+
+    // Export: positions are code points over the canonical text.
+    exported = await exportFile(page);
+    assert.equal(exported.name, 'moscow-times-2014-08-18.annotations.jsonld');
+    saveArtifact('export.jsonld', exported.text);
+    const json = JSON.parse(exported.text);
+    assert.equal(json.type, 'AnnotationCollection');
+    assert.equal(json.first.items.length, 2);
+    const text = await canonicalText(page);
+    const codePoints = Array.from(text);
+    for (const item of json.first.items) {
+      const quote = item.target.selector.find((s) => s.type === 'TextQuoteSelector');
+      const pos = item.target.selector.find((s) => s.type === 'TextPositionSelector');
+      assert.equal(codePoints.slice(pos.start, pos.end).join(''), quote.exact);
+    }
+    const claim = json.first.items.find((i) => i.motivation === 'assessing');
+    const person = json.first.items.find((i) => i.motivation === 'tagging');
+    assert.ok(claim.body.some((b) => b.purpose === 'linking' && b.source === person.id));
+    assert.ok(claim.body.some((b) => b.purpose === 'commenting' && b.value.includes('<b>TASS</b>')));
+    // The note is shown as text, never as HTML.
+    await page.click('.aa-claimant-name');
+    assert.equal(await page.$$eval('.aa-root b', (e) => e.length), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+
+  // Import into a fresh profile: the same set, and the same file on export.
+  const b = await launchFresh();
+  try {
+    const { page, errors } = await openDemo(b.context, url);
+    const file = saveArtifact('to-import.jsonld', exported.text);
+    await page.setInputFiles('.aa-file', file);
+    await page.waitForSelector('.aa-notice');
+    assert.match(await page.textContent('.aa-notice'), /2 added, 0 updated, 0 unchanged, 0 orphaned/);
+    assert.equal(await page.$$eval('.hl-person', (e) => e.length), 1);
+    const again = await exportFile(page);
+    assert.equal(again.text, exported.text);
+    // A second import of the same file changes nothing.
+    await page.setInputFiles('.aa-file', file);
+    await page.waitForFunction(() => /0 added, 0 updated, 2 unchanged/.test(document.querySelector('.aa-notice')?.textContent || ''));
+    assert.deepEqual(errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('keyboard only: Shift+arrows select, a key tags, Enter opens the editor, Escape closes it', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openDemo(a.context, url);
+    await page.focus('.aa-article');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForSelector('.aa-toolbar');
+    await page.keyboard.press('6');
+    await page.waitForSelector('.hl-other');
+    const tagged = await page.$$eval('.hl-other', (e) => e.map((x) => x.textContent).join(''));
+    assert.match(tagged, /^Wary of( the)?$/);
+    // Tab to the highlight, open it with Enter, close with Escape.
+    await page.focus('.hl-other[data-first]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.aa-editor');
+    await page.focus('.aa-editor .aa-type');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.aa-editor'));
+    // Escape cancels a pending selection.
+    await mouseSelect(page, 'Edward Snowden');
+    await page.waitForSelector('.aa-toolbar');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('.aa-toolbar'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});
+
+test('nested and overlapping spans are all visible; the panel flashes and scrolls to a span', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openDemo(a.context, url);
+    await mouseSelect(page, 'anti-virus software maker Kaspersky Lab, which is expanding into Asian markets');
+    await page.keyboard.press('c');
+    await page.waitForSelector('.aa-editor');
+    await mouseSelect(page, 'Kaspersky Lab');
+    await page.keyboard.press('2');
+    await mouseSelect(page, "People's Daily newspaper in China");
+    await page.keyboard.press('2');
+    await mouseSelect(page, "People's Daily newspaper in China", 'China');
+    await page.keyboard.press('3');
+    await page.waitForSelector('.hl-location');
+    // The location inside the organisation shows both colours.
+    assert.equal(await page.$eval('.hl-location', (e) => e.classList.contains('hl-outer-organization')), true);
+    // The organisation inside the claim shows both.
+    assert.equal(await page.$eval('.hl-organization', (e) => e.classList.contains('hl-claim')), true);
+    assert.equal(await page.$$eval('.hl-location', (e) => e.map((x) => x.textContent).join('')), 'China');
+    // Panel groups with counts.
+    const groups = await page.$$eval('.aa-group h3', (h) => h.map((x) => x.textContent.replace(/\s+/g, ' ').trim()));
+    assert.deepEqual(groups, ['Claims 1', 'Organization 2', 'Location 1']);
+    await page.click('.aa-group[aria-label="Location"] .aa-entry');
+    await page.waitForSelector('.hl-location[class*="aa-flash"]');
+    await page.screenshot({ path: saveArtifact('nested.png', '') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});

@@ -1,0 +1,188 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): mounting, selection to
+//! annotation, and localStorage save and restore. Run with
+//! `cargo test --target wasm32-unknown-unknown --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use article_annotator::api::{mount, Annotator};
+use article_annotator::storage::local::LocalStore;
+use article_annotator::storage::{key_for, StorageError, Store};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SAMPLE: &str = include_str!("../fixtures/moscow-times-2014-08-18.md");
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh host element for one test.
+fn host() -> Element {
+    let el = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn options(document_id: &str, storage: &str) -> JsValue {
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+    let article = js_sys::Object::new();
+    js_sys::Reflect::set(&article, &"format".into(), &"markdown".into()).unwrap();
+    js_sys::Reflect::set(&article, &"content".into(), &SAMPLE.into()).unwrap();
+    set("article", &article);
+    set("documentId", &document_id.into());
+    set("storage", &storage.into());
+    o.into()
+}
+
+async fn settle() {
+    yew::scheduler::flush().await;
+}
+
+/// Selects the first occurrence of `needle` in `root`'s text as a reader would, and
+/// ends the gesture with a mouseup on the article.
+fn select_text(root: &Element, needle: &str) {
+    let walker = document().create_tree_walker_with_what_to_show(root, 4).unwrap();
+    while let Ok(Some(node)) = walker.next_node() {
+        let text = node.text_content().unwrap_or_default();
+        if let Some(b) = text.find(needle) {
+            let start = text[..b].encode_utf16().count() as u32;
+            let end = start + needle.encode_utf16().count() as u32;
+            let range = document().create_range().unwrap();
+            range.set_start(&node, start).unwrap();
+            range.set_end(&node, end).unwrap();
+            let sel = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+            sel.remove_all_ranges().unwrap();
+            sel.add_range(&range).unwrap();
+            let article = root.query_selector(".aa-article").unwrap().unwrap();
+            let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseup", &{
+                let i = web_sys::MouseEventInit::new();
+                i.set_bubbles(true);
+                i
+            })
+            .unwrap();
+            article.dispatch_event(&ev).unwrap();
+            return;
+        }
+    }
+    panic!("{needle:?} not found");
+}
+
+fn press(root: &Element, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&ev).unwrap();
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.text_content().unwrap_or_default()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn mounts_the_article_with_an_empty_state() {
+    let root = host();
+    let mut a: Annotator = mount(root.clone(), options("web-mount", "none")).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(root.query_selector_all(".aa-article [data-block]").unwrap().length(), 14);
+    assert_eq!(texts(&root, "h1.aa-headline"), vec!["Wary of the West, Russia and China Expand Trade in Computer Software"]);
+    assert!(texts(&root, ".aa-empty h3").contains(&"No annotations yet".to_string()));
+    assert_eq!(a.count(), 0);
+    a.destroy();
+    settle().await;
+    assert_eq!(root.child_element_count(), 0, "destroy removes the widget");
+}
+
+#[wasm_bindgen_test]
+async fn bad_options_throw_an_error_naming_the_option() {
+    let root = host();
+    let o = options("x", "cloud");
+    let err = mount(root.clone(), o).err().map(JsValue::from).unwrap();
+    let msg = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(msg.contains("options.storage"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+async fn a_selection_becomes_an_annotation() {
+    let root = host();
+    let a = mount(root.clone(), options("web-select", "none")).map_err(JsValue::from).unwrap();
+    settle().await;
+    select_text(&root, " Kaspersky La"); // rough: a space before, half a word after
+    settle().await;
+    assert_eq!(root.query_selector_all(".aa-toolbar").unwrap().length(), 1, "toolbar shows");
+    press(&root, "2");
+    settle().await;
+    assert_eq!(texts(&root, ".hl-organization"), vec!["Kaspersky Lab"]);
+    assert_eq!(texts(&root, ".aa-entry-quote"), vec!["Kaspersky Lab"]);
+    assert_eq!(a.count(), 1);
+    let hl: HtmlElement = root.query_selector(".hl-organization").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(hl.get_attribute("tabindex").as_deref(), Some("0"), "the highlight is focusable");
+    assert_eq!(hl.get_attribute("title").as_deref(), Some("Organization"));
+    // Undo removes it.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("z");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    settle().await;
+    assert_eq!(a.count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn annotations_are_saved_and_restored() {
+    let id = format!("web-storage-{}", js_sys::Date::now());
+    let store = LocalStore::open().unwrap();
+    let root = host();
+    let mut a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    settle().await;
+    select_text(&root, "Edward Snowden");
+    settle().await;
+    press(&root, "1");
+    settle().await;
+    // pagehide flushes the debounced save at once.
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
+    let saved = store.get(&key_for(&id)).unwrap().expect("saved on pagehide");
+    assert!(saved.contains("\"x\":\"Edward Snowden\""), "{saved}");
+    a.destroy();
+    settle().await;
+
+    let root2 = host();
+    let b = mount(root2.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(texts(&root2, ".hl-person"), vec!["Edward Snowden"]);
+    assert_eq!(b.count(), 1);
+    store.remove(&key_for(&id)).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_storage_is_backed_up_and_reported() {
+    let id = format!("web-corrupt-{}", js_sys::Date::now());
+    let store = LocalStore::open().unwrap();
+    store.set(&key_for(&id), "{not json").unwrap();
+    let root = host();
+    let _a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    settle().await;
+    let notice = texts(&root, ".aa-notice").join(" ");
+    assert!(notice.contains("damaged"), "{notice}");
+    let raw = store.as_raw();
+    let mut backed_up = false;
+    for i in 0..raw.length().unwrap() {
+        let k = raw.key(i).unwrap().unwrap();
+        if k.starts_with(&format!("{}/corrupt/", key_for(&id))) {
+            backed_up = raw.get_item(&k).unwrap().as_deref() == Some("{not json");
+        }
+    }
+    assert!(backed_up, "the damaged data is kept under a backup key");
+}
+
+#[wasm_bindgen_test]
+fn a_full_store_reports_quota_exceeded() {
+    let store = LocalStore::open().unwrap();
+    let big = "x".repeat(6 * 1024 * 1024);
+    let err = store.set("article-annotator/test/too-big", &big);
+    assert!(matches!(err, Err(StorageError::QuotaExceeded(_))), "{err:?}");
+}
