@@ -146,6 +146,59 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |a| d.dispatch(a))
     };
 
+    let on_selection_gesture = {
+        let session = props.session.clone();
+        let article = article.clone();
+        let root = root.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |()| {
+            let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
+            let s = session.0.borrow();
+            let pending = dom::selection_in(&s.doc, &art).and_then(|(raw, rect)| {
+                let range = s.snap(raw)?;
+                let base = rt.get_bounding_client_rect();
+                let x = (rect.left() + rect.width() / 2.0 - base.left()).max(8.0);
+                Some(Pending { range, x, y: rect.bottom() - base.top() + 8.0 })
+            });
+            dispatch.emit(Action::Select(pending));
+        })
+    };
+
+    // Touch and keyboard: a selection made or adjusted without a mouse gesture we see
+    // (long-press handles on phones) is picked up from `selectionchange`, debounced,
+    // and ignored while a mouse button is down (the mouseup handles that).
+    {
+        let gesture = on_selection_gesture.clone();
+        use_effect_with((), move |_| {
+            let doc = web_sys::window().and_then(|w| w.document());
+            let listeners = doc.map(|d| {
+                let down = Rc::new(std::cell::Cell::new(false));
+                let generation = Rc::new(std::cell::Cell::new(0u32));
+                let (d1, d2) = (down.clone(), down.clone());
+                let press = Listener::new(d.clone().into(), "mousedown", move |_| d1.set(true));
+                let release = Listener::new(d.clone().into(), "mouseup", move |_| d2.set(false));
+                let change = Listener::new(d.into(), "selectionchange", move |_| {
+                    if down.get() {
+                        return;
+                    }
+                    let mine = generation.get().wrapping_add(1);
+                    generation.set(mine);
+                    let generation = generation.clone();
+                    let gesture = gesture.clone();
+                    let f = Closure::once_into_js(move || {
+                        if generation.get() == mine {
+                            gesture.emit(());
+                        }
+                    });
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 250);
+                    }
+                });
+                (press, release, change)
+            });
+            move || drop(listeners)
+        });
+    }
     // Persistence: report problems as notices; save after each change; flush on hide.
     {
         let p = persistence.clone();
@@ -199,24 +252,6 @@ pub fn App(props: &AppProps) -> Html {
     let session_ref = props.session.0.borrow();
     let schema = session_ref.schema.clone();
     let types = schema.types().to_vec();
-
-    let on_selection_gesture = {
-        let session = props.session.clone();
-        let article = article.clone();
-        let root = root.clone();
-        let dispatch = dispatch.clone();
-        Callback::from(move |()| {
-            let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
-            let s = session.0.borrow();
-            let pending = dom::selection_in(&s.doc, &art).and_then(|(raw, rect)| {
-                let range = s.snap(raw)?;
-                let base = rt.get_bounding_client_rect();
-                let x = (rect.left() + rect.width() / 2.0 - base.left()).max(8.0);
-                Some(Pending { range, x, y: rect.bottom() - base.top() + 8.0 })
-            });
-            dispatch.emit(Action::Select(pending));
-        })
-    };
 
     let tag = {
         let session = props.session.clone();
@@ -339,11 +374,18 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    let ordered = session_ref.annotations().in_reading_order();
-    let data = panel_data(&ordered, &schema, |id| session_ref.annotations().get(id));
+    let data = {
+        let session = props.session.clone();
+        use_memo(state.rev, move |_| {
+            let s = session.0.borrow();
+            panel_data(&s.annotations().in_reading_order(), &s.schema, |id| s.annotations().get(id))
+        })
+    };
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
-        let claimants: Vec<ClaimantOption> = ordered
-            .iter()
+        let claimants: Vec<ClaimantOption> = session_ref
+            .annotations()
+            .in_reading_order()
+            .into_iter()
             .filter(|e| !e.body.is_claim() && !e.is_orphan())
             .map(|e| ClaimantOption {
                 id: e.id.clone(),

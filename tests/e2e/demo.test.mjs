@@ -172,3 +172,69 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     await a.close();
   }
 });
+
+test('storage full: a clear message, the work stays, export works, saving resumes when space frees', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openDemo(a.context, url);
+    // Fill localStorage to the brim.
+    await page.evaluate(() => {
+      let chunk = 'x'.repeat(1 << 20), i = 0;
+      while (chunk.length > 16) {
+        try { localStorage.setItem('filler-' + i++, chunk); } catch { chunk = chunk.slice(0, chunk.length / 2); }
+      }
+    });
+    await mouseSelect(page, 'Edward Snowden');
+    await page.keyboard.press('1');
+    await page.waitForSelector('.aa-notice.aa-error');
+    assert.match(await page.textContent('.aa-notice'), /Storage is full/);
+    assert.equal(await page.$$eval('.hl-person', (e) => e.length), 1);
+    const exported = await exportFile(page);
+    assert.equal(JSON.parse(exported.text).total, 1);
+    // Space frees up; the next change saves everything.
+    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('filler-')) localStorage.removeItem(k); });
+    await mouseSelect(page, 'Kaspersky Lab');
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => /Saving works again/.test(document.querySelector('.aa-notice')?.textContent || ''));
+    const saved = await page.evaluate(() => localStorage.getItem('article-annotator/v1/moscow-times-2014-08-18'));
+    assert.match(saved, /Edward Snowden/);
+    assert.match(saved, /Kaspersky Lab/);
+    assert.deepEqual(errors.filter((e) => !/quota/i.test(e)), []);
+  } finally {
+    await a.close();
+  }
+});
+
+test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap tags it; the panel fits 390 px', async () => {
+  const a = await launchFresh({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const page = a.context.pages()[0];
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForSelector('.aa-article [data-block]');
+    // The OS makes the selection (long-press and handles); no mouse events reach us.
+    await page.evaluate(() => {
+      const p = [...document.querySelectorAll('.aa-article p')].find((x) => x.textContent.includes('Edward Snowden'));
+      const node = p.firstChild, i = node.data.indexOf('Edward Snowden');
+      p.scrollIntoView({ block: 'center' });
+      const r = document.createRange();
+      r.setStart(node, i + 2); r.setEnd(node, i + 12);
+      getSelection().removeAllRanges(); getSelection().addRange(r);
+    });
+    await page.waitForSelector('.aa-toolbar');
+    const box = await page.$eval('.aa-tag-person', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+    await page.touchscreen.tap(box.x, box.y);
+    await page.waitForSelector('.hl-person');
+    assert.equal(await page.$$eval('.hl-person', (e) => e.map((x) => x.textContent).join('')), 'Edward Snowden');
+    const widths = await page.evaluate(() => ({
+      panel: document.querySelector('.aa-panel').getBoundingClientRect().right,
+      page: document.documentElement.scrollWidth,
+    }));
+    assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
+    await page.screenshot({ path: saveArtifact('phone.png', '') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});

@@ -19,12 +19,13 @@ export async function startServer() {
   return { server, url: `http://127.0.0.1:${server.address().port}/` };
 }
 
-/** A browser with a fresh profile of its own (a new user-data-dir each time). */
-export async function launchFresh() {
+/** A browser with a fresh profile of its own (a new user-data-dir each time);
+ *  `options` are Playwright context options (viewport, hasTouch, isMobile, ...). */
+export async function launchFresh(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: 1280, height: 900 }, ...options,
   });
   const close = async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); };
   return { context, close };

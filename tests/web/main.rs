@@ -186,3 +186,41 @@ fn a_full_store_reports_quota_exceeded() {
     let err = store.set("article-annotator/test/too-big", &big);
     assert!(matches!(err, Err(StorageError::QuotaExceeded(_))), "{err:?}");
 }
+
+const MULTILINGUAL: &str = include_str!("../fixtures/multilingual.md");
+
+#[wasm_bindgen_test]
+async fn dom_offsets_become_code_points_in_a_multilingual_article() {
+    let root = host();
+    let o = options("web-multilingual", "none");
+    let article = js_sys::Reflect::get(&o, &"article".into()).unwrap();
+    js_sys::Reflect::set(&article, &"content".into(), &MULTILINGUAL.into()).unwrap();
+    let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
+    settle().await;
+    for (needle, key) in [("👨‍👩‍👧‍👦", "6"), ("北京", "3"), ("Николай Никифоров", "1"), ("naïve", "6"), ("👍🏽", "6")] {
+        select_text(&root, needle);
+        settle().await;
+        press(&root, key);
+        settle().await;
+    }
+    assert_eq!(a.count(), 5);
+    let exported = a.export_as(None).map_err(JsValue::from).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    let text: String = {
+        let blocks = root.query_selector_all(".aa-article [data-block]").unwrap();
+        (0..blocks.length()).map(|i| blocks.item(i).unwrap().text_content().unwrap()).collect::<Vec<_>>().join("\n\n")
+    };
+    let mut seen = Vec::new();
+    for item in v["first"]["items"].as_array().unwrap() {
+        let sel = &item["target"]["selector"];
+        let exact = sel[0]["exact"].as_str().unwrap();
+        let (s, e) = (sel[1]["start"].as_u64().unwrap() as usize, sel[1]["end"].as_u64().unwrap() as usize);
+        let by_code_points: String = text.chars().skip(s).take(e - s).collect();
+        assert_eq!(by_code_points, exact);
+        seen.push(exact.to_string());
+    }
+    seen.sort();
+    let mut want = vec!["👨‍👩‍👧‍👦", "北京", "Николай Никифоров", "naïve", "👍🏽"];
+    want.sort();
+    assert_eq!(seen, want);
+}

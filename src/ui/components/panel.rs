@@ -62,7 +62,7 @@ pub fn panel_data<'a>(ordered: &[&'a Annotation], schema: &Schema, lookup: impl 
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
-    pub data: PanelData,
+    pub data: std::rc::Rc<PanelData>,
     pub selected: Option<AnnotationId>,
     pub on_pick: Callback<AnnotationId>,
     #[prop_or_default]
