@@ -109,8 +109,8 @@ impl DocumentBuilder {
 }
 
 /// Folds white space as a browser shows it: runs of spaces, tabs and newlines become one
-/// space, except `"\n"` kept where `keep_newlines` marks a hard break (the `'\u{2028}'`
-/// placeholder), and the ends are trimmed.
+/// space, a [`HARD_BREAK`] placeholder becomes `"\n"` (swallowing the spaces around it),
+/// and the ends are trimmed.
 pub fn fold_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;

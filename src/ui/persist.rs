@@ -21,6 +21,9 @@ pub enum StorageChoice {
     None,
 }
 
+/// Where persistence reports problems and recoveries.
+type Notifier = Box<dyn Fn(Option<Notice>)>;
+
 pub struct Persistence {
     store: Box<dyn Store>,
     key: String,
@@ -32,7 +35,7 @@ pub struct Persistence {
     timer_pending: Cell<bool>,
     /// The last save error shown, so it is not repeated on every keystroke.
     last_error: RefCell<Option<StorageError>>,
-    on_notice: RefCell<Option<Box<dyn Fn(Option<Notice>)>>>,
+    on_notice: RefCell<Option<Notifier>>,
 }
 
 /// How long after a change the save happens (changes in between are saved together).
