@@ -174,28 +174,22 @@ impl History {
     }
     /// Undoes the last edit; `Ok(false)` when there is nothing to undo.
     pub fn undo(&mut self, set: &mut AnnotationSet) -> Result<bool, EditError> {
-        let Some(inv) = self.undo.pop() else { return Ok(false) };
-        match apply(set, inv.clone()) {
-            Ok(redo) => {
-                self.redo.push(redo);
-                Ok(true)
-            }
-            Err(e) => {
-                self.undo.push(inv);
-                Err(e)
-            }
-        }
+        Self::step(&mut self.undo, &mut self.redo, set)
     }
     /// Redoes the last undone edit; `Ok(false)` when there is nothing to redo.
     pub fn redo(&mut self, set: &mut AnnotationSet) -> Result<bool, EditError> {
-        let Some(e) = self.redo.pop() else { return Ok(false) };
+        Self::step(&mut self.redo, &mut self.undo, set)
+    }
+    /// Applies the top of `from` and pushes its inverse on `to`; on failure, leaves both.
+    fn step(from: &mut Vec<Edit>, to: &mut Vec<Edit>, set: &mut AnnotationSet) -> Result<bool, EditError> {
+        let Some(e) = from.pop() else { return Ok(false) };
         match apply(set, e.clone()) {
-            Ok(inv) => {
-                self.undo.push(inv);
+            Ok(inverse) => {
+                to.push(inverse);
                 Ok(true)
             }
             Err(err) => {
-                self.redo.push(e);
+                from.push(e);
                 Err(err)
             }
         }

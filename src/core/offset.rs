@@ -140,24 +140,26 @@ impl TextIndex {
 
     /// Code points to UTF-8 bytes; `None` past the end.
     pub fn char_to_utf8(&self, c: CharOffset) -> Option<Utf8Offset> {
-        if c.0 > self.len_chars {
-            return None;
-        }
-        Some(Utf8Offset(match self.last_wide_before_char(c.0) {
-            None => c.0,
-            Some(w) => w.b8 + w.len8 as usize + (c.0 - w.ch - 1),
-        }))
+        self.char_to_unit(c, |w| (w.b8, w.len8)).map(Utf8Offset)
     }
 
     /// Code points to UTF-16 code units; `None` past the end.
     pub fn char_to_utf16(&self, c: CharOffset) -> Option<Utf16Offset> {
+        self.char_to_unit(c, |w| (w.b16, w.len16)).map(Utf16Offset)
+    }
+
+    /// Code points to another unit, whose (start, width) of a wide char `unit` gives.
+    fn char_to_unit(&self, c: CharOffset, unit: impl Fn(&Wide) -> (usize, u8)) -> Option<usize> {
         if c.0 > self.len_chars {
             return None;
         }
-        Some(Utf16Offset(match self.last_wide_before_char(c.0) {
+        Some(match self.last_wide_before_char(c.0) {
             None => c.0,
-            Some(w) => w.b16 + w.len16 as usize + (c.0 - w.ch - 1),
-        }))
+            Some(w) => {
+                let (start, width) = unit(w);
+                start + width as usize + (c.0 - w.ch - 1)
+            }
+        })
     }
 
     /// UTF-8 bytes to code points; `None` past the end or inside a character.
@@ -177,39 +179,31 @@ impl TextIndex {
     }
 
     fn utf8_to_char_biased(&self, b: Utf8Offset, bias: Option<Bias>) -> Option<CharOffset> {
-        if b.0 > self.len8 {
-            return None;
-        }
-        let k = self.wide.partition_point(|w| w.b8 < b.0);
-        let Some(w) = k.checked_sub(1).and_then(|i| self.wide.get(i)) else {
-            return Some(CharOffset(b.0));
-        };
-        let end = w.b8 + w.len8 as usize;
-        if b.0 < end {
-            return match bias? {
-                Bias::Backward => Some(CharOffset(w.ch)),
-                Bias::Forward => Some(CharOffset(w.ch + 1)),
-            };
-        }
-        Some(CharOffset(w.ch + 1 + (b.0 - end)))
+        self.to_char(b.0, self.len8, |w| (w.b8, w.len8), bias)
     }
 
     fn utf16_to_char_biased(&self, u: Utf16Offset, bias: Option<Bias>) -> Option<CharOffset> {
-        if u.0 > self.len16 {
+        self.to_char(u.0, self.len16, |w| (w.b16, w.len16), bias)
+    }
+
+    /// Another unit to code points; `unit` gives a wide char's (start, width) in it.
+    fn to_char(&self, pos: usize, len: usize, unit: impl Fn(&Wide) -> (usize, u8), bias: Option<Bias>) -> Option<CharOffset> {
+        if pos > len {
             return None;
         }
-        let k = self.wide.partition_point(|w| w.b16 < u.0);
+        let k = self.wide.partition_point(|w| unit(w).0 < pos);
         let Some(w) = k.checked_sub(1).and_then(|i| self.wide.get(i)) else {
-            return Some(CharOffset(u.0));
+            return Some(CharOffset(pos));
         };
-        let end = w.b16 + w.len16 as usize;
-        if u.0 < end {
+        let (start, width) = unit(w);
+        let end = start + width as usize;
+        if pos < end {
             return match bias? {
                 Bias::Backward => Some(CharOffset(w.ch)),
                 Bias::Forward => Some(CharOffset(w.ch + 1)),
             };
         }
-        Some(CharOffset(w.ch + 1 + (u.0 - end)))
+        Some(CharOffset(w.ch + 1 + (pos - end)))
     }
 
     /// The UTF-8 byte range of a code-point range; `None` if it runs past the end.

@@ -82,39 +82,21 @@ pub fn Editor(props: &EditorProps) -> Html {
     type_options.push(html! { <option value="claim" selected={type_value == "claim"}>{"Claim"}</option> });
 
     let claim_fields = if let Body::Claim(c) = &a.body {
-        let on_claimant = {
+        // A claim field's change: `set` writes the control's value into the claim.
+        let claim_field = |set: fn(&mut Claim, &str)| {
             let update = update.clone();
             Callback::from(move |e: Event| {
                 let v = value_of(&e);
                 update(Box::new(move |n: &mut Annotation| {
                     if let Body::Claim(c) = &mut n.body {
-                        c.claimant = AnnotationId::new(v.clone());
+                        set(c, &v);
                     }
                 }))
             })
         };
-        let on_verdict = {
-            let update = update.clone();
-            Callback::from(move |e: Event| {
-                let v = value_of(&e);
-                update(Box::new(move |n: &mut Annotation| {
-                    if let Body::Claim(c) = &mut n.body {
-                        c.verdict = Verdict::parse(&v).unwrap_or_default();
-                    }
-                }))
-            })
-        };
-        let on_note = {
-            let update = update.clone();
-            Callback::from(move |e: Event| {
-                let v = value_of(&e);
-                update(Box::new(move |n: &mut Annotation| {
-                    if let Body::Claim(c) = &mut n.body {
-                        c.note = v.clone();
-                    }
-                }))
-            })
-        };
+        let on_claimant = claim_field(|c, v| c.claimant = AnnotationId::new(v));
+        let on_verdict = claim_field(|c, v| c.verdict = Verdict::parse(v).unwrap_or_default());
+        let on_note = claim_field(|c, v| c.note = v.to_string());
         let current = c.claimant.as_ref().map(|x| x.as_str().to_string()).unwrap_or_default();
         html! {
             <>
