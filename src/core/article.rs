@@ -1,21 +1,21 @@
 //! Reads a lightweight-Markdown news article into a [`Document`].
 //!
 //! pulldown-cmark parses the Markdown; this module keeps only text and safe inline
-//! marks (links with http, https or mailto targets, emphasis, strong, code), drops raw
+//! marks (links with http or https targets, emphasis, strong, code), drops raw
 //! HTML, and recognises the shape of a news article: headline, byline, dateline, photo
 //! caption, body paragraphs, a "See also" link and the source URL.
 //!
 //! Invariant: parsing never fails and never panics; any input gives a document
-//! (possibly empty). Link targets other than http(s)/mailto are dropped, their text kept.
+//! (possibly empty). Link targets other than http(s) are dropped, their text kept.
 
 use crate::core::document::{fold_whitespace, BlockKind, Document, DocumentBuilder, Inline, InlineKind, HARD_BREAK};
 use crate::core::offset::CharRange;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-/// True for URLs a link may point to: `http:`, `https:` and `mailto:` only.
+/// True for URLs an article link may point to: `http:` and `https:` only.
 pub fn is_safe_url(url: &str) -> bool {
     let u = url.trim_start().to_ascii_lowercase();
-    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("mailto:")
+    u.starts_with("http://") || u.starts_with("https://")
 }
 
 #[derive(Debug)]

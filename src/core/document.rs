@@ -37,7 +37,7 @@ pub enum BlockKind {
 /// Inline markup inside a block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InlineKind {
-    /// A link; the target is always an `http:`, `https:` or `mailto:` URL.
+    /// A link; the target is always an `http:` or `https:` URL.
     Link(String),
     Emphasis,
     Strong,
