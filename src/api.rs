@@ -10,9 +10,13 @@ use crate::core::article::parse_markdown;
 use crate::core::document::Document;
 use crate::core::schema::Schema;
 use crate::core::session::Session;
+use crate::core::edit::Edit;
+use crate::core::format::{w3c, Imported};
+use crate::core::model::AnnotationId;
 use crate::ui::app::{export_w3c, App, AppProps};
+use crate::ui::dom::now;
 use crate::ui::persist::StorageChoice;
-use crate::ui::state::SharedSession;
+use crate::ui::state::{Action, Bridge, SharedSession};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -30,6 +34,25 @@ fn get_str(o: &JsValue, key: &str) -> Result<Option<String>, JsError> {
 pub struct Annotator {
     handle: Option<yew::AppHandle<App>>,
     session: SharedSession,
+    bridge: Bridge,
+}
+
+/// Reads W3C annotations given as JS values (an annotation, an array, a page or a
+/// collection) against the session's document.
+fn read_w3c(session: &SharedSession, value: &JsValue) -> Result<Imported, JsError> {
+    let text: String = js_sys::JSON::stringify(value)
+        .map_err(|_| JsError::new("annotations must be JSON-serialisable objects"))?
+        .into();
+    let s = session.0.borrow();
+    w3c::import(&text, &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The first issue of an import as an error, if there was one.
+fn refuse_issues(imported: &Imported) -> Result<(), JsError> {
+    match imported.issues.first() {
+        Some(i) => Err(JsError::new(&format!("bad annotation: {i}"))),
+        None => Ok(()),
+    }
 }
 
 #[wasm_bindgen]
@@ -42,6 +65,59 @@ impl Annotator {
             "w3c" => Ok(export_w3c(&self.session)),
             other => Err(JsError::new(&format!("unknown export format {other:?}; expected \"w3c\""))),
         }
+    }
+
+    /// Every annotation, as W3C Web Annotation objects in reading order (orphans last).
+    pub fn annotations(&self) -> Result<JsValue, JsError> {
+        let s = self.session.0.borrow();
+        let source = w3c::default_source(&s.doc, &s.document_id);
+        let items: Vec<serde_json::Value> =
+            s.annotations().in_reading_order().into_iter().map(|a| w3c::annotation_to_json(a, &s.schema, &source)).collect();
+        let text = serde_json::to_string(&items).map_err(|e| JsError::new(&e.to_string()))?;
+        js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not build the annotations"))
+    }
+
+    /// Replaces every annotation with `annotations` (W3C objects: an array, a page or a
+    /// collection). Throws, changing nothing, if any of them is malformed. Not undoable.
+    pub fn load(&self, annotations: JsValue) -> Result<(), JsError> {
+        let imported = read_w3c(&self.session, &annotations)?;
+        refuse_issues(&imported)?;
+        self.dispatch(Action::Load(imported))
+    }
+
+    /// Adds one W3C annotation (or updates the one with its id), as one undoable step.
+    /// Throws if it is malformed; one whose text is not in the article is kept as an orphan.
+    pub fn add(&self, annotation: JsValue) -> Result<(), JsError> {
+        let imported = read_w3c(&self.session, &annotation)?;
+        refuse_issues(&imported)?;
+        if imported.annotations.len() != 1 {
+            return Err(JsError::new("add takes exactly one annotation"));
+        }
+        self.dispatch(Action::Import(imported, "annotation".into()))
+    }
+
+    /// Removes the annotation with this id, as one undoable step.
+    pub fn remove(&self, id: &str) -> Result<(), JsError> {
+        let id = AnnotationId::new(id).ok_or_else(|| JsError::new("an annotation id must be a non-empty string without spaces"))?;
+        if self.session.0.borrow().annotations().get(&id).is_none() {
+            return Err(JsError::new(&format!("no annotation with id {id}")));
+        }
+        self.dispatch(Action::Apply(Edit::Remove(id), None))
+    }
+
+    fn dispatch(&self, action: Action) -> Result<(), JsError> {
+        if self.bridge.send(action) {
+            Ok(())
+        } else {
+            Err(JsError::new("this annotator has been destroyed"))
+        }
+    }
+
+    /// The revision of the annotations: it grows with every change. The widget's root
+    /// element carries the revision it last rendered as `data-rev`.
+    #[wasm_bindgen(getter)]
+    pub fn revision(&self) -> f64 {
+        self.session.0.borrow().revision() as f64
     }
 
     /// The number of annotations, orphans included.
@@ -62,7 +138,8 @@ impl Annotator {
 ///
 /// Options: `documentId` (the storage key; default: a hash of the article text),
 /// `article` (`{format: "markdown" | "text", content}`), `storage` (`"local"`, the
-/// default, or `"none"`), `user` (recorded as the annotations' creator).
+/// default, or `"none"`), `user` (recorded as the annotations' creator), `annotations`
+/// (W3C annotations to start with, replacing what storage held).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
     console_error_panic_hook::set_once();
@@ -95,7 +172,13 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let user = get_str(&options, "user")?;
     let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, Schema::default()))));
     element.set_inner_html("");
-    let props = AppProps { session: session.clone(), storage, user };
+    let bridge = Bridge::default();
+    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone() };
     let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    Ok(Annotator { handle: Some(handle), session })
+    let annotator = Annotator { handle: Some(handle), session, bridge };
+    let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;
+    if !initial.is_undefined() && !initial.is_null() {
+        annotator.load(initial)?;
+    }
+    Ok(annotator)
 }

@@ -12,7 +12,7 @@ use crate::ui::components::panel::{panel_data, Panel};
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
 use crate::ui::persist::{Persistence, StorageChoice};
-use crate::ui::state::{Action, AppState, Level, Notice, Pending, SharedSession};
+use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending, SharedSession};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,9 @@ pub struct AppProps {
     pub storage: StorageChoice,
     #[prop_or_default]
     pub user: Option<String>,
+    /// Filled with the reducer's dispatcher, for the JS API.
+    #[prop_or_default]
+    pub bridge: Bridge,
 }
 
 /// The export file's name: the document id made safe for file systems.
@@ -164,6 +167,14 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    {
+        let bridge = props.bridge.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            bridge.connect(dispatch);
+            move || bridge.close()
+        });
+    }
     // Touch and keyboard: a selection made or adjusted without a mouse gesture we see
     // (long-press handles on phones) is picked up from `selectionchange`, debounced,
     // and ignored while a mouse button is down (the mouseup handles that).
@@ -438,7 +449,7 @@ pub fn App(props: &AppProps) -> Html {
     let toolbar = state.pending.clone().map(|p| html! { <SelectionToolbar pending={p} types={types.clone()} on_tag={tag.clone()} on_cancel={cancel.clone()} /> });
 
     html! {
-        <div class="aa-root" ref={root} {onkeydown} {ondragover} {ondrop}>
+        <div class="aa-root" ref={root} data-rev={state.rev.to_string()} {onkeydown} {ondragover} {ondrop}>
             <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">

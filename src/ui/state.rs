@@ -95,8 +95,72 @@ pub enum Action {
     Notify(Option<Notice>),
     /// Merge annotations read from a file; the string names the file.
     Import(Imported, String),
-    /// The session changed outside the reducer's knowledge (the JS API): re-render.
-    Refresh,
+    /// Replace every annotation (the JS API's `load`): no undo step, history cleared.
+    Load(Imported),
+}
+
+/// How code outside the component tree (the JS API) dispatches actions into the root's
+/// reducer. Actions sent before the root has mounted wait in a queue; after the widget is
+/// destroyed, sending fails.
+#[derive(Clone, Debug, Default)]
+pub struct Bridge(Rc<RefCell<BridgeState>>);
+
+#[derive(Debug, Default)]
+struct BridgeState {
+    dispatch: Option<yew::Callback<Action>>,
+    queued: Vec<Action>,
+    closed: bool,
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Action")
+    }
+}
+
+impl PartialEq for Bridge {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Bridge {
+    /// Dispatches `action`, or queues it until the root connects; false once closed.
+    pub fn send(&self, action: Action) -> bool {
+        let cb = {
+            let mut st = self.0.borrow_mut();
+            if st.closed {
+                return false;
+            }
+            match st.dispatch.clone() {
+                Some(cb) => cb,
+                None => {
+                    st.queued.push(action);
+                    return true;
+                }
+            }
+        };
+        cb.emit(action);
+        true
+    }
+    /// The root connects its dispatcher; queued actions are sent now.
+    pub fn connect(&self, dispatch: yew::Callback<Action>) {
+        let queued = {
+            let mut st = self.0.borrow_mut();
+            st.dispatch = Some(dispatch.clone());
+            std::mem::take(&mut st.queued)
+        };
+        for a in queued {
+            dispatch.emit(a);
+        }
+    }
+    /// The root is gone: nothing more can be sent.
+    pub fn close(&self) {
+        let mut st = self.0.borrow_mut();
+        st.dispatch = None;
+        st.queued.clear();
+        st.closed = true;
+    }
 }
 
 impl Reducible for AppState {
@@ -155,7 +219,10 @@ impl Reducible for AppState {
                     Err(e) => Notice::error(format!("Could not import {name}: {e}")),
                 };
             }
-            Action::Refresh => {}
+            Action::Load(imported) => {
+                next.session.0.borrow_mut().load(imported);
+                next.pending = None;
+            }
         }
         // Drop UI references to annotations that no longer exist.
         {

@@ -224,3 +224,51 @@ async fn dom_offsets_become_code_points_in_a_multilingual_article() {
     want.sort();
     assert_eq!(seen, want);
 }
+
+fn w3c_entity(id: &str, exact: &str, start: usize, end: usize, label: &str) -> JsValue {
+    let json = serde_json::json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld", "id": id, "type": "Annotation",
+        "body": [{"type": "TextualBody", "purpose": "tagging", "value": label}],
+        "target": {"selector": [{"type": "TextQuoteSelector", "exact": exact}, {"type": "TextPositionSelector", "start": start, "end": end}]}
+    });
+    js_sys::JSON::parse(&json.to_string()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_loads_adds_removes_and_lists() {
+    let root = host();
+    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
+    let at = |needle: &str| {
+        let b = doc.text().find(needle).unwrap();
+        let s = doc.text()[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    let (s1, e1) = at("Kaspersky Lab");
+    let (s2, e2) = at("Edward Snowden");
+    let o = options("web-api", "none");
+    let initial = js_sys::Array::of1(&w3c_entity("urn:x:1", "Kaspersky Lab", s1, e1, "Organization"));
+    js_sys::Reflect::set(&o, &"annotations".into(), &initial).unwrap();
+    let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(texts(&root, ".hl-organization"), vec!["Kaspersky Lab"], "options.annotations are loaded");
+    a.add(w3c_entity("urn:x:2", "Edward Snowden", s2, e2, "person")).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(texts(&root, ".hl-person"), vec!["Edward Snowden"]);
+    let list = a.annotations().map_err(JsValue::from).unwrap();
+    let list: js_sys::Array = list.dyn_into().unwrap();
+    assert_eq!(list.length(), 2);
+    assert_eq!(js_sys::Reflect::get(&list.get(0), &"id".into()).unwrap().as_string().as_deref(), Some("urn:x:2"), "reading order");
+    // Bad input throws and changes nothing.
+    let bad = js_sys::JSON::parse(r#"{"id":"urn:x:3","target":{"selector":{"type":"TextPositionSelector","start":"a","end":3}},"body":{"value":"person"}}"#).unwrap();
+    let err = a.add(bad).err().map(JsValue::from).unwrap();
+    let msg = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(msg.contains("target.selector.start"), "{msg}");
+    assert!(a.remove("urn:nope").is_err());
+    a.remove("urn:x:1").map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(a.count(), 1);
+    assert!(texts(&root, ".hl-organization").is_empty());
+    a.load(js_sys::Array::new().into()).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(a.count(), 0);
+}

@@ -1,0 +1,70 @@
+// The benchmark page: runs one subject ("widget" or "floor") on data the runner injects.
+import init, { mount } from '../pkg/article_annotator.js';
+import { floorLoad, floorAdd } from './floor.js';
+
+const host = document.getElementById('host');
+const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+// Yields to the event loop without setTimeout's 4 ms clamping.
+const channel = new MessageChannel();
+const tick = () => new Promise((r) => { channel.port1.onmessage = () => r(); channel.port2.postMessage(0); });
+
+// The widget has applied `count` annotations and rendered that revision.
+const rendered = async (annotator, count) => {
+  while (annotator.count !== count || host.querySelector('.aa-root')?.dataset.rev !== String(annotator.revision)) {
+    await tick();
+  }
+};
+
+let wasm = null;
+window.bench = {
+  async ready() { wasm = await init(); },
+  wasmBytes: () => (wasm ? wasm.memory.buffer.byteLength : 0),
+
+  async load(subject, text, annotations) {
+    const t0 = performance.now();
+    if (subject === 'floor') {
+      window.subject = floorLoad(host, text, annotations);
+    } else {
+      window.subject = mount(host, { documentId: 'bench', storage: 'local', article: { format: 'text', content: text }, annotations });
+      await rendered(window.subject, annotations.length);
+    }
+    await painted();
+    return performance.now() - t0;
+  },
+
+  async add(subject, annotation) {
+    const t0 = performance.now();
+    if (subject === 'floor') floorAdd(window.subject, annotation);
+    else { const n = window.subject.count + 1; window.subject.add(annotation); await rendered(window.subject, n); }
+    await painted();
+    return performance.now() - t0;
+  },
+
+  // The widget's save of everything: one change, then what pagehide triggers at once.
+  save(annotation) {
+    window.subject.add(annotation);
+    const t0 = performance.now();
+    window.dispatchEvent(new Event('pagehide'));
+    const ms = performance.now() - t0;
+    const stored = localStorage.getItem('article-annotator/v1/bench') || '';
+    return { ms, chars: stored.length };
+  },
+
+  // Marks the time of the next mouseup and keydown, and reports when the toolbar, then
+  // the new highlight, were painted after them.
+  armSelection() {
+    const marks = {};
+    document.addEventListener('mouseup', () => {
+      marks.up = performance.now();
+      const wait = async () => { while (!host.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); };
+      wait();
+    }, { once: true, capture: true });
+    document.addEventListener('keydown', () => {
+      marks.key = performance.now();
+      const n = window.subject.count + 1;
+      const wait = async () => { await rendered(window.subject, n); await painted(); marks.done = performance.now(); };
+      wait();
+    }, { once: true, capture: true });
+    window.selectionMarks = marks;
+  },
+};
