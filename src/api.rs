@@ -37,14 +37,41 @@ pub struct Annotator {
     bridge: Bridge,
 }
 
+fn get(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The list of annotation objects in a JS value: an array, a page's `items`, or a
+/// collection's embedded first page; `None` for anything else (a single annotation).
+fn js_items(value: &JsValue) -> Option<js_sys::Array> {
+    if js_sys::Array::is_array(value) {
+        return Some(value.clone().into());
+    }
+    let kind = get(value, "type").as_string().unwrap_or_default();
+    let page = if kind == "AnnotationCollection" { get(value, "first") } else { value.clone() };
+    let items = get(&page, "items");
+    (js_sys::Array::is_array(&items) && (kind == "AnnotationCollection" || kind == "AnnotationPage")).then(|| items.into())
+}
+
 /// Reads W3C annotations given as JS values (an annotation, an array, a page or a
-/// collection) against the session's document.
+/// collection) against the session's document, one item at a time.
 fn read_w3c(session: &SharedSession, value: &JsValue) -> Result<Imported, JsError> {
-    let text: String = js_sys::JSON::stringify(value)
-        .map_err(|_| JsError::new("annotations must be JSON-serialisable objects"))?
-        .into();
     let s = session.0.borrow();
-    w3c::import(&text, &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))
+    let stamp = now();
+    let stringify = |v: &JsValue| -> Result<String, JsError> {
+        Ok(js_sys::JSON::stringify(v).map_err(|_| JsError::new("annotations must be JSON-serialisable objects"))?.into())
+    };
+    let Some(items) = js_items(value) else {
+        return w3c::import(&stringify(value)?, &s.doc, &s.schema, stamp).map_err(|e| JsError::new(&e.to_string()));
+    };
+    let mut out = Imported::default();
+    for (i, item) in items.iter().enumerate() {
+        match w3c::import_item_str(&stringify(&item)?, i, &s.doc, &s.schema, stamp) {
+            Ok(a) => out.annotations.push(a),
+            Err(issue) => out.issues.push(issue),
+        }
+    }
+    Ok(out)
 }
 
 /// The first issue of an import as an error, if there was one.
@@ -171,14 +198,18 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     };
     let user = get_str(&options, "user")?;
     let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, Schema::default()))));
+    // Annotations the host passes are loaded before the first render (one render, not two)
+    // and take the place of what storage held.
+    let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;
+    let preloaded = !initial.is_undefined() && !initial.is_null();
+    if preloaded {
+        let imported = read_w3c(&session, &initial)?;
+        refuse_issues(&imported)?;
+        session.0.borrow_mut().load(imported);
+    }
     element.set_inner_html("");
     let bridge = Bridge::default();
-    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone() };
+    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone(), preloaded };
     let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    let annotator = Annotator { handle: Some(handle), session, bridge };
-    let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;
-    if !initial.is_undefined() && !initial.is_null() {
-        annotator.load(initial)?;
-    }
-    Ok(annotator)
+    Ok(Annotator { handle: Some(handle), session, bridge })
 }

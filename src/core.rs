@@ -9,7 +9,7 @@ pub mod article;
 pub mod document;
 pub mod edit;
 pub mod format;
-pub mod layout;
+pub mod html;
 pub mod model;
 pub mod offset;
 pub mod schema;

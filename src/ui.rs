@@ -11,5 +11,6 @@
 pub mod app;
 pub mod components;
 pub mod dom;
+pub mod highlights;
 pub mod persist;
 pub mod state;

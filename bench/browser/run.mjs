@@ -18,56 +18,7 @@ const COUNTS = arg('--counts', '100,1000,10000').split(',').map(Number);
 const OUT = arg('--out', path.join(ROOT, 'docs', 'PERFORMANCE.md'));
 const ADDS = 20;
 
-// ---- data ----------------------------------------------------------------------
-const sample = fs.readFileSync(path.join(ROOT, 'tests/fixtures/moscow-times-2014-08-18.md'), 'utf8');
-const PARAS = sample.split(/\n\s*\n/).map((p) => p.trim().replace(/\s+/g, ' ')).filter((p) => p.split(' ').length > 20);
-const TYPES = ['Person', 'Organization', 'Location', 'Event', 'Product', 'Other'];
-
-/** An article of about `words` words: the sample's body paragraphs repeated. */
-function article(words) {
-  const out = [];
-  let n = 0;
-  for (let i = 0; n < words; i++) { const p = PARAS[i % PARAS.length]; out.push(p); n += p.split(' ').length; }
-  return out.join('\n\n');
-}
-
-/** Word spans of the text in code points (the texts are ASCII: one unit, one code point). */
-function words(text) {
-  const spans = [];
-  const re = /[A-Za-z0-9']+/g;
-  for (let m; (m = re.exec(text));) spans.push([m.index, m.index + m[0].length]);
-  return spans;
-}
-
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-
-/** `count` entity annotations spread evenly over the words, 1–3 words long; about one
- *  in ten starts inside the previous one and runs past its end (an overlap). */
-function annotations(text, count) {
-  const ws = words(text);
-  const list = [];
-  for (let i = 0; i < count; i++) {
-    let w = Math.floor((i * ws.length) / count);
-    let len = 1 + Math.floor(rand() * 3);
-    if (i % 10 === 9 && i > 0) { len = 4; }
-    const a = ws[Math.min(w, ws.length - 1)], b = ws[Math.min(w + len - 1, ws.length - 1)];
-    list.push(w3c(text, `urn:bench:${i}`, a[0], b[1], TYPES[i % TYPES.length]));
-  }
-  return list;
-}
-
-function w3c(text, id, start, end, type) {
-  return {
-    '@context': 'http://www.w3.org/ns/anno.jsonld', id, type: 'Annotation', motivation: 'tagging',
-    created: '2026-11-25T00:00:00Z', modified: '2026-11-25T00:00:00Z',
-    body: [{ type: 'TextualBody', purpose: 'tagging', value: type }],
-    target: { source: 'urn:bench', selector: [
-      { type: 'TextQuoteSelector', exact: text.slice(start, end), prefix: text.slice(Math.max(0, start - 32), start), suffix: text.slice(end, end + 32) },
-      { type: 'TextPositionSelector', start, end },
-    ] },
-  };
-}
+import { article, words, annotations, w3c, reseed } from './data.mjs';
 
 // ---- measuring -----------------------------------------------------------------
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -148,7 +99,7 @@ try {
   for (const size of SIZES) {
     const text = article(size);
     for (const count of COUNTS) {
-      seed = 42;
+      reseed();
       const list = annotations(text, count);
       const rounds = [];
       for (let r = 0; r < ROUNDS; r++) {

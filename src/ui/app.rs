@@ -27,6 +27,9 @@ pub struct AppProps {
     /// Filled with the reducer's dispatcher, for the JS API.
     #[prop_or_default]
     pub bridge: Bridge,
+    /// The host already loaded the annotations: storage is not read (it is overwritten).
+    #[prop_or_default]
+    pub preloaded: bool,
 }
 
 /// The export file's name: the document id made safe for file systems.
@@ -134,7 +137,8 @@ pub fn App(props: &AppProps) -> Html {
     let opened = {
         let session = props.session.clone();
         let choice = props.storage;
-        use_memo((), move |_| Persistence::open(choice, session))
+        let read = !props.preloaded;
+        use_memo((), move |_| Persistence::open(choice, session, read))
     };
     let persistence: Rc<Persistence> = opened.0.clone();
     let state = {
@@ -240,14 +244,12 @@ pub fn App(props: &AppProps) -> Html {
         let p = persistence.clone();
         use_effect_with(state.rev, move |_| p.schedule());
     }
-    // Flashing: scroll to the annotation, then stop flashing after the animation.
+    // Flashing (the article view paints and scrolls): stop after a moment.
     {
-        let article = article.clone();
         let dispatch = dispatch.clone();
         use_effect_with(state.flash.clone(), move |flash| {
             let mut timer = None;
-            if let (Some((id, _)), Some(el)) = (flash, article.cast::<web_sys::Element>()) {
-                dom::reveal(&el, id);
+            if flash.is_some() {
                 let d = dispatch.clone();
                 let f = Closure::once_into_js(move || d.emit(Action::Unflash));
                 timer = web_sys::window().and_then(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 1600).ok());
@@ -297,6 +299,8 @@ pub fn App(props: &AppProps) -> Html {
         let cancel = cancel.clone();
         let pending = state.pending.is_some();
         let editing = state.editing.is_some();
+        let current = state.current.clone();
+        let session = props.session.clone();
         let types = types.clone();
         let article = article.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -321,6 +325,33 @@ pub fn App(props: &AppProps) -> Html {
                     cancel.emit(());
                 } else if editing {
                     dispatch.emit(Action::OpenEditor(None));
+                } else if current.is_some() {
+                    dispatch.emit(Action::Cursor(None));
+                }
+                return;
+            }
+            let in_article = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.closest(".aa-article").ok().flatten().is_some());
+            if in_article && !pending && (key == "]" || key == "[") {
+                e.prevent_default();
+                let s = session.0.borrow();
+                let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
+                let at = current.as_ref().and_then(|c| order.iter().position(|x| *x == c));
+                let next = match (key.as_str(), at) {
+                    ("]", None) => order.first(),
+                    ("]", Some(i)) => order.get(i + 1).or(order.last()),
+                    (_, None) => order.last(),
+                    (_, Some(i)) => order.get(i.saturating_sub(1)),
+                };
+                dispatch.emit(Action::Cursor(next.map(|x| (*x).clone())));
+                return;
+            }
+            if in_article && !pending && key == "Enter" {
+                if let Some(id) = current.clone() {
+                    e.prevent_default();
+                    dispatch.emit(Action::OpenEditor(Some(id)));
                 }
                 return;
             }
@@ -428,6 +459,14 @@ pub fn App(props: &AppProps) -> Html {
         let on_close = dispatch.reform(|()| Action::OpenEditor(None));
         html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} /> }
     });
+    // What the keyboard cursor is on, for screen readers (highlights are not elements).
+    let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
+        let label = match &a.body {
+            Body::Entity(t) => schema.label(t).to_string(),
+            Body::Claim(c) => format!("Claim, {}", c.verdict.label().to_lowercase()),
+        };
+        format!("{label}: {}. Press Enter to edit.", a.target.quote.exact)
+    });
     let can_undo = session_ref.can_undo();
     let can_redo = session_ref.can_redo();
     drop(session_ref);
@@ -453,11 +492,13 @@ pub fn App(props: &AppProps) -> Html {
             <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
-                <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} article_ref={article}
+                <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
+                    pending={state.pending.as_ref().map(|p| p.range)} article_ref={article}
                     {on_selection_gesture} {on_open} />
                 <Panel {data} selected={state.editing.clone()} {on_pick}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
+            <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>
         </div>
     }
 }

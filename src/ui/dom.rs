@@ -115,20 +115,13 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Scrolls the first highlight of `id` into view and focuses it.
-pub fn reveal(article: &Element, id: &AnnotationId) {
-    let Ok(list) = article.query_selector_all("[data-first]") else { return };
-    for i in 0..list.length() {
-        let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) else { continue };
-        let hit = el.get_attribute("data-first").is_some_and(|v| v.split(' ').any(|x| x == id.as_str()));
-        if hit {
-            let opts = web_sys::ScrollIntoViewOptions::new();
-            opts.set_behavior(web_sys::ScrollBehavior::Smooth);
-            opts.set_block(web_sys::ScrollLogicalPosition::Center);
-            el.scroll_into_view_with_scroll_into_view_options(&opts);
-            let _ = el.focus();
-            return;
-        }
+/// Scrolls the window so that `range` is in view, centred, unless it already is.
+pub fn scroll_into_view(range: &web_sys::Range) {
+    let Some(window) = web_sys::window() else { return };
+    let rect = range.get_bounding_client_rect();
+    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+    if rect.top() < 0.0 || rect.bottom() > height {
+        window.scroll_by_with_x_and_y(0.0, rect.top() - height / 2.0);
     }
 }
 

@@ -42,9 +42,9 @@ pub struct Persistence {
 const SAVE_DELAY_MS: i32 = 300;
 
 impl Persistence {
-    /// Opens storage for the session's document and loads what it holds into the session.
-    /// Returns the notice the reader should see, if any.
-    pub fn open(choice: StorageChoice, session: SharedSession) -> (Rc<Persistence>, Option<Notice>) {
+    /// Opens storage for the session's document and, if `read`, loads what it holds into
+    /// the session. Returns the notice the reader should see, if any.
+    pub fn open(choice: StorageChoice, session: SharedSession, read: bool) -> (Rc<Persistence>, Option<Notice>) {
         let key = key_for(&session.0.borrow().document_id);
         let mut notice = None;
         let store: Box<dyn Store> = match choice {
@@ -69,8 +69,10 @@ impl Persistence {
             last_error: RefCell::new(None),
             on_notice: RefCell::new(None),
         };
-        if let Some(n) = p.load() {
-            notice = Some(n);
+        if read {
+            if let Some(n) = p.load() {
+                notice = Some(n);
+            }
         }
         (Rc::new(p), notice)
     }

@@ -70,12 +70,14 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// The annotation to flash, and a counter so that flashing it again restarts.
     pub flash: Option<(AnnotationId, u32)>,
+    /// The keyboard cursor: the annotation `]` and `[` moved to, which Enter opens.
+    pub current: Option<AnnotationId>,
 }
 
 impl AppState {
     pub fn new(session: SharedSession, notice: Option<Notice>) -> AppState {
         let rev = session.0.borrow().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None }
     }
 }
 
@@ -92,6 +94,8 @@ pub enum Action {
     Flash(AnnotationId),
     /// Stop flashing.
     Unflash,
+    /// Move the keyboard cursor to an annotation, or take it away.
+    Cursor(Option<AnnotationId>),
     Notify(Option<Notice>),
     /// Merge annotations read from a file; the string names the file.
     Import(Imported, String),
@@ -201,6 +205,7 @@ impl Reducible for AppState {
                 next.flash = Some((id, n));
             }
             Action::Unflash => next.flash = None,
+            Action::Cursor(id) => next.current = id,
             Action::Notify(n) => next.notice = n,
             Action::Import(imported, name) => {
                 let issues = imported.issues.clone();
@@ -229,6 +234,9 @@ impl Reducible for AppState {
             let s = next.session.0.borrow();
             if next.editing.as_ref().is_some_and(|id| s.annotations().get(id).is_none()) {
                 next.editing = None;
+            }
+            if next.current.as_ref().is_some_and(|id| s.annotations().get(id).is_none()) {
+                next.current = None;
             }
             next.rev = s.revision();
         }

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -33,8 +33,8 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.waitForSelector('.aa-toolbar');
     await mouseSelect(page, 'Nikolai Nikiforov');
     await page.keyboard.press('1');
-    await page.waitForSelector('.hl-person');
-    assert.deepEqual(await page.$$eval('.hl-person', (e) => e.map((x) => x.textContent)), ['Nikolai Nikiforov']);
+    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    assert.deepEqual(await painted(page, 'aa-person'), ['Nikolai Nikiforov']);
     assert.deepEqual(await panelTexts(page), ['Nikolai Nikiforov']);
 
     // A claim with key C; the editor opens; pick claimant, verdict and note.
@@ -49,7 +49,7 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.click('.aa-editor h2'); // blur commits the note
     await page.waitForFunction(() => document.querySelector('.aa-claimant-name')?.textContent === 'by Nikolai Nikiforov');
     assert.equal(await page.textContent('.aa-verdict-badge'), 'Mostly true');
-    assert.equal(await page.$$eval('.hl-claim', (e) => e.map((x) => x.textContent).join('')), 'the Kremlin has agreed to broaden software deliveries to China');
+    assert.deepEqual(await painted(page, 'aa-claim'), ['the Kremlin has agreed to broaden software deliveries to China']);
 
     // Undo and redo with the keyboard (the note edit, then back).
     await page.focus('.aa-article');
@@ -61,8 +61,8 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     // Reload: both are restored from localStorage.
     await page.waitForTimeout(400); // the save is debounced by 300 ms; pagehide also flushes
     await page.reload();
-    await page.waitForSelector('.hl-person');
-    assert.equal(await page.$$eval('.hl-claim', (e) => e.length > 0), true);
+    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    assert.equal((await painted(page, 'aa-claim')).length, 1);
     assert.equal(await page.textContent('.aa-claimant-name'), 'by Nikolai Nikiforov');
 
     // Export: positions are code points over the canonical text.
@@ -99,7 +99,7 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.setInputFiles('.aa-file', file);
     await page.waitForSelector('.aa-notice');
     assert.match(await page.textContent('.aa-notice'), /2 added, 0 updated, 0 unchanged, 0 orphaned/);
-    assert.equal(await page.$$eval('.hl-person', (e) => e.length), 1);
+    assert.deepEqual(await painted(page, 'aa-person'), ['Nikolai Nikiforov']);
     const again = await exportFile(page);
     assert.equal(again.text, exported.text);
     // A second import of the same file changes nothing.
@@ -121,11 +121,14 @@ test('keyboard only: Shift+arrows select, a key tags, Enter opens the editor, Es
     await page.keyboard.press('Shift+ArrowRight');
     await page.waitForSelector('.aa-toolbar');
     await page.keyboard.press('6');
-    await page.waitForSelector('.hl-other');
-    const tagged = await page.$$eval('.hl-other', (e) => e.map((x) => x.textContent).join(''));
+    await page.waitForFunction(() => CSS.highlights.get('aa-other')?.size === 1);
+    const [tagged] = await painted(page, 'aa-other');
     assert.match(tagged, /^Wary of( the)?$/);
-    // Tab to the highlight, open it with Enter, close with Escape.
-    await page.focus('.hl-other[data-first]');
+    // ] moves the cursor to the annotation and announces it; Enter opens it; Escape closes.
+    await page.focus('.aa-article');
+    await page.keyboard.press(']');
+    await page.waitForFunction(() => /^Other: Wary of/.test(document.querySelector('.aa-sr').textContent));
+    assert.deepEqual(await painted(page, 'aa-current'), [tagged]);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.aa-editor');
     await page.focus('.aa-editor .aa-type');
@@ -155,17 +158,23 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     await page.keyboard.press('2');
     await mouseSelect(page, "People's Daily newspaper in China", 'China');
     await page.keyboard.press('3');
-    await page.waitForSelector('.hl-location');
-    // The location inside the organisation shows both colours.
-    assert.equal(await page.$eval('.hl-location', (e) => e.classList.contains('hl-outer-organization')), true);
-    // The organisation inside the claim shows both.
-    assert.equal(await page.$eval('.hl-organization', (e) => e.classList.contains('hl-claim')), true);
-    assert.equal(await page.$$eval('.hl-location', (e) => e.map((x) => x.textContent).join('')), 'China');
+    await page.waitForFunction(() => CSS.highlights.get('aa-location')?.size === 1);
+    // Every span is painted, nested ones included: the claim around the organisation, the
+    // organisation around the location.
+    assert.deepEqual(await painted(page, 'aa-claim'), ['anti-virus software maker Kaspersky Lab, which is expanding into Asian markets']);
+    assert.deepEqual(await painted(page, 'aa-organization'), ['Kaspersky Lab', "People's Daily newspaper in China"]);
+    assert.deepEqual(await painted(page, 'aa-location'), ['China']);
+    // Hovering shows the types there, innermost first; clicking opens the innermost.
+    await clickPainted(page, 'aa-location', 'China');
+    await page.waitForFunction(() => document.querySelector('.aa-editor .aa-quote')?.textContent === 'China');
+    assert.equal(await page.textContent('.aa-tip'), 'Location · Organization');
+    await page.keyboard.press('Escape');
     // Panel groups with counts.
     const groups = await page.$$eval('.aa-group h3', (h) => h.map((x) => x.textContent.replace(/\s+/g, ' ').trim()));
     assert.deepEqual(groups, ['Claims 1', 'Organization 2', 'Location 1']);
     await page.click('.aa-group[aria-label="Location"] .aa-entry');
-    await page.waitForSelector('.hl-location[class*="aa-flash"]');
+    await page.waitForFunction(() => CSS.highlights.get('aa-flash')?.size === 1);
+    assert.deepEqual(await painted(page, 'aa-flash'), ['China']);
     await page.screenshot({ path: saveArtifact('nested.png', '') });
     assert.deepEqual(errors, []);
   } finally {
@@ -188,7 +197,7 @@ test('storage full: a clear message, the work stays, export works, saving resume
     await page.keyboard.press('1');
     await page.waitForSelector('.aa-notice.aa-error');
     assert.match(await page.textContent('.aa-notice'), /Storage is full/);
-    assert.equal(await page.$$eval('.hl-person', (e) => e.length), 1);
+    assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
     const exported = await exportFile(page);
     assert.equal(JSON.parse(exported.text).total, 1);
     // Space frees up; the next change saves everything.
@@ -225,8 +234,8 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
     await page.waitForSelector('.aa-toolbar');
     const box = await page.$eval('.aa-tag-person', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
     await page.touchscreen.tap(box.x, box.y);
-    await page.waitForSelector('.hl-person');
-    assert.equal(await page.$$eval('.hl-person', (e) => e.map((x) => x.textContent).join('')), 'Edward Snowden');
+    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
     const widths = await page.evaluate(() => ({
       panel: document.querySelector('.aa-panel').getBoundingClientRect().right,
       page: document.documentElement.scrollWidth,

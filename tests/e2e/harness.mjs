@@ -85,3 +85,28 @@ export function saveArtifact(name, data) {
   fs.writeFileSync(p, data);
   return p;
 }
+
+/** The texts painted under highlight `name` (e.g. 'aa-person') inside `root`, in document order. */
+export function painted(page, name, root = '.aa-root') {
+  return page.evaluate(([name, root]) => {
+    const el = document.querySelector(root);
+    const h = CSS.highlights.get(name);
+    if (!h) return [];
+    return [...h].filter((r) => el.contains(r.startContainer))
+      .sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b))
+      .map((r) => r.toString());
+  }, [name, root]);
+}
+
+/** Clicks the middle of the first painted range of `name` whose text is `text`. */
+export async function clickPainted(page, name, text) {
+  const at = await page.evaluate(([name, text]) => {
+    const r = [...(CSS.highlights.get(name) || [])].find((x) => x.toString() === text);
+    if (!r) return null;
+    r.startContainer.parentElement.scrollIntoView({ block: 'center' });
+    const b = r.getClientRects()[0];
+    return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+  }, [name, text]);
+  if (!at) throw new Error(`${text} is not painted as ${name}`);
+  await page.mouse.click(at.x, at.y);
+}

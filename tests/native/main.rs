@@ -15,5 +15,7 @@ mod anchor;
 mod edit;
 // W3C export/import and the stored form.
 mod formats;
+// The article's HTML markup: block texts and escaping.
+mod html;
 // Project rules: a pure core, module docs.
 mod tidy;

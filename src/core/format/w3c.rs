@@ -154,18 +154,34 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Re
     let list = items(&v).ok_or(W3cError::NoAnnotations)?;
     let mut out = Imported::default();
     for (i, item) in list.into_iter().enumerate() {
-        match annotation_from_json(item, schema, now) {
-            Ok((a, position)) => {
-                let (a, _) = anchor_into(doc, a, position);
-                out.annotations.push(a);
-            }
-            Err((field, message)) => {
-                let id = str_field(item, "id").map(|s| format!(" ({s})")).unwrap_or_default();
-                out.issues.push(ImportIssue { location: format!("annotation {}{id}", i + 1), field, message });
-            }
+        match import_value(item, i, doc, schema, now) {
+            Ok(a) => out.annotations.push(a),
+            Err(issue) => out.issues.push(issue),
         }
     }
     Ok(out)
+}
+
+/// One annotation object, the `index`-th of its file (0-based), anchored in `doc`.
+pub fn import_value(item: &Value, index: usize, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Annotation, ImportIssue> {
+    match annotation_from_json(item, schema, now) {
+        Ok((a, position)) => Ok(anchor_into(doc, a, position).0),
+        Err((field, message)) => {
+            let id = str_field(item, "id").map(|s| format!(" ({s})")).unwrap_or_default();
+            Err(ImportIssue { location: format!("annotation {}{id}", index + 1), field, message })
+        }
+    }
+}
+
+/// One annotation given as JSON text, the `index`-th of a list; see [`import_value`].
+/// Reading a long list item by item keeps memory at one item's size.
+pub fn import_item_str(text: &str, index: usize, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Annotation, ImportIssue> {
+    let v: Value = serde_json::from_str(text).map_err(|e| ImportIssue {
+        location: format!("annotation {}", index + 1),
+        field: String::new(),
+        message: format!("not JSON: {e}"),
+    })?;
+    import_value(&v, index, doc, schema, now)
 }
 
 type ItemError = (String, String);

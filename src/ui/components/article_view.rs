@@ -1,35 +1,26 @@
-//! The article, rendered block by block with its highlights.
+//! The article: drawn once from [`article_html`] (escaped markup the browser parses in one
+//! go), with highlights painted over it by the
+//! [`HighlightLayer`](crate::ui::highlights::HighlightLayer).
 //!
-//! Each block is a memoised [`BlockView`] whose props are the block's text and the
-//! highlights that touch it, so an edit re-renders only the blocks it changes; the
-//! partition of annotations into blocks is one pass ([`crate::core::layout::partition`]).
-//! Highlights are `<span class="hl …">` pieces: overlapping and nested spans split into
-//! pieces that carry every covering annotation (the innermost entity colours the
-//! background, an enclosing entity draws a top rule, a claim a dashed underline).
+//! The markup is memoised for the session's document, so the article never re-renders;
+//! an edit changes only the highlight ranges it touches.
+//! Clicks and hovering are hit-tested by caret position (`caretPositionFromPoint` to a
+//! document offset to the annotations covering it), since highlights are not elements.
 //!
 //! Invariant: a block element holds exactly the block's text in its text nodes (see
-//! [`crate::ui::dom`]); the first piece of every annotation is focusable and names it.
+//! [`crate::ui::dom`]), and its DOM never changes after the first render.
 
-use crate::core::document::{Block, BlockKind, Document, Inline, InlineKind};
-use crate::core::layout::{partition, pieces, Mark};
-use crate::core::model::{Annotation, AnnotationId, Body};
-use crate::core::offset::{CharOffset, CharRange, TextIndex};
-use crate::core::schema::Schema;
+use crate::core::document::Document;
+use crate::core::html::article_html;
+use crate::core::model::{AnnotationId, Body};
+use crate::core::offset::{Bias, CharOffset, CharRange};
+use crate::ui::dom;
+use crate::ui::highlights::{HighlightLayer, CURRENT, FLASH, PENDING};
 use crate::ui::state::SharedSession;
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// What a block shows of one annotation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpanView {
-    pub id: AnnotationId,
-    pub range: CharRange,
-    /// CSS-safe type id (`person`), or `claim`.
-    pub class: AttrValue,
-    /// What the reader is told: `Person`, or `Claim (false)`.
-    pub label: AttrValue,
-    pub claim: bool,
-}
 
 /// A class name part made only of `a-z0-9-`, from any type id.
 pub fn css_ident(s: &str) -> String {
@@ -37,163 +28,123 @@ pub fn css_ident(s: &str) -> String {
     if v.is_empty() { "unknown".into() } else { v }
 }
 
-pub fn span_view(a: &Annotation, schema: &Schema) -> Option<SpanView> {
-    let range = a.target.range?;
-    let (class, label, claim) = match &a.body {
-        // A type the schema does not know (from an import) is drawn as "other".
-        Body::Entity(t) => (if schema.get(t).is_some() { css_ident(t) } else { "other".into() }, schema.label(t).to_string(), false),
-        Body::Claim(c) => ("claim".to_string(), format!("Claim ({})", c.verdict.label().to_lowercase()), true),
-    };
-    Some(SpanView { id: a.id.clone(), range, class: class.into(), label: label.into(), claim })
-}
-
-/// A block's fixed data: its kind, where it starts, its text and its inline marks.
-#[derive(Debug, PartialEq)]
-pub struct BlockText {
-    pub index: usize,
-    pub kind: BlockKind,
-    pub range: CharRange,
-    pub text: String,
-    pub inlines: Vec<Inline>,
-}
-
-pub fn block_texts(doc: &Document) -> Vec<Rc<BlockText>> {
-    doc.blocks()
-        .iter()
-        .enumerate()
-        .map(|(index, b): (usize, &Block)| {
-            Rc::new(BlockText { index, kind: b.kind.clone(), range: b.range, text: doc.slice(b.range).unwrap_or("").to_string(), inlines: b.inlines.clone() })
-        })
-        .collect()
-}
-
-#[derive(Properties, PartialEq)]
-pub struct BlockViewProps {
-    pub block: Rc<BlockText>,
-    pub spans: Rc<[SpanView]>,
-    /// Set only when the flashing annotation touches this block.
-    pub flash: Option<(AnnotationId, u32)>,
-}
-
-#[component]
-pub fn BlockView(props: &BlockViewProps) -> Html {
-    let b = &props.block;
-    let index = TextIndex::new(&b.text);
-    let local = |r: CharRange| -> &str {
-        let s = CharOffset(r.start().0 - b.range.start().0);
-        let e = CharOffset(r.end().0 - b.range.start().0);
-        CharRange::new(s, e).and_then(|r| crate::core::offset::slice(&b.text, &index, r)).unwrap_or("")
-    };
-    let mut marks: Vec<(CharRange, Mark)> = props.spans.iter().map(|s| (s.range, Mark::Highlight(s.id.clone()))).collect();
-    let n_spans = marks.len();
-    marks.extend(b.inlines.iter().map(|i| (i.range, Mark::Inline(i.kind.clone()))));
-    let content: Html = pieces(b.range, &marks)
-        .into_iter()
-        .map(|p| {
-            let text = local(p.range).to_string();
-            let covering: Vec<&SpanView> = p.marks.iter().filter(|&&i| i < n_spans).filter_map(|&i| props.spans.get(i)).collect();
-            let mut inner = if covering.is_empty() { html! { {text} } } else { highlight(&covering, p.range, &text, props.flash.as_ref()) };
-            for &i in p.marks.iter().filter(|&&i| i >= n_spans).rev() {
-                if let Some((_, Mark::Inline(kind))) = marks.get(i) {
-                    inner = match kind {
-                        InlineKind::Link(url) => html! { <a href={url.clone()} target="_blank" rel="noopener noreferrer">{inner}</a> },
-                        InlineKind::Emphasis => html! { <em>{inner}</em> },
-                        InlineKind::Strong => html! { <strong>{inner}</strong> },
-                        InlineKind::Code => html! { <code>{inner}</code> },
-                    };
-                }
-            }
-            inner
-        })
-        .collect();
-    let idx = b.index.to_string();
-    match &b.kind {
-        BlockKind::Headline => html! { <h1 class="aa-headline" data-block={idx}>{content}</h1> },
-        BlockKind::Byline => html! { <p class="aa-byline" data-block={idx}>{content}</p> },
-        BlockKind::Dateline => html! { <p class="aa-dateline" data-block={idx}>{content}</p> },
-        BlockKind::Caption => html! {
-            <figure class="aa-figure">
-                <div class="aa-photo" aria-hidden="true"></div>
-                <figcaption data-block={idx}>{content}</figcaption>
-            </figure>
-        },
-        BlockKind::Heading(n) => {
-            let tag = format!("h{}", (*n).clamp(2, 6));
-            html! { <@{tag} data-block={idx}>{content}</@> }
-        }
-        BlockKind::Quote => html! { <blockquote data-block={idx}>{content}</blockquote> },
-        BlockKind::ListItem => html! { <p class="aa-li" data-block={idx}>{content}</p> },
-        BlockKind::Label => html! { <p class="aa-label" data-block={idx}>{content}</p> },
-        BlockKind::Related => html! { <p class="aa-related" data-block={idx}>{content}</p> },
-        BlockKind::Source => html! { <p class="aa-source" data-block={idx}>{content}</p> },
-        BlockKind::Paragraph => html! { <p data-block={idx}>{content}</p> },
-    }
-}
-
-/// One highlighted piece. `covering` is in reading order (outer spans first).
-fn highlight(covering: &[&SpanView], piece: CharRange, text: &str, flash: Option<&(AnnotationId, u32)>) -> Html {
-    let mut by_len: Vec<&SpanView> = covering.to_vec();
-    by_len.sort_by_key(|s| std::cmp::Reverse(s.range.len()));
-    let entities: Vec<&SpanView> = by_len.iter().copied().filter(|s| !s.claim).collect();
-    let mut classes = vec!["hl".to_string()];
-    if let Some(inner) = entities.last() {
-        classes.push(format!("hl-{}", inner.class));
-    }
-    if entities.len() >= 2 {
-        classes.push(format!("hl-outer-{}", entities[0].class));
-    }
-    if by_len.iter().any(|s| s.claim) {
-        classes.push("hl-claim".into());
-        if entities.is_empty() {
-            classes.push("hl-claim-only".into());
-        }
-    }
-    if let Some((id, n)) = flash {
-        if covering.iter().any(|s| &s.id == id) {
-            classes.push(format!("aa-flash-{}", n % 2));
-        }
-    }
-    // Innermost first: a click or Enter opens the innermost annotation.
-    let ids: Vec<&str> = by_len.iter().rev().map(|s| s.id.as_str()).collect();
-    let starting: Vec<&SpanView> = by_len.iter().copied().filter(|s| s.range.start() == piece.start()).collect();
-    let title = by_len.iter().rev().map(|s| s.label.as_str()).collect::<Vec<_>>().join(" · ");
-    let first = (!starting.is_empty()).then(|| starting.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(" "));
-    let tabindex = first.as_ref().map(|_| "0");
-    let role = first.as_ref().map(|_| "button");
-    let aria = first.as_ref().map(|_| format!("{title}: {text}. Press Enter to edit."));
-    html! {
-        <span class={classes.join(" ")} data-ids={ids.join(" ")} data-first={first} tabindex={tabindex} role={role} aria-label={aria} title={title}>{text.to_string()}</span>
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
     pub session: SharedSession,
     pub rev: u64,
     pub flash: Option<(AnnotationId, u32)>,
+    /// The keyboard cursor's annotation.
+    pub current: Option<AnnotationId>,
+    /// The snapped selection waiting for a type, shown as it will be tagged.
+    pub pending: Option<CharRange>,
     pub article_ref: NodeRef,
     /// The reader finished a selection gesture (mouse up, key up, touch end).
     pub on_selection_gesture: Callback<()>,
-    /// The reader clicked or pressed Enter on a highlight: the innermost annotation there.
+    /// The reader clicked a highlight: the innermost annotation there.
     pub on_open: Callback<AnnotationId>,
+}
+
+/// The document offset under a viewport point, if it is in the article's text.
+fn offset_at(doc: &Document, article: &web_sys::Element, x: f64, y: f64) -> Option<CharOffset> {
+    let document = article.owner_document()?;
+    let pos = document.caret_position_from_point(x as f32, y as f32)?;
+    let node = pos.offset_node()?;
+    if !article.contains(Some(&node)) || node.node_type() != web_sys::Node::TEXT_NODE {
+        return None;
+    }
+    dom::point_to_char(doc, article, &node, pos.offset(), Bias::Backward)
+}
+
+/// The annotations under a viewport point, innermost first.
+fn hit(session: &SharedSession, article: &web_sys::Element, x: f64, y: f64) -> Vec<(AnnotationId, String)> {
+    let s = session.0.borrow();
+    let Some(at) = offset_at(&s.doc, article, x, y) else { return Vec::new() };
+    let Some(point) = CharRange::new(at, CharOffset(at.0 + 1)) else { return Vec::new() };
+    s.covering(point)
+        .into_iter()
+        .filter(|a| a.target.range.is_some_and(|r| r.start() <= at && at < r.end()))
+        .map(|a| {
+            let label = match &a.body {
+                Body::Entity(t) => s.schema.label(t).to_string(),
+                Body::Claim(c) => format!("Claim ({})", c.verdict.label().to_lowercase()),
+            };
+            (a.id.clone(), label)
+        })
+        .collect()
+}
+
+#[derive(Clone, PartialEq)]
+struct Tip {
+    text: String,
+    x: f64,
+    y: f64,
 }
 
 #[component]
 pub fn ArticleView(props: &ArticleViewProps) -> Html {
-    let blocks = {
+    let article = {
         let session = props.session.clone();
-        use_memo((), move |_| block_texts(&session.0.borrow().doc))
+        use_memo((), move |_| Html::from_html_unchecked(AttrValue::from(article_html(&session.0.borrow().doc))))
     };
-    let spans = {
+    let layer: Rc<RefCell<Option<HighlightLayer>>> = use_mut_ref(|| None);
+    let tip = use_state(|| None::<Tip>);
+    let tip_ref = use_node_ref();
+
+    // Paint after every change of the annotations; unpaint when the widget goes away.
+    {
+        let layer = layer.clone();
         let session = props.session.clone();
-        use_memo(props.rev, move |_| {
-            let s = session.0.borrow();
-            partition(&s.doc, s.annotations())
-                .into_iter()
-                .map(|v| v.into_iter().filter_map(|a| span_view(a, &s.schema)).collect::<Rc<[SpanView]>>())
-                .collect::<Vec<_>>()
-        })
-    };
+        let article = props.article_ref.clone();
+        use_effect_with(props.rev, move |_| {
+            let mut l = layer.borrow_mut();
+            if l.is_none() {
+                *l = article.cast::<web_sys::Element>().map(HighlightLayer::new);
+            }
+            if let Some(l) = l.as_mut() {
+                l.sync(&session.0.borrow());
+            }
+        });
+    }
+    {
+        let layer = layer.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(l) = layer.borrow_mut().as_mut() {
+                    l.clear();
+                }
+            }
+        });
+    }
+    // The extra highlights: flash, keyboard cursor, pending selection.
+    {
+        let layer = layer.clone();
+        let session = props.session.clone();
+        let extras = (props.flash.clone(), props.current.clone(), props.pending, props.rev);
+        use_effect_with(extras, move |(flash, current, pending, _)| {
+            if let Some(l) = layer.borrow_mut().as_mut() {
+                let s = session.0.borrow();
+                let range_of = |id: &Option<AnnotationId>| id.as_ref().and_then(|id| s.annotations().get(id)).and_then(|a| a.target.range);
+                l.set_extra(FLASH, &s.doc, range_of(&flash.as_ref().map(|f| f.0.clone())));
+                l.set_extra(CURRENT, &s.doc, range_of(current));
+                l.set_extra(PENDING, &s.doc, *pending);
+                // Bring the flashed or current annotation into view.
+                let target = flash.as_ref().map(|f| &f.0).or(current.as_ref());
+                if let Some(r) = target.and_then(|id| l.range_of(id)) {
+                    dom::scroll_into_view(r);
+                }
+            }
+        });
+    }
+    // The tooltip follows the pointer; it is placed through the CSSOM (strict-CSP safe).
+    {
+        let tip_ref = tip_ref.clone();
+        use_effect_with((*tip).clone(), move |t| {
+            if let (Some(t), Some(el)) = (t, tip_ref.cast::<web_sys::HtmlElement>()) {
+                dom::place(&el, t.x, t.y);
+            }
+        });
+    }
+
     let gesture = props.on_selection_gesture.reform(|_: MouseEvent| ());
     let touch = props.on_selection_gesture.reform(|_: TouchEvent| ());
     let keyup = {
@@ -206,48 +157,50 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     };
     let onclick = {
         let open = props.on_open.clone();
+        let session = props.session.clone();
+        let article = props.article_ref.clone();
         Callback::from(move |e: MouseEvent| {
             let collapsed = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_none_or(|s| s.is_collapsed());
-            if !collapsed {
+            if !collapsed || e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.closest("a").ok().flatten().is_some()) {
                 return;
             }
-            if let Some(id) = hl_target(e.target()) {
+            let Some(art) = article.cast::<web_sys::Element>() else { return };
+            if let Some((id, _)) = hit(&session, &art, f64::from(e.client_x()), f64::from(e.client_y())).into_iter().next() {
                 open.emit(id);
             }
         })
     };
-    let onkeydown = {
-        let open = props.on_open.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
-                if let Some(id) = hl_target(e.target()) {
-                    e.prevent_default();
-                    open.emit(id);
-                }
+    let onmousemove = {
+        let session = props.session.clone();
+        let article = props.article_ref.clone();
+        let tip = tip.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(art) = article.cast::<web_sys::Element>() else { return };
+            let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
+            let here = hit(&session, &art, x, y);
+            let next = (!here.is_empty()).then(|| {
+                let base = art.closest(".aa-root").ok().flatten().map(|r| r.get_bounding_client_rect());
+                let (bx, by) = base.map_or((0.0, 0.0), |b| (b.left(), b.top()));
+                Tip { text: here.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(" · "), x: x - bx + 12.0, y: y - by + 18.0 }
+            });
+            if *tip != next {
+                tip.set(next);
             }
         })
     };
-    let flash_id = props.flash.as_ref().map(|f| &f.0);
-    let views: Html = blocks
-        .iter()
-        .zip(spans.iter())
-        .map(|(b, s)| {
-            let flash = flash_id.filter(|id| s.iter().any(|v| &v.id == *id)).and(props.flash.clone());
-            html! { <BlockView key={b.index} block={b.clone()} spans={s.clone()} {flash} /> }
-        })
-        .collect();
+    let onmouseleave = {
+        let tip = tip.clone();
+        Callback::from(move |_: MouseEvent| tip.set(None))
+    };
+    let class = classes!("aa-article", tip.is_some().then_some("aa-over-highlight"));
     html! {
-        <article class="aa-article" ref={props.article_ref.clone()} tabindex="0" aria-label="Article text. Select words, then press 1 to 6 for an entity type or C for a claim."
-            onmouseup={gesture} ontouchend={touch} onkeyup={keyup} {onclick} {onkeydown}>
-            {views}
-        </article>
+        <>
+            <article {class} ref={props.article_ref.clone()} tabindex="0"
+                aria-label="Article text. Select words, then press 1 to 6 for an entity type or C for a claim. Press ] and [ to move between annotations, Enter to edit one."
+                onmouseup={gesture} ontouchend={touch} onkeyup={keyup} {onclick} {onmousemove} {onmouseleave}>
+                {(*article).clone()}
+            </article>
+            <div class="aa-tip" role="tooltip" ref={tip_ref} hidden={tip.is_none()}>{tip.as_ref().map(|t| t.text.clone()).unwrap_or_default()}</div>
+        </>
     }
-}
-
-/// The innermost annotation of the highlight an event happened on.
-fn hl_target(target: Option<web_sys::EventTarget>) -> Option<AnnotationId> {
-    use wasm_bindgen::JsCast;
-    let el = target?.dyn_into::<web_sys::Element>().ok()?;
-    let hl = el.closest(".hl").ok()??;
-    hl.get_attribute("data-ids")?.split(' ').next().and_then(AnnotationId::new)
 }

@@ -69,9 +69,29 @@ pub struct PanelProps {
     pub children: Html,
 }
 
+/// How many rows a group shows before "Show all" (keeps the panel light at 10,000).
+pub const ROWS_SHOWN: usize = 50;
+
 #[component]
 pub fn Panel(props: &PanelProps) -> Html {
     let d = &props.data;
+    let expanded = use_state(std::collections::HashSet::<String>::new);
+    // The rows of a group, capped unless the reader asked for all, and the button to ask.
+    let rows = |group: &str, rows: &[Row], item: &dyn Fn(&Row) -> Html| -> Html {
+        let all = expanded.contains(group);
+        let shown: Html = rows.iter().take(if all { usize::MAX } else { ROWS_SHOWN }).map(item).collect();
+        let more = (!all && rows.len() > ROWS_SHOWN).then(|| {
+            let expanded = expanded.clone();
+            let group = group.to_string();
+            let onclick = Callback::from(move |_| {
+                let mut set = (*expanded).clone();
+                set.insert(group.clone());
+                expanded.set(set);
+            });
+            html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", rows.len())}</button></li> }
+        });
+        html! { <>{shown}{more}</> }
+    };
     let item = |row: &Row, extra: Html| {
         let pick = props.on_pick.clone();
         let id = row.id.clone();
@@ -102,7 +122,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             <section class="aa-group" aria-label="Claims">
                 <h3>{"Claims "}<span class="aa-count">{d.claims.len()}</span></h3>
                 if d.claims.is_empty() { <p class="aa-hint">{"No claims yet: select a statement and press C."}</p> }
-                <ul>{ for d.claims.iter().map(|r| {
+                <ul>{ rows("claims", &d.claims, &|r: &Row| {
                     let (v, label) = r.verdict.unwrap_or(("unverified", "Unverified"));
                     item(r, html! {
                         <span class="aa-entry-meta">
@@ -116,12 +136,12 @@ pub fn Panel(props: &PanelProps) -> Html {
         let entities: Html = d
             .entities
             .iter()
-            .filter(|(_, _, rows)| !rows.is_empty())
-            .map(|(id, label, rows)| {
+            .filter(|(_, _, list)| !list.is_empty())
+            .map(|(id, label, list)| {
                 html! {
                     <section class="aa-group" aria-label={label.clone()}>
-                        <h3><span class={format!("aa-swatch aa-sw-{}", css_ident(id))} aria-hidden="true"></span>{label}{" "}<span class="aa-count">{rows.len()}</span></h3>
-                        <ul>{ for rows.iter().map(|r| item(r, html! {})) }</ul>
+                        <h3><span class={format!("aa-swatch aa-sw-{}", css_ident(id))} aria-hidden="true"></span>{label}{" "}<span class="aa-count">{list.len()}</span></h3>
+                        <ul>{ rows(id, list, &|r: &Row| item(r, html! {})) }</ul>
                     </section>
                 }
             })
@@ -133,7 +153,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 <section class="aa-group aa-orphans" aria-label="Orphans">
                     <h3>{"Orphans "}<span class="aa-count">{d.orphans.len()}</span></h3>
                     <p class="aa-hint">{"Their text is no longer in the article. They are kept and exported."}</p>
-                    <ul>{ for d.orphans.iter().map(|r| item(r, html! {})) }</ul>
+                    <ul>{ rows("orphans", &d.orphans, &|r: &Row| item(r, html! {})) }</ul>
                 </section>
             }
         };

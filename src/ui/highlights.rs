@@ -1,0 +1,218 @@
+//! Paints annotations with the CSS Custom Highlight API: one `Highlight` per kind
+//! (`aa-person`, …, `aa-claim`) in the document's shared `CSS.highlights` registry, holding
+//! one DOM `Range` per annotation. The article's DOM is never changed.
+//!
+//! [`HighlightLayer::sync`] diffs the session against what is painted and touches only
+//! the annotations that changed, so an edit costs its own ranges, not the article.
+//! Several widgets on a page share the registry's highlights; each removes only its own
+//! ranges ([`HighlightLayer::clear`]).
+//!
+//! Invariants: `painted` holds exactly the ranges this layer added to the registry; a
+//! block's text nodes are cached once, which is sound because blocks never re-render.
+
+use crate::core::document::Document;
+use crate::core::model::{Annotation, AnnotationId, Body};
+use crate::core::offset::{CharOffset, CharRange};
+use crate::core::schema::Schema;
+use crate::core::session::Session;
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Highlight, Range, Text};
+
+/// The highlight names this widget uses besides the entity types.
+pub const CLAIM: &str = "aa-claim";
+pub const FLASH: &str = "aa-flash";
+pub const CURRENT: &str = "aa-current";
+pub const PENDING: &str = "aa-pending";
+
+/// The registry name of an annotation's highlight: `aa-<type>` for types the schema
+/// knows, `aa-other` for the rest, `aa-claim` for claims.
+pub fn name_of(a: &Annotation, schema: &Schema) -> String {
+    match &a.body {
+        Body::Claim(_) => CLAIM.to_string(),
+        Body::Entity(t) if schema.get(t).is_some() => format!("aa-{}", crate::ui::components::article_view::css_ident(t)),
+        Body::Entity(_) => "aa-other".to_string(),
+    }
+}
+
+struct Painted {
+    range: Range,
+    name: String,
+    at: CharRange,
+}
+
+/// Painting priorities: claims under entities, the cursor and flashes on top.
+fn priority(name: &str) -> i32 {
+    match name {
+        CLAIM => 0,
+        PENDING => 5,
+        CURRENT => 10,
+        FLASH => 20,
+        _ => 1,
+    }
+}
+
+pub struct HighlightLayer {
+    article: Element,
+    painted: HashMap<AnnotationId, Painted>,
+    /// Every block element, by block index (found in one pass, on first use).
+    blocks: Option<Vec<Element>>,
+    /// Per block: its text nodes and the UTF-16 offset (within the block) each starts at.
+    nodes: HashMap<usize, Vec<(usize, Text)>>,
+    /// Ranges painted for the flash, cursor and pending selection.
+    extra: HashMap<&'static str, Range>,
+}
+
+/// The page's highlight registry, `CSS.highlights`.
+fn registry() -> web_sys::HighlightRegistry {
+    web_sys::css::JsNamespaceCss::highlights()
+}
+
+fn highlight(name: &str) -> Option<Highlight> {
+    let registry = registry();
+    if let Some(h) = registry.get(name) {
+        return Some(h);
+    }
+    let h = Highlight::new(&[]).ok()?;
+    h.set_priority(priority(name));
+    registry.set(name, &h);
+    Some(h)
+}
+
+/// True when this browser can paint highlights.
+pub fn supported() -> bool {
+    let css = js_sys::Reflect::get(&js_sys::global(), &"CSS".into()).unwrap_or_default();
+    js_sys::Reflect::has(&css, &"highlights".into()).unwrap_or(false)
+}
+
+impl HighlightLayer {
+    pub fn new(article: Element) -> HighlightLayer {
+        HighlightLayer { article, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new() }
+    }
+
+    fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
+        if self.blocks.is_none() {
+            let list = self.article.query_selector_all("[data-block]").ok()?;
+            let mut blocks: Vec<Element> = (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect();
+            // Document order is block order; check rather than trust it.
+            blocks.sort_by_key(|e| e.get_attribute("data-block").and_then(|v| v.parse::<usize>().ok()).unwrap_or(usize::MAX));
+            self.blocks = Some(blocks);
+        }
+        if !self.nodes.contains_key(&block) {
+            let el = self.blocks.as_ref()?.get(block)?.clone();
+            let document = el.owner_document()?;
+            let walker = document.create_tree_walker_with_what_to_show(&el, 4).ok()?;
+            let mut list = Vec::new();
+            let mut at = 0usize;
+            while let Ok(Some(n)) = walker.next_node() {
+                if let Ok(t) = n.dyn_into::<Text>() {
+                    let len = t.length() as usize;
+                    list.push((at, t));
+                    at += len;
+                }
+            }
+            self.nodes.insert(block, list);
+        }
+        self.nodes.get(&block)
+    }
+
+    /// The DOM point of a document offset: a text node and a UTF-16 offset in it.
+    fn point(&mut self, doc: &Document, at: CharOffset, is_end: bool) -> Option<(Text, u32)> {
+        let b = doc.block_at(at).or_else(|| {
+            // In a separator: the end of the block before, or the start of the block after.
+            let k = doc.blocks().partition_point(|b| b.range.end() < at);
+            if is_end { k.checked_sub(1) } else { (k < doc.blocks().len()).then_some(k) }
+        })?;
+        let block = doc.blocks().get(b)?;
+        let at = at.max(block.range.start()).min(block.range.end());
+        let local = doc.index().char_to_utf16(at)?.0 - doc.index().char_to_utf16(block.range.start())?.0;
+        let nodes = self.block_nodes(b)?;
+        // The last node starting at or before `local` (at a boundary, the node that ends there
+        // for an end, the one that starts there for a start).
+        let k = if is_end { nodes.partition_point(|(s, _)| *s < local) } else { nodes.partition_point(|(s, _)| *s <= local) };
+        let (start, node) = nodes.get(k.saturating_sub(1))?;
+        Some((node.clone(), (local - start).min(node.length() as usize) as u32))
+    }
+
+    /// A DOM range for a document range.
+    pub fn dom_range(&mut self, doc: &Document, r: CharRange) -> Option<Range> {
+        let (sn, so) = self.point(doc, r.start(), false)?;
+        let (en, eo) = self.point(doc, r.end(), true)?;
+        let range = self.article.owner_document()?.create_range().ok()?;
+        range.set_start(&sn, so).ok()?;
+        range.set_end(&en, eo).ok()?;
+        Some(range)
+    }
+
+    fn unpaint(&mut self, id: &AnnotationId) {
+        if let Some(p) = self.painted.remove(id) {
+            if let Some(h) = registry().get(&p.name) {
+                h.delete(&p.range);
+            }
+        }
+    }
+
+    /// Brings the painted ranges in line with the session: adds, moves and removes only
+    /// what changed since the last sync.
+    pub fn sync(&mut self, session: &Session) {
+        let mut seen: std::collections::HashSet<&AnnotationId> = std::collections::HashSet::with_capacity(session.annotations().len());
+        let mut by_name: HashMap<String, Highlight> = HashMap::new();
+        for a in session.annotations().iter() {
+            let Some(at) = a.target.range else { continue };
+            seen.insert(&a.id);
+            let name = name_of(a, &session.schema);
+            if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.name == name) {
+                continue;
+            }
+            self.unpaint(&a.id);
+            let Some(range) = self.dom_range(&session.doc, at) else { continue };
+            let h = match by_name.get(&name) {
+                Some(h) => h.clone(),
+                None => {
+                    let Some(h) = highlight(&name) else { continue };
+                    by_name.insert(name.clone(), h.clone());
+                    h
+                }
+            };
+            h.add(&range);
+            self.painted.insert(a.id.clone(), Painted { range, name, at });
+        }
+        let gone: Vec<AnnotationId> = self.painted.keys().filter(|id| !seen.contains(id)).cloned().collect();
+        for id in gone {
+            self.unpaint(&id);
+        }
+    }
+
+    /// Paints (or, with `None`, removes) one of the extra highlights over a document range.
+    pub fn set_extra(&mut self, name: &'static str, doc: &Document, r: Option<CharRange>) {
+        if let Some(old) = self.extra.remove(name) {
+            if let Some(h) = registry().get(name) {
+                h.delete(&old);
+            }
+        }
+        if let Some(range) = r.and_then(|r| self.dom_range(doc, r)) {
+            if let Some(h) = highlight(name) {
+                h.add(&range);
+                self.extra.insert(name, range);
+            }
+        }
+    }
+
+    /// The painted DOM range of an annotation, if it is painted.
+    pub fn range_of(&self, id: &AnnotationId) -> Option<&Range> {
+        self.painted.get(id).map(|p| &p.range)
+    }
+
+    /// Removes every range this layer painted (the widget is going away).
+    pub fn clear(&mut self) {
+        let ids: Vec<AnnotationId> = self.painted.keys().cloned().collect();
+        for id in ids {
+            self.unpaint(&id);
+        }
+        for (name, range) in self.extra.drain() {
+            if let Some(h) = registry().get(name) {
+                h.delete(&range);
+            }
+        }
+    }
+}
