@@ -78,6 +78,7 @@ async function measureSelection(page, text) {
   await page.keyboard.press('1');
   await page.waitForFunction(() => window.selectionMarks.done);
   const m = await page.evaluate(() => window.selectionMarks);
+  if (process.env.BENCH_DEBUG) process.stderr.write(`  select: mouseup→toolbar ${(m.toolbar - m.up).toFixed(1)} ms, key→painted ${(m.done - m.key).toFixed(1)} ms\n`);
   return (m.toolbar - m.up) + (m.done - m.key);
 }
 

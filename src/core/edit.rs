@@ -61,6 +61,17 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
+impl Edit {
+    /// Every annotation id this edit adds, changes or removes.
+    pub fn touched(&self, out: &mut Vec<AnnotationId>) {
+        match self {
+            Edit::Add(a) | Edit::Update(a) => out.push(a.id.clone()),
+            Edit::Remove(id) => out.push(id.clone()),
+            Edit::Batch(v) => v.iter().for_each(|e| e.touched(out)),
+        }
+    }
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum EditError {
     #[error("an annotation with id {0} already exists")]
@@ -196,6 +207,14 @@ impl History {
     }
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
+    }
+    /// The edit an undo would apply now (the inverse of the last edit applied or redone).
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last()
+    }
+    /// The edit a redo would apply now (the inverse of the last edit undone).
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last()
     }
     pub fn can_redo(&self) -> bool {
         !self.redo.is_empty()

@@ -4,7 +4,8 @@
 //! [`Session::apply`] (one [`Edit`], one undo step), [`Session::undo`] or [`Session::redo`].
 //!
 //! Invariant: `revision` grows by one with every change to `set`, so a view can tell
-//! cheaply whether it is stale.
+//! cheaply whether it is stale; [`Session::changed_since`] names the annotations each
+//! revision touched, so a view can update only those.
 
 use crate::core::anchor::quote_at;
 use crate::core::document::Document;
@@ -24,11 +25,34 @@ pub struct Session {
     set: AnnotationSet,
     history: History,
     revision: u64,
+    // Invariant: every (revision, id) touched by a revision after `log_start`, in order.
+    changes: Vec<(u64, AnnotationId)>,
+    log_start: u64,
 }
+
+fn touched(edit: Option<&Edit>) -> Vec<AnnotationId> {
+    let mut ids = Vec::new();
+    if let Some(e) = edit {
+        e.touched(&mut ids);
+    }
+    ids
+}
+
+/// How many change-log entries are kept before the oldest half is dropped.
+const CHANGE_LOG_LIMIT: usize = 8192;
 
 impl Session {
     pub fn new(document_id: String, doc: Document, schema: Schema) -> Session {
-        Session { document_id, doc, schema, set: AnnotationSet::default(), history: History::default(), revision: 0 }
+        Session {
+            document_id,
+            doc,
+            schema,
+            set: AnnotationSet::default(),
+            history: History::default(),
+            revision: 0,
+            changes: Vec::new(),
+            log_start: 0,
+        }
     }
     pub fn annotations(&self) -> &AnnotationSet {
         &self.set
@@ -42,20 +66,50 @@ impl Session {
     pub fn can_redo(&self) -> bool {
         self.history.can_redo()
     }
+    /// The annotations changed after revision `rev`, or `None` when the log cannot say
+    /// (a load replaced everything, or `rev` is older than the log): then look at all.
+    pub fn changed_since(&self, rev: u64) -> Option<Vec<&AnnotationId>> {
+        if rev < self.log_start {
+            return None;
+        }
+        let k = self.changes.partition_point(|(r, _)| *r <= rev);
+        Some(self.changes.get(k..)?.iter().map(|(_, id)| id).collect())
+    }
+
+    /// Records a new revision that touched `ids`.
+    fn record(&mut self, ids: Vec<AnnotationId>) {
+        self.revision += 1;
+        self.changes.extend(ids.into_iter().map(|id| (self.revision, id)));
+        if self.changes.len() > CHANGE_LOG_LIMIT {
+            // Drop the oldest half, at a revision boundary.
+            let cut_rev = self.changes[CHANGE_LOG_LIMIT / 2].0;
+            let k = self.changes.partition_point(|(r, _)| *r <= cut_rev);
+            self.changes.drain(..k);
+            self.log_start = cut_rev;
+        }
+    }
+
     /// Applies one edit as one undo step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.history.apply(&mut self.set, edit)?;
-        self.revision += 1;
+        let ids = touched(self.history.next_undo());
+        self.record(ids);
         Ok(())
     }
     pub fn undo(&mut self) -> Result<bool, EditError> {
         let done = self.history.undo(&mut self.set)?;
-        self.revision += u64::from(done);
+        if done {
+            let ids = touched(self.history.next_redo());
+            self.record(ids);
+        }
         Ok(done)
     }
     pub fn redo(&mut self) -> Result<bool, EditError> {
         let done = self.history.redo(&mut self.set)?;
-        self.revision += u64::from(done);
+        if done {
+            let ids = touched(self.history.next_undo());
+            self.record(ids);
+        }
         Ok(done)
     }
     /// Loads annotations as the starting state (from storage): no undo step.
@@ -67,6 +121,8 @@ impl Session {
         self.set = set;
         self.history.clear();
         self.revision += 1;
+        self.changes.clear();
+        self.log_start = self.revision;
         report
     }
     /// Merges imported annotations by id, as one undo step.

@@ -416,11 +416,20 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
+    let expanded = use_state(std::collections::HashSet::<String>::new);
     let data = {
         let session = props.session.clone();
-        use_memo(state.rev, move |_| {
+        use_memo((state.rev, (*expanded).clone()), move |(_, expanded)| {
             let s = session.0.borrow();
-            panel_data(&s.annotations().in_reading_order(), &s.schema, |id| s.annotations().get(id))
+            panel_data(&s.annotations().in_reading_order(), &s.schema, expanded, |id| s.annotations().get(id))
+        })
+    };
+    let on_expand = {
+        let expanded = expanded.clone();
+        Callback::from(move |key: String| {
+            let mut set = (*expanded).clone();
+            set.insert(key);
+            expanded.set(set);
         })
     };
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
@@ -495,7 +504,7 @@ pub fn App(props: &AppProps) -> Html {
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article}
                     {on_selection_gesture} {on_open} />
-                <Panel {data} selected={state.editing.clone()} {on_pick}>{editor}</Panel>
+                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>

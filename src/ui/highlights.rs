@@ -61,6 +61,8 @@ pub struct HighlightLayer {
     nodes: HashMap<usize, Vec<(usize, Text)>>,
     /// Ranges painted for the flash, cursor and pending selection.
     extra: HashMap<&'static str, Range>,
+    /// The session revision painted; `None` before the first sync.
+    synced: Option<u64>,
 }
 
 /// The page's highlight registry, `CSS.highlights`.
@@ -87,7 +89,7 @@ pub fn supported() -> bool {
 
 impl HighlightLayer {
     pub fn new(article: Element) -> HighlightLayer {
-        HighlightLayer { article, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new() }
+        HighlightLayer { article, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
     }
 
     fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
@@ -152,30 +154,49 @@ impl HighlightLayer {
         }
     }
 
-    /// Brings the painted ranges in line with the session: adds, moves and removes only
-    /// what changed since the last sync.
+    /// Brings the painted ranges in line with the session, touching only the annotations
+    /// the session's change log names since the last sync (all of them after a load).
     pub fn sync(&mut self, session: &Session) {
+        let changed = self.synced.and_then(|rev| session.changed_since(rev));
+        self.synced = Some(session.revision());
+        let Some(changed) = changed else { return self.sync_all(session) };
+        let mut by_name: HashMap<String, Highlight> = HashMap::new();
+        for id in changed {
+            match session.annotations().get(id) {
+                Some(a) => self.paint(a, &session.doc, &session.schema, &mut by_name),
+                None => self.unpaint(id),
+            }
+        }
+    }
+
+    /// Paints one annotation (or unpaints an orphan), unless it is painted as it is.
+    fn paint(&mut self, a: &Annotation, doc: &Document, schema: &Schema, by_name: &mut HashMap<String, Highlight>) {
+        let Some(at) = a.target.range else { return self.unpaint(&a.id) };
+        let name = name_of(a, schema);
+        if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.name == name) {
+            return;
+        }
+        self.unpaint(&a.id);
+        let Some(range) = self.dom_range(doc, at) else { return };
+        let h = match by_name.get(&name) {
+            Some(h) => h.clone(),
+            None => {
+                let Some(h) = highlight(&name) else { return };
+                by_name.insert(name.clone(), h.clone());
+                h
+            }
+        };
+        h.add(&range);
+        self.painted.insert(a.id.clone(), Painted { range, name, at });
+    }
+
+    /// Compares every annotation with what is painted.
+    fn sync_all(&mut self, session: &Session) {
         let mut seen: std::collections::HashSet<&AnnotationId> = std::collections::HashSet::with_capacity(session.annotations().len());
         let mut by_name: HashMap<String, Highlight> = HashMap::new();
         for a in session.annotations().iter() {
-            let Some(at) = a.target.range else { continue };
             seen.insert(&a.id);
-            let name = name_of(a, &session.schema);
-            if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.name == name) {
-                continue;
-            }
-            self.unpaint(&a.id);
-            let Some(range) = self.dom_range(&session.doc, at) else { continue };
-            let h = match by_name.get(&name) {
-                Some(h) => h.clone(),
-                None => {
-                    let Some(h) = highlight(&name) else { continue };
-                    by_name.insert(name.clone(), h.clone());
-                    h
-                }
-            };
-            h.add(&range);
-            self.painted.insert(a.id.clone(), Painted { range, name, at });
+            self.paint(a, &session.doc, &session.schema, &mut by_name);
         }
         let gone: Vec<AnnotationId> = self.painted.keys().filter(|id| !seen.contains(id)).cloned().collect();
         for id in gone {

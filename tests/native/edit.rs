@@ -106,3 +106,29 @@ fn ids_are_urn_uuids() {
     assert!(AnnotationId::new("has space").is_none());
     assert!(AnnotationId::new("").is_none());
 }
+
+#[test]
+fn the_session_names_what_each_revision_touched() {
+    use article_annotator::core::document::Document;
+    use article_annotator::core::schema::Schema;
+    use article_annotator::core::session::Session;
+    let mut s = Session::new("d".into(), Document::from_plain_text("one two three four five"), Schema::default());
+    let r0 = s.revision();
+    s.apply(Edit::Add(entity("urn:x:1", 0, 3, "person"))).unwrap();
+    let r1 = s.revision();
+    s.apply(Edit::Add(claim("urn:x:2", 0, 9, Some("urn:x:1")))).unwrap();
+    s.apply(Edit::Remove(id("urn:x:1"))).unwrap(); // also clears the claimant of urn:x:2
+    // Sorted: the order of ids within one revision is not specified.
+    let names = |v: Option<Vec<&AnnotationId>>| {
+        let mut v: Vec<String> = v.unwrap().into_iter().map(|i| i.as_str().to_string()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(s.changed_since(r0)), vec!["urn:x:1", "urn:x:1", "urn:x:2", "urn:x:2"]);
+    assert_eq!(names(s.changed_since(r1)), vec!["urn:x:1", "urn:x:2", "urn:x:2"]);
+    s.undo().unwrap();
+    assert_eq!(names(s.changed_since(s.revision() - 1)), vec!["urn:x:1", "urn:x:2"]);
+    assert!(names(s.changed_since(s.revision())).is_empty());
+    s.load(Default::default());
+    assert!(s.changed_since(r1).is_none(), "after a load, look at everything");
+}

@@ -16,14 +16,27 @@ pub struct Row {
     pub verdict: Option<(&'static str, &'static str)>,
 }
 
+/// One group of the panel: all of it is counted, but only the rows shown are built.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Group {
+    /// `claims`, `orphans`, or an entity type id.
+    pub key: String,
+    pub label: String,
+    pub count: usize,
+    pub rows: Vec<Row>,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct PanelData {
-    pub claims: Vec<Row>,
-    /// (type id, label, rows), in schema order, then unknown types.
-    pub entities: Vec<(String, String, Vec<Row>)>,
-    pub orphans: Vec<Row>,
+    pub claims: Group,
+    /// In schema order, then types the schema does not know.
+    pub entities: Vec<Group>,
+    pub orphans: Group,
     pub total: usize,
 }
+
+/// How many rows a group shows before "Show all" (keeps the panel light at 10,000).
+pub const ROWS_SHOWN: usize = 50;
 
 fn shorten(s: &str, n: usize) -> String {
     let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -34,28 +47,48 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
-pub fn panel_data<'a>(ordered: &[&'a Annotation], schema: &Schema, lookup: impl Fn(&AnnotationId) -> Option<&'a Annotation>) -> PanelData {
-    let mut data = PanelData { total: ordered.len(), ..PanelData::default() };
-    for t in schema.types() {
-        data.entities.push((t.id.clone(), t.label.clone(), Vec::new()));
-    }
+/// The panel's groups from annotations in reading order; groups named in `expanded`
+/// get all their rows, the others at most [`ROWS_SHOWN`].
+pub fn panel_data<'a>(
+    ordered: &[&'a Annotation],
+    schema: &Schema,
+    expanded: &std::collections::HashSet<String>,
+    lookup: impl Fn(&AnnotationId) -> Option<&'a Annotation>,
+) -> PanelData {
+    let group = |key: &str, label: &str| Group { key: key.into(), label: label.into(), ..Group::default() };
+    let mut data = PanelData {
+        claims: group("claims", "Claims"),
+        entities: schema.types().iter().map(|t| group(&t.id, &t.label)).collect(),
+        orphans: group("orphans", "Orphans"),
+        total: ordered.len(),
+    };
+    let wants = |g: &Group| g.rows.len() < ROWS_SHOWN || expanded.contains(&g.key);
     for a in ordered {
-        let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
-        if a.is_orphan() {
-            data.orphans.push(row);
+        let g = if a.is_orphan() {
+            &mut data.orphans
+        } else {
+            match &a.body {
+                Body::Claim(_) => &mut data.claims,
+                Body::Entity(t) => match data.entities.iter().position(|g| &g.key == t) {
+                    Some(i) => &mut data.entities[i],
+                    None => {
+                        data.entities.push(group(t, t));
+                        let last = data.entities.len() - 1;
+                        &mut data.entities[last]
+                    }
+                },
+            }
+        };
+        g.count += 1;
+        if !wants(g) {
             continue;
         }
-        match &a.body {
-            Body::Claim(c) => {
-                row.claimant = Some(c.claimant.as_ref().and_then(&lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
-                row.verdict = Some((c.verdict.as_str(), c.verdict.label()));
-                data.claims.push(row);
-            }
-            Body::Entity(t) => match data.entities.iter_mut().find(|(id, _, _)| id == t) {
-                Some(group) => group.2.push(row),
-                None => data.entities.push((t.clone(), t.clone(), vec![row])),
-            },
+        let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
+        if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
+            row.claimant = Some(c.claimant.as_ref().and_then(&lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
+            row.verdict = Some((c.verdict.as_str(), c.verdict.label()));
         }
+        g.rows.push(row);
     }
     data
 }
@@ -65,30 +98,22 @@ pub struct PanelProps {
     pub data: std::rc::Rc<PanelData>,
     pub selected: Option<AnnotationId>,
     pub on_pick: Callback<AnnotationId>,
+    /// The reader asked for every row of a group (by its key).
+    pub on_expand: Callback<String>,
     #[prop_or_default]
     pub children: Html,
 }
 
-/// How many rows a group shows before "Show all" (keeps the panel light at 10,000).
-pub const ROWS_SHOWN: usize = 50;
-
 #[component]
 pub fn Panel(props: &PanelProps) -> Html {
     let d = &props.data;
-    let expanded = use_state(std::collections::HashSet::<String>::new);
-    // The rows of a group, capped unless the reader asked for all, and the button to ask.
-    let rows = |group: &str, rows: &[Row], item: &dyn Fn(&Row) -> Html| -> Html {
-        let all = expanded.contains(group);
-        let shown: Html = rows.iter().take(if all { usize::MAX } else { ROWS_SHOWN }).map(item).collect();
-        let more = (!all && rows.len() > ROWS_SHOWN).then(|| {
-            let expanded = expanded.clone();
-            let group = group.to_string();
-            let onclick = Callback::from(move |_| {
-                let mut set = (*expanded).clone();
-                set.insert(group.clone());
-                expanded.set(set);
-            });
-            html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", rows.len())}</button></li> }
+    // A group's rows, and a button for the rest if they were not all built.
+    let rows = |g: &Group, item: &dyn Fn(&Row) -> Html| -> Html {
+        let shown: Html = g.rows.iter().map(item).collect();
+        let more = (g.rows.len() < g.count).then(|| {
+            let key = g.key.clone();
+            let onclick = props.on_expand.reform(move |_| key.clone());
+            html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", g.count)}</button></li> }
         });
         html! { <>{shown}{more}</> }
     };
@@ -120,9 +145,9 @@ pub fn Panel(props: &PanelProps) -> Html {
     } else {
         let claims = html! {
             <section class="aa-group" aria-label="Claims">
-                <h3>{"Claims "}<span class="aa-count">{d.claims.len()}</span></h3>
-                if d.claims.is_empty() { <p class="aa-hint">{"No claims yet: select a statement and press C."}</p> }
-                <ul>{ rows("claims", &d.claims, &|r: &Row| {
+                <h3>{"Claims "}<span class="aa-count">{d.claims.count}</span></h3>
+                if d.claims.count == 0 { <p class="aa-hint">{"No claims yet: select a statement and press C."}</p> }
+                <ul>{ rows(&d.claims, &|r: &Row| {
                     let (v, label) = r.verdict.unwrap_or(("unverified", "Unverified"));
                     item(r, html! {
                         <span class="aa-entry-meta">
@@ -136,24 +161,24 @@ pub fn Panel(props: &PanelProps) -> Html {
         let entities: Html = d
             .entities
             .iter()
-            .filter(|(_, _, list)| !list.is_empty())
-            .map(|(id, label, list)| {
+            .filter(|g| g.count > 0)
+            .map(|g| {
                 html! {
-                    <section class="aa-group" aria-label={label.clone()}>
-                        <h3><span class={format!("aa-swatch aa-sw-{}", css_ident(id))} aria-hidden="true"></span>{label}{" "}<span class="aa-count">{list.len()}</span></h3>
-                        <ul>{ rows(id, list, &|r: &Row| item(r, html! {})) }</ul>
+                    <section class="aa-group" aria-label={g.label.clone()}>
+                        <h3><span class={format!("aa-swatch aa-sw-{}", css_ident(&g.key))} aria-hidden="true"></span>{&g.label}{" "}<span class="aa-count">{g.count}</span></h3>
+                        <ul>{ rows(g, &|r: &Row| item(r, html! {})) }</ul>
                     </section>
                 }
             })
             .collect();
-        let orphans = if d.orphans.is_empty() {
+        let orphans = if d.orphans.count == 0 {
             html! {}
         } else {
             html! {
                 <section class="aa-group aa-orphans" aria-label="Orphans">
-                    <h3>{"Orphans "}<span class="aa-count">{d.orphans.len()}</span></h3>
+                    <h3>{"Orphans "}<span class="aa-count">{d.orphans.count}</span></h3>
                     <p class="aa-hint">{"Their text is no longer in the article. They are kept and exported."}</p>
-                    <ul>{ rows("orphans", &d.orphans, &|r: &Row| item(r, html! {})) }</ul>
+                    <ul>{ rows(&d.orphans, &|r: &Row| item(r, html! {})) }</ul>
                 </section>
             }
         };
