@@ -10,6 +10,7 @@ use crate::core::article::parse_markdown;
 use crate::core::document::Document;
 use crate::core::schema::Schema;
 use crate::core::session::Session;
+use crate::core::anchor::AnchorHint;
 use crate::core::edit::Edit;
 use crate::core::format::{w3c, Imported};
 use crate::core::model::AnnotationId;
@@ -65,8 +66,9 @@ fn read_w3c(session: &SharedSession, value: &JsValue) -> Result<Imported, JsErro
         return w3c::import(&stringify(value)?, &s.doc, &s.schema, stamp).map_err(|e| JsError::new(&e.to_string()));
     };
     let mut out = Imported::default();
+    let mut hint = AnchorHint::default();
     for (i, item) in items.iter().enumerate() {
-        match w3c::import_item_str(&stringify(&item)?, i, &s.doc, &s.schema, stamp) {
+        match w3c::import_item_str(&stringify(&item)?, i, &s.doc, &s.schema, stamp, &mut hint) {
             Ok(a) => out.annotations.push(a),
             Err(issue) => out.issues.push(issue),
         }
@@ -98,8 +100,8 @@ impl Annotator {
     pub fn annotations(&self) -> Result<JsValue, JsError> {
         let s = self.session.0.borrow();
         let source = w3c::default_source(&s.doc, &s.document_id);
-        let items: Vec<serde_json::Value> =
-            s.annotations().in_reading_order().into_iter().map(|a| w3c::annotation_to_json(a, &s.schema, &source)).collect();
+        let items: Vec<w3c::AnnotationOut> =
+            s.annotations().in_reading_order().into_iter().map(|a| w3c::annotation_out(a, &s.schema, &source)).collect();
         let text = serde_json::to_string(&items).map_err(|e| JsError::new(&e.to_string()))?;
         js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not build the annotations"))
     }

@@ -48,36 +48,97 @@ fn common_prefix_chars(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
+/// What anchoring a list learns from one annotation to help the next: how far the last
+/// one moved. After an insertion, every later annotation moves by the same amount, so
+/// trying that shift first makes re-anchoring a whole article linear.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnchorHint {
+    pub shift: isize,
+}
+
+/// How far around the old position the quote is looked for before the whole text.
+const WINDOW: usize = 2048;
+
 /// Finds a target in `doc` from an optional position and an optional quote.
-pub fn anchor(
+pub fn anchor(doc: &Document, position: Option<CharRange>, quote: Option<&Quote>) -> Result<(CharRange, AnchorMethod), Unanchored> {
+    anchor_with(doc, position, quote, &mut AnchorHint::default())
+}
+
+/// [`anchor`], trying the shift in `hint` first and updating it.
+pub fn anchor_with(
     doc: &Document,
     position: Option<CharRange>,
     quote: Option<&Quote>,
+    hint: &mut AnchorHint,
 ) -> Result<(CharRange, AnchorMethod), Unanchored> {
+    let matches = |r: CharRange, q: Option<&Quote>| !r.is_empty() && doc.slice(r).is_some_and(|t| q.is_none_or(|q| t == q.exact));
     if let Some(p) = position {
-        match (doc.slice(p), quote) {
-            (Some(_), None) if !p.is_empty() => return Ok((p, AnchorMethod::Position)),
-            (Some(t), Some(q)) if t == q.exact && !p.is_empty() => return Ok((p, AnchorMethod::Position)),
-            _ => {}
+        if matches(p, quote) {
+            hint.shift = 0;
+            return Ok((p, AnchorMethod::Position));
         }
     }
     let Some(q) = quote.filter(|q| !q.exact.is_empty()) else {
         return Err(if position.is_some() { Unanchored::NotFound } else { Unanchored::NoSelector });
     };
-    let text = doc.text();
-    let index = doc.index();
     let qlen = q.exact.chars().count();
-    // Score every occurrence: matched context first, nearness to the old position second.
+    if let Some(p) = position {
+        // The same shift as the previous annotation, with its context intact.
+        let shifted = p.start().0.checked_add_signed(hint.shift).and_then(|s| CharRange::from_usize(s, s + qlen));
+        if let Some(r) = shifted.filter(|r| matches(*r, Some(q)) && context_score(doc, *r, q) == full_context(q)) {
+            return Ok((r, AnchorMethod::Quote));
+        }
+        // Near the old position: a unique best match there is as good as one anywhere.
+        let lo = CharOffset(p.start().0.saturating_sub(WINDOW));
+        let hi = CharOffset((p.end().0 + WINDOW).min(doc.len_chars().0));
+        if let Some(window) = CharRange::new(lo, hi) {
+            if let Ok(Some((r, true))) = best_match(doc, window, q, Some(p)) {
+                hint.shift = r.start().0 as isize - p.start().0 as isize;
+                return Ok((r, AnchorMethod::Quote));
+            }
+        }
+    }
+    let all = CharRange::new(CharOffset(0), doc.len_chars()).ok_or(Unanchored::NotFound)?;
+    match best_match(doc, all, q, position)? {
+        None => Err(Unanchored::NotFound),
+        Some((r, _)) => {
+            if let Some(p) = position {
+                hint.shift = r.start().0 as isize - p.start().0 as isize;
+            }
+            Ok((r, AnchorMethod::Quote))
+        }
+    }
+}
+
+/// How many code points of the quote's prefix and suffix match around `r`.
+fn context_score(doc: &Document, r: CharRange, q: &Quote) -> usize {
+    let text = doc.text();
+    let (Some(b0), Some(b1)) = (doc.index().char_to_utf8(r.start()), doc.index().char_to_utf8(r.end())) else { return 0 };
+    common_suffix_chars(text.get(..b0.0).unwrap_or(""), &q.prefix) + common_prefix_chars(text.get(b1.0..).unwrap_or(""), &q.suffix)
+}
+
+fn full_context(q: &Quote) -> usize {
+    q.prefix.chars().count() + q.suffix.chars().count()
+}
+
+/// The best occurrence of the quote inside `within`: most matched context, then nearest
+/// to the old position. `Ok(None)` when there is none; `Err(Ambiguous)` when two are
+/// equally good, or when several exist and there is neither context nor position to
+/// choose by. The flag says whether the best one's context matched in full.
+fn best_match(doc: &Document, within: CharRange, q: &Quote, position: Option<CharRange>) -> Result<Option<(CharRange, bool)>, Unanchored> {
+    let index = doc.index();
+    let Some(bytes) = index.utf8_range(within) else { return Ok(None) };
+    let Some(hay) = doc.text().get(bytes.clone()) else { return Ok(None) };
+    let qlen = q.exact.chars().count();
+    let full = full_context(q);
     let mut best: Option<(usize, usize, CharRange)> = None; // (context score, distance, range)
     let mut ties = 0usize;
     let mut count = 0usize;
-    for (b, _) in text.match_indices(q.exact.as_str()) {
-        let Some(start) = index.utf8_to_char(Utf8Offset(b)) else { continue };
+    for (b, _) in hay.match_indices(q.exact.as_str()) {
+        let Some(start) = index.utf8_to_char(Utf8Offset(bytes.start + b)) else { continue };
         let Some(range) = CharRange::new(start, CharOffset(start.0 + qlen)) else { continue };
         count += 1;
-        let before = text.get(..b).unwrap_or("");
-        let after = text.get(b + q.exact.len()..).unwrap_or("");
-        let score = common_suffix_chars(before, &q.prefix) + common_prefix_chars(after, &q.suffix);
+        let score = context_score(doc, range, q);
         let dist = position.map_or(0, |p| p.start().0.abs_diff(start.0));
         match best {
             Some((s, d, _)) if score < s || (score == s && dist > d) => {}
@@ -89,10 +150,10 @@ pub fn anchor(
         }
     }
     match best {
-        None => Err(Unanchored::NotFound),
+        None => Ok(None),
         Some(_) if ties > 0 => Err(Unanchored::Ambiguous(count)),
         // Several occurrences and no context at all to choose: a guess, so refuse.
         Some((0, _, _)) if count > 1 && position.is_none() => Err(Unanchored::Ambiguous(count)),
-        Some((_, _, r)) => Ok((r, AnchorMethod::Quote)),
+        Some((score, _, r)) => Ok(Some((r, score == full && full > 0))),
     }
 }

@@ -11,7 +11,7 @@
 pub mod stored;
 pub mod w3c;
 
-use crate::core::anchor::{anchor, Unanchored};
+use crate::core::anchor::{anchor_with, AnchorHint, Unanchored};
 use crate::core::document::Document;
 use crate::core::edit::{AnnotationSet, Edit};
 use crate::core::model::{Annotation, Body, Quote};
@@ -47,10 +47,11 @@ pub struct Imported {
 
 /// Anchors an annotation read from a file or from storage against `doc`, from its
 /// position and quote. An annotation that cannot be anchored keeps its quote and
-/// becomes an orphan. Returns why it was orphaned, if it was.
-pub fn anchor_into(doc: &Document, mut a: Annotation, position: Option<CharRange>) -> (Annotation, Option<Unanchored>) {
+/// becomes an orphan. Returns why it was orphaned, if it was. Anchoring a list in
+/// reading order with one `hint` makes re-anchoring after an edit linear.
+pub fn anchor_into(doc: &Document, mut a: Annotation, position: Option<CharRange>, hint: &mut AnchorHint) -> (Annotation, Option<Unanchored>) {
     let quote = (!a.target.quote.exact.is_empty()).then_some(&a.target.quote);
-    match anchor(doc, position, quote) {
+    match anchor_with(doc, position, quote, hint) {
         Ok((range, _)) => {
             if let Some(q) = crate::core::anchor::quote_at(doc, range) {
                 a.target.quote = q;

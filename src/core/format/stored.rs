@@ -11,6 +11,7 @@
 
 use crate::core::document::Document;
 use crate::core::edit::AnnotationSet;
+use crate::core::anchor::AnchorHint;
 use crate::core::format::{anchor_into, ImportIssue, Imported};
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict};
 use crate::core::offset::CharRange;
@@ -108,8 +109,11 @@ pub fn from_str(text: &str, doc: &Document) -> Result<Imported, StoredError> {
     if version.v == 0 {
         return Err(StoredError::Corrupt("version 0 does not exist".into()));
     }
-    let stored: StoredDoc = serde_json::from_str(text).map_err(|e| StoredError::Corrupt(e.to_string()))?;
+    let mut stored: StoredDoc = serde_json::from_str(text).map_err(|e| StoredError::Corrupt(e.to_string()))?;
+    // Reading order, so that each annotation's shift predicts the next one's.
+    stored.a.sort_by_key(|a| (a.s.is_none(), a.s));
     let mut out = Imported::default();
+    let mut hint = AnchorHint::default();
     for (i, s) in stored.a.into_iter().enumerate() {
         let location = format!("stored annotation {}", i + 1);
         let Some(id) = AnnotationId::new(s.id) else {
@@ -140,7 +144,7 @@ pub fn from_str(text: &str, doc: &Document) -> Result<Imported, StoredError> {
             modified: Timestamp(s.m),
             creator: s.by,
         };
-        out.annotations.push(anchor_into(doc, a, position).0);
+        out.annotations.push(anchor_into(doc, a, position, &mut hint).0);
     }
     Ok(out)
 }

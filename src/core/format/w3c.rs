@@ -13,12 +13,14 @@
 
 use crate::core::document::Document;
 use crate::core::edit::AnnotationSet;
+use crate::core::anchor::AnchorHint;
 use crate::core::format::{anchor_into, ImportIssue, Imported};
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict};
 use crate::core::offset::{CharOffset, CharRange};
 use crate::core::schema::Schema;
 use crate::core::time;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::Value;
 use thiserror::Error;
 
 pub const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
@@ -43,68 +45,153 @@ fn iri_safe(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '_' }).collect()
 }
 
+#[derive(Serialize)]
+struct AgentOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BodyOut<'a> {
+    Textual {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        purpose: &'static str,
+        value: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        format: Option<&'static str>,
+    },
+    Linked {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        purpose: &'static str,
+        source: &'a str,
+    },
+}
+
+fn textual<'a>(purpose: &'static str, value: &'a str) -> BodyOut<'a> {
+    BodyOut::Textual { kind: "TextualBody", purpose, value, format: None }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SelectorOut<'a> {
+    Quote {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        exact: &'a str,
+        prefix: &'a str,
+        suffix: &'a str,
+    },
+    Position {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        start: usize,
+        end: usize,
+    },
+}
+
+#[derive(Serialize)]
+struct TargetOut<'a> {
+    source: &'a str,
+    selector: Vec<SelectorOut<'a>>,
+}
+
+/// One annotation in W3C JSON-LD, borrowing from the model; keys in the order people
+/// expect to read them.
+#[derive(Serialize)]
+pub struct AnnotationOut<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    created: String,
+    modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<AgentOut<'a>>,
+    body: Vec<BodyOut<'a>>,
+    target: TargetOut<'a>,
+}
+
 /// One annotation as a W3C JSON-LD object (with its own `@context`, so each item stands alone).
-pub fn annotation_to_json(a: &Annotation, schema: &Schema, source: &str) -> Value {
-    let mut bodies = Vec::new();
+pub fn annotation_out<'a>(a: &'a Annotation, schema: &'a Schema, source: &'a str) -> AnnotationOut<'a> {
+    let mut body = Vec::new();
     let motivation = match &a.body {
         Body::Entity(t) => {
-            bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": schema.label(t)}));
+            body.push(textual("tagging", schema.label(t)));
             "tagging"
         }
         Body::Claim(c) => {
-            bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": CLAIM_TAG}));
-            bodies.push(json!({"type": "TextualBody", "purpose": "assessing", "value": c.verdict.as_str()}));
+            body.push(textual("tagging", CLAIM_TAG));
+            body.push(textual("assessing", c.verdict.as_str()));
             if let Some(who) = &c.claimant {
-                bodies.push(json!({"type": "SpecificResource", "purpose": "linking", "source": who.as_str()}));
+                body.push(BodyOut::Linked { kind: "SpecificResource", purpose: "linking", source: who.as_str() });
             }
             if !c.note.is_empty() {
-                bodies.push(json!({"type": "TextualBody", "purpose": "commenting", "value": c.note, "format": "text/plain"}));
+                body.push(BodyOut::Textual { kind: "TextualBody", purpose: "commenting", value: &c.note, format: Some("text/plain") });
             }
             "assessing"
         }
     };
     let q = &a.target.quote;
-    let mut selectors = vec![json!({"type": "TextQuoteSelector", "exact": q.exact, "prefix": q.prefix, "suffix": q.suffix})];
+    let mut selector = vec![SelectorOut::Quote { kind: "TextQuoteSelector", exact: &q.exact, prefix: &q.prefix, suffix: &q.suffix }];
     if let Some(r) = a.target.range {
-        selectors.push(json!({"type": "TextPositionSelector", "start": r.start().0, "end": r.end().0}));
+        selector.push(SelectorOut::Position { kind: "TextPositionSelector", start: r.start().0, end: r.end().0 });
     }
-    let mut o = Map::new();
-    o.insert("@context".into(), json!(CONTEXT));
-    o.insert("id".into(), json!(a.id.as_str()));
-    o.insert("type".into(), json!("Annotation"));
-    o.insert("motivation".into(), json!(motivation));
-    o.insert("created".into(), json!(time::format(a.created)));
-    o.insert("modified".into(), json!(time::format(a.modified)));
-    if let Some(c) = &a.creator {
-        o.insert("creator".into(), json!({"type": "Person", "name": c}));
+    AnnotationOut {
+        context: CONTEXT,
+        id: a.id.as_str(),
+        kind: "Annotation",
+        motivation,
+        created: time::format(a.created),
+        modified: time::format(a.modified),
+        creator: a.creator.as_deref().map(|name| AgentOut { kind: "Person", name }),
+        body,
+        target: TargetOut { source, selector },
     }
-    o.insert("body".into(), Value::Array(bodies));
-    o.insert("target".into(), json!({"source": source, "selector": selectors}));
-    Value::Object(o)
 }
 
-/// The whole set as an `AnnotationCollection` with one embedded page.
-pub fn export(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> Value {
-    let items: Vec<Value> = set.in_reading_order().into_iter().map(|a| annotation_to_json(a, schema, meta.source)).collect();
-    let id = format!("urn:article-annotator:collection:{}", iri_safe(meta.document_id));
-    let mut o = Map::new();
-    o.insert("@context".into(), json!(CONTEXT));
-    o.insert("id".into(), json!(id));
-    o.insert("type".into(), json!("AnnotationCollection"));
-    if let Some(h) = doc.headline() {
-        o.insert("label".into(), json!(h));
-    }
-    o.insert("total".into(), json!(items.len()));
-    o.insert(
-        "first".into(),
-        json!({"id": format!("{id}:page:1"), "type": "AnnotationPage", "startIndex": 0, "items": items}),
-    );
-    Value::Object(o)
+#[derive(Serialize)]
+struct PageOut<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<AnnotationOut<'a>>,
 }
 
-/// `export` as pretty-printed JSON text with a final newline.
+#[derive(Serialize)]
+struct CollectionOut<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    total: usize,
+    first: PageOut<'a>,
+}
+
+/// The whole set as an `AnnotationCollection` with one embedded page, as pretty-printed
+/// JSON text with a final newline.
 pub fn export_string(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> String {
-    let mut s = serde_json::to_string_pretty(&export(set, schema, doc, meta)).unwrap_or_default();
+    let items: Vec<AnnotationOut> = set.in_reading_order().into_iter().map(|a| annotation_out(a, schema, meta.source)).collect();
+    let id = format!("urn:article-annotator:collection:{}", iri_safe(meta.document_id));
+    let c = CollectionOut {
+        context: CONTEXT,
+        id: id.clone(),
+        kind: "AnnotationCollection",
+        label: doc.headline(),
+        total: items.len(),
+        first: PageOut { id: format!("{id}:page:1"), kind: "AnnotationPage", start_index: 0, items },
+    };
+    let mut s = serde_json::to_string_pretty(&c).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -153,8 +240,9 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Re
     let v: Value = serde_json::from_str(text).map_err(|e| W3cError::NotJson(e.to_string()))?;
     let list = items(&v).ok_or(W3cError::NoAnnotations)?;
     let mut out = Imported::default();
+    let mut hint = AnchorHint::default();
     for (i, item) in list.into_iter().enumerate() {
-        match import_value(item, i, doc, schema, now) {
+        match import_value(item, i, doc, schema, now, &mut hint) {
             Ok(a) => out.annotations.push(a),
             Err(issue) => out.issues.push(issue),
         }
@@ -162,10 +250,11 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Re
     Ok(out)
 }
 
-/// One annotation object, the `index`-th of its file (0-based), anchored in `doc`.
-pub fn import_value(item: &Value, index: usize, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Annotation, ImportIssue> {
+/// One annotation object, the `index`-th of its file (0-based), anchored in `doc`;
+/// `hint` carries what anchoring the previous item learned.
+pub fn import_value(item: &Value, index: usize, doc: &Document, schema: &Schema, now: Timestamp, hint: &mut AnchorHint) -> Result<Annotation, ImportIssue> {
     match annotation_from_json(item, schema, now) {
-        Ok((a, position)) => Ok(anchor_into(doc, a, position).0),
+        Ok((a, position)) => Ok(anchor_into(doc, a, position, hint).0),
         Err((field, message)) => {
             let id = str_field(item, "id").map(|s| format!(" ({s})")).unwrap_or_default();
             Err(ImportIssue { location: format!("annotation {}{id}", index + 1), field, message })
@@ -175,13 +264,13 @@ pub fn import_value(item: &Value, index: usize, doc: &Document, schema: &Schema,
 
 /// One annotation given as JSON text, the `index`-th of a list; see [`import_value`].
 /// Reading a long list item by item keeps memory at one item's size.
-pub fn import_item_str(text: &str, index: usize, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Annotation, ImportIssue> {
+pub fn import_item_str(text: &str, index: usize, doc: &Document, schema: &Schema, now: Timestamp, hint: &mut AnchorHint) -> Result<Annotation, ImportIssue> {
     let v: Value = serde_json::from_str(text).map_err(|e| ImportIssue {
         location: format!("annotation {}", index + 1),
         field: String::new(),
         message: format!("not JSON: {e}"),
     })?;
-    import_value(&v, index, doc, schema, now)
+    import_value(&v, index, doc, schema, now, hint)
 }
 
 type ItemError = (String, String);
