@@ -143,7 +143,12 @@ pub fn App(props: &AppProps) -> Html {
     let persistence: Rc<Persistence> = opened.0.clone();
     let state = {
         let session = props.session.clone();
-        let notice = opened.1.clone();
+        let notice = opened.1.clone().or_else(|| {
+            (!crate::ui::highlights::supported()).then(|| Notice {
+                level: Level::Warning,
+                text: "This browser cannot paint highlights (it lacks the CSS Custom Highlight API). Annotations still work and are listed in the panel.".into(),
+            })
+        });
         use_reducer(move || AppState::new(session, notice))
     };
     let root = use_node_ref();
