@@ -12,6 +12,7 @@ pub mod format;
 pub mod html;
 pub mod model;
 pub mod offset;
+pub mod sanitize;
 pub mod schema;
 pub mod session;
 pub mod snap;

@@ -12,10 +12,16 @@ use crate::core::document::{fold_whitespace, BlockKind, Document, DocumentBuilde
 use crate::core::offset::CharRange;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-/// True for URLs an article link may point to: `http:` and `https:` only.
+/// True for URLs an article link may point to or an image load from: `http:` and
+/// `https:` only.
 pub fn is_safe_url(url: &str) -> bool {
     let u = url.trim_start().to_ascii_lowercase();
     u.starts_with("http://") || u.starts_with("https://")
+}
+
+/// True for link targets kept from a host's HTML: http(s) and `mailto:`.
+pub fn is_link_url(url: &str) -> bool {
+    is_safe_url(url) || url.trim_start().get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
 }
 
 #[derive(Debug)]
@@ -128,7 +134,7 @@ pub fn parse_markdown(src: &str) -> Document {
 }
 
 /// Folds white space in `text` and maps the marks' code-point positions onto the result.
-fn fold_with_marks(text: &str, marks: &[(usize, usize, InlineKind)]) -> (String, Vec<Inline>) {
+pub(crate) fn fold_with_marks(text: &str, marks: &[(usize, usize, InlineKind)]) -> (String, Vec<Inline>) {
     let folded = fold_whitespace(text);
     // Map each original code point to its folded position with a second walk that
     // mirrors fold_whitespace: a position maps to the count of folded chars emitted so far.

@@ -37,11 +37,25 @@ pub enum BlockKind {
 /// Inline markup inside a block.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InlineKind {
-    /// A link; the target is always an `http:` or `https:` URL.
+    /// A link; the target is always an `http:`, `https:` or `mailto:` URL
+    /// ([`is_link_url`](crate::core::article::is_link_url)).
     Link(String),
     Emphasis,
     Strong,
     Code,
+    Subscript,
+    Superscript,
+}
+
+/// An image of the article (not part of the text): shown before block `before` (after
+/// the last block when `before` is the block count).
+///
+/// Invariant: `src` is an absolute `http:` or `https:` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    pub before: usize,
+    pub src: String,
+    pub alt: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +77,7 @@ pub struct Document {
     text: String,
     index: TextIndex,
     blocks: Vec<Block>,
+    images: Vec<Image>,
 }
 
 /// Builds a [`Document`] block by block, keeping the invariants.
@@ -71,6 +86,7 @@ pub struct DocumentBuilder {
     text: String,
     chars: usize,
     blocks: Vec<Block>,
+    images: Vec<Image>,
 }
 
 impl DocumentBuilder {
@@ -102,9 +118,15 @@ impl DocumentBuilder {
             self.blocks.push(Block { kind, range, inlines });
         }
     }
+    /// Adds an image before the next block; ignored unless `src` is http(s).
+    pub fn push_image(&mut self, src: &str, alt: &str) {
+        if crate::core::article::is_safe_url(src) {
+            self.images.push(Image { before: self.blocks.len(), src: src.trim().to_string(), alt: fold_whitespace(alt) });
+        }
+    }
     pub fn finish(self) -> Document {
         let index = TextIndex::new(&self.text);
-        Document { text: self.text, index, blocks: self.blocks }
+        Document { text: self.text, index, blocks: self.blocks, images: self.images }
     }
 }
 
@@ -155,6 +177,10 @@ impl Document {
     }
     pub fn blocks(&self) -> &[Block] {
         &self.blocks
+    }
+    /// The article's images, in reading order.
+    pub fn images(&self) -> &[Image] {
+        &self.images
     }
     pub fn len_chars(&self) -> CharOffset {
         self.index.len_chars()

@@ -4,12 +4,13 @@
 //! times faster than building it node by node, and the article never changes after it
 //! is drawn (highlights are painted over it). Every piece of text and every attribute
 //! value goes through [`escape`]; the only tags and attributes are the ones written here,
-//! and link targets are http(s) URLs (checked by the article reader).
+//! link targets are http(s) or mailto URLs and image sources http(s) URLs (checked by the
+//! readers that build the document).
 //!
 //! Invariant: the text content of each `data-block` element is exactly its block's text
 //! in the canonical text, so DOM offsets map onto document offsets.
 
-use crate::core::document::{Block, BlockKind, Document, InlineKind};
+use crate::core::document::{Block, BlockKind, Document, Image, InlineKind};
 use crate::core::offset::CharRange;
 
 /// Escapes text for HTML content and double-quoted attribute values.
@@ -68,6 +69,8 @@ fn block_content(doc: &Document, b: &Block, out: &mut String) {
                 InlineKind::Emphasis => out.push_str("<em>"),
                 InlineKind::Strong => out.push_str("<strong>"),
                 InlineKind::Code => out.push_str("<code>"),
+                InlineKind::Subscript => out.push_str("<sub>"),
+                InlineKind::Superscript => out.push_str("<sup>"),
             }
         }
         escape(doc.slice(piece).unwrap_or(""), out);
@@ -77,18 +80,44 @@ fn block_content(doc: &Document, b: &Block, out: &mut String) {
                 InlineKind::Emphasis => "</em>",
                 InlineKind::Strong => "</strong>",
                 InlineKind::Code => "</code>",
+                InlineKind::Subscript => "</sub>",
+                InlineKind::Superscript => "</sup>",
             });
         }
     }
 }
 
-/// The whole article: one element per block, each with `data-block="<index>"`.
+fn image(img: &Image, out: &mut String) {
+    out.push_str("<img class=\"aa-image\" loading=\"lazy\" referrerpolicy=\"no-referrer\" src=\"");
+    escape(&img.src, out);
+    out.push_str("\" alt=\"");
+    escape(&img.alt, out);
+    out.push_str("\">");
+}
+
+/// The whole article: one element per block, each with `data-block="<index>"`; images
+/// (outside every block, so they add no text) before the block they precede.
 pub fn article_html(doc: &Document) -> String {
     let mut out = String::with_capacity(doc.text().len() + doc.blocks().len() * 48);
+    let images = doc.images();
+    let mut next_image = 0;
     for (i, b) in doc.blocks().iter().enumerate() {
         let (tag, class) = open_tag(&b.kind);
+        let first = next_image;
+        while images.get(next_image).is_some_and(|m| m.before <= i) {
+            next_image += 1;
+        }
+        let here = &images[first..next_image];
         if b.kind == BlockKind::Caption {
-            out.push_str("<figure class=\"aa-figure\"><div class=\"aa-photo\" aria-hidden=\"true\"></div>");
+            out.push_str("<figure class=\"aa-figure\">");
+            if here.is_empty() {
+                out.push_str("<div class=\"aa-photo\" aria-hidden=\"true\"></div>");
+            }
+            here.iter().for_each(|m| image(m, &mut out));
+        } else if !here.is_empty() {
+            out.push_str("<figure class=\"aa-figure\">");
+            here.iter().for_each(|m| image(m, &mut out));
+            out.push_str("</figure>\n");
         }
         out.push('<');
         out.push_str(tag);
@@ -104,6 +133,11 @@ pub fn article_html(doc: &Document) -> String {
             out.push_str("</figure>");
         }
         out.push('\n');
+    }
+    if next_image < images.len() {
+        out.push_str("<figure class=\"aa-figure\">");
+        images[next_image..].iter().for_each(|m| image(m, &mut out));
+        out.push_str("</figure>\n");
     }
     out
 }

@@ -36,6 +36,28 @@ pub enum SchemaError {
     ReservedKey(char),
     #[error("an entity type has an empty id")]
     EmptyId,
+    #[error("entity type {0:?}: colour {1:?} is not a CSS colour (#rgb, #rrggbb, rgb(…), hsl(…) or a colour name)")]
+    BadColour(String, String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// True for the CSS colours a schema may use: `#rgb`, `#rgba`, `#rrggbb`, `#rrggbbaa`,
+/// `rgb(…)`, `rgba(…)`, `hsl(…)`, `hsla(…)` with numbers only, or a colour name. Schema
+/// colours are written into a stylesheet, so nothing else gets through.
+pub fn is_css_colour(s: &str) -> bool {
+    let s = s.trim();
+    if let Some(hex) = s.strip_prefix('#') {
+        return matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    for f in ["rgb(", "rgba(", "hsl(", "hsla("] {
+        if let Some(rest) = s.get(..f.len()).filter(|p| p.eq_ignore_ascii_case(f)).and(s.get(f.len()..)) {
+            return rest.strip_suffix(')').is_some_and(|args| {
+                !args.trim().is_empty() && args.bytes().all(|b| b.is_ascii_digit() || b" .,%/+-".contains(&b) || b == b'd' || b == b'e' || b == b'g')
+            });
+        }
+    }
+    (3..=24).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 impl Schema {
@@ -43,6 +65,9 @@ impl Schema {
         for (i, t) in types.iter().enumerate() {
             if t.id.is_empty() {
                 return Err(SchemaError::EmptyId);
+            }
+            if !is_css_colour(&t.colour) {
+                return Err(SchemaError::BadColour(t.id.clone(), t.colour.clone()));
             }
             if t.key.to_ascii_lowercase() == CLAIM_KEY {
                 return Err(SchemaError::ReservedKey(t.key));
@@ -75,6 +100,50 @@ impl Schema {
     /// The label of a type id, or the id itself for a type this schema does not know.
     pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
         self.get(id).map_or(id, |t| t.label.as_str())
+    }
+}
+
+/// One entity type as a host writes it in JSON.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypeIn {
+    id: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(alias = "color")]
+    colour: String,
+    key: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaIn {
+    types: Vec<TypeIn>,
+}
+
+impl Schema {
+    /// Reads a host's schema: `{"types": [{"id", "label", "colour" (or "color"), "key"}]}`.
+    /// Errors name the field: `types[2].key: expected one character, got "12"`.
+    pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
+        let raw: SchemaIn = serde_json::from_str(text).map_err(|e| SchemaError::Invalid(format!("schema is not valid: {e}")))?;
+        if raw.types.is_empty() {
+            return Err(SchemaError::Invalid("schema.types must list at least one entity type".into()));
+        }
+        let mut types = Vec::with_capacity(raw.types.len());
+        for (i, t) in raw.types.into_iter().enumerate() {
+            let mut keys = t.key.chars();
+            let key = match (keys.next(), keys.next()) {
+                (Some(k), None) if !k.is_whitespace() => k,
+                _ => return Err(SchemaError::Invalid(format!("schema.types[{i}].key: expected one character, got {:?}", t.key))),
+            };
+            let id = t.id.trim().to_string();
+            if id.chars().any(char::is_whitespace) {
+                return Err(SchemaError::Invalid(format!("schema.types[{i}].id: {id:?} must not contain spaces")));
+            }
+            let label = t.label.filter(|l| !l.trim().is_empty()).unwrap_or_else(|| id.clone());
+            types.push(EntityType { id, label: label.trim().to_string(), colour: t.colour.trim().to_string(), key });
+        }
+        Schema::new(types)
     }
 }
 

@@ -17,5 +17,7 @@ mod edit;
 mod formats;
 // The article's HTML markup: block texts and escaping.
 mod html;
+// The host-HTML reader (allowlist sanitiser) and host schemas.
+mod sanitize;
 // Project rules: a pure core, module docs.
 mod tidy;
