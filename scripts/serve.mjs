@@ -35,4 +35,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const server = await serve(root, port);
   const { port: p } = server.address();
   console.log(`Serving the demo at http://127.0.0.1:${p}/  (Ctrl+C to stop)`);
+  console.log(`The widget embedded in a CMS page: http://127.0.0.1:${p}/cms-demo.html`);
 }

@@ -1,8 +1,9 @@
 //! The JS API: the only `#[wasm_bindgen]` exports. Doc comments here become the JS docs.
 //!
-//! `mount(element, options)` renders the widget into `element` and returns an
-//! [`Annotator`] handle. Bad options throw a JS `Error` naming what is wrong; the page
-//! keeps working.
+//! `mount(element, options)` renders the widget into a shadow root on `element` and
+//! returns an [`Annotator`] handle. Bad options throw a JS `Error` naming what is wrong;
+//! the page keeps working. The `<article-annotator>` custom element (`www/element.js`)
+//! is a thin JS class over `mount`.
 //!
 //! Invariant: nothing here panics on input; every failure is a thrown `Error`.
 
@@ -12,7 +13,10 @@ use crate::core::schema::Schema;
 use crate::core::session::Session;
 use crate::core::anchor::AnchorHint;
 use crate::core::edit::Edit;
-use crate::core::format::{w3c, Imported};
+use crate::core::format::{merge_edit, w3c, Imported};
+use crate::core::sanitize::document_from_html;
+use crate::ui::shell::{html_nodes, parse_html, Shell};
+use crate::ui::theme::Theme;
 use crate::core::model::AnnotationId;
 use crate::ui::app::{export_w3c, App, AppProps};
 use crate::ui::dom::now;
@@ -36,6 +40,7 @@ pub struct Annotator {
     handle: Option<yew::AppHandle<App>>,
     session: SharedSession,
     bridge: Bridge,
+    shell: Option<Shell>,
 }
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -86,13 +91,18 @@ fn refuse_issues(imported: &Imported) -> Result<(), JsError> {
 
 #[wasm_bindgen]
 impl Annotator {
-    /// The annotations as a W3C Web Annotation JSON-LD `AnnotationCollection` string.
-    /// Only `"w3c"` is supported for now.
+    /// The annotations as a file's text: `"w3c"` (the default: a W3C Web Annotation
+    /// JSON-LD `AnnotationCollection`) or `"jsonl"` (one W3C annotation per line).
     #[wasm_bindgen(js_name = exportAs)]
     pub fn export_as(&self, format: Option<String>) -> Result<String, JsError> {
         match format.as_deref().unwrap_or("w3c") {
-            "w3c" => Ok(export_w3c(&self.session)),
-            other => Err(JsError::new(&format!("unknown export format {other:?}; expected \"w3c\""))),
+            "w3c" | "jsonld" => Ok(export_w3c(&self.session)),
+            "jsonl" => {
+                let s = self.session.0.borrow();
+                let source = w3c::default_source(&s.doc, &s.document_id);
+                Ok(w3c::export_lines(s.annotations(), &s.schema, &source))
+            }
+            other => Err(JsError::new(&format!("unknown export format {other:?}; expected \"w3c\" or \"jsonl\""))),
         }
     }
 
@@ -155,20 +165,114 @@ impl Annotator {
         self.session.0.borrow().annotations().len()
     }
 
-    /// Removes the widget and everything it added to the page.
+    /// Removes the widget and everything it added to the page (listeners, timers,
+    /// highlights, styles); the host element shows its own content again. Pending
+    /// changes are saved first. Calling it twice does nothing.
     pub fn destroy(&mut self) {
         if let Some(h) = self.handle.take() {
             h.destroy();
         }
+        if let Some(shell) = self.shell.take() {
+            shell.detach();
+        }
+    }
+
+    /// Merges annotations from a file's text by id (one undo step) and reports what
+    /// happened: `{added, updated, unchanged, orphaned, errors}`. Bad items are listed in
+    /// `errors` (with where and what) and skipped; a file that cannot be read at all
+    /// throws, changing nothing. Formats: `"w3c"` (the default: a collection, page,
+    /// array or single annotation) and `"jsonl"` (one W3C annotation per line).
+    #[wasm_bindgen(js_name = importFrom)]
+    pub fn import_from(&self, text: &str, format: Option<String>) -> Result<JsValue, JsError> {
+        let imported = {
+            let s = self.session.0.borrow();
+            match format.as_deref().unwrap_or("w3c") {
+                "w3c" | "jsonld" | "json" => w3c::import(text, &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?,
+                "jsonl" => w3c::import_lines(text, &s.doc, &s.schema, now()),
+                other => return Err(JsError::new(&format!("unknown import format {other:?}; expected \"w3c\" or \"jsonl\""))),
+            }
+        };
+        let report = merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone()).1;
+        let errors = js_sys::Array::new();
+        for i in &imported.issues {
+            errors.push(&JsValue::from_str(&i.to_string()));
+        }
+        self.dispatch(Action::Import(imported, "import".into()))?;
+        let out = js_sys::Object::new();
+        for (k, v) in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged), ("orphaned", report.orphaned)] {
+            let _ = js_sys::Reflect::set(&out, &k.into(), &(v as f64).into());
+        }
+        let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
+        Ok(out.into())
     }
 }
 
-/// Renders the annotator into `element`.
+/// Reads `options.article` (or, without it, the element's own HTML) into a document.
+fn read_article(element: &web_sys::Element, options: &JsValue) -> Result<Document, JsError> {
+    let article = js_sys::Reflect::get(options, &JsValue::from_str("article")).map_err(|_| JsError::new("options.article could not be read"))?;
+    if article.is_undefined() || article.is_null() {
+        return Ok(document_from_html(&html_nodes(element)));
+    }
+    if !article.is_object() {
+        return Err(JsError::new("options.article must be an object: {format: \"markdown\" | \"html\" | \"text\", content: string}"));
+    }
+    let format = get_str(&article, "format")?.unwrap_or_else(|| "markdown".into());
+    let content = get_str(&article, "content")?.ok_or_else(|| JsError::new("options.article.content is required (a string)"))?;
+    Ok(match format.as_str() {
+        "markdown" => parse_markdown(&content),
+        "html" => document_from_html(&parse_html(&content).map_err(|_| JsError::new("options.article.content could not be parsed as HTML"))?),
+        "text" => Document::from_plain_text(&content),
+        other => return Err(JsError::new(&format!("options.article.format {other:?} is not supported; expected \"markdown\", \"html\" or \"text\""))),
+    })
+}
+
+/// Reads `options.schema`: a schema object (or its JSON text); `None` for the default.
+fn read_schema(options: &JsValue) -> Result<Schema, JsError> {
+    let v = js_sys::Reflect::get(options, &JsValue::from_str("schema")).map_err(|_| JsError::new("options.schema could not be read"))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(Schema::default());
+    }
+    let text = match v.as_string() {
+        Some(t) => t,
+        None => js_sys::JSON::stringify(&v).map(String::from).map_err(|_| JsError::new("options.schema must be an object or JSON text"))?,
+    };
+    Schema::from_json(&text).map_err(|e| JsError::new(&format!("options.schema: {e}")))
+}
+
+fn get_bool(o: &JsValue, key: &str) -> Result<bool, JsError> {
+    let v = get(o, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(false);
+    }
+    v.as_bool().ok_or_else(|| JsError::new(&format!("options.{key} must be true or false")))
+}
+
+/// The default document id: the page's canonical URL (or its address without query and
+/// fragment) and a hash of the article text, so an edited article or another page never
+/// reads another document's annotations as its own.
+fn default_document_id(doc: &Document) -> String {
+    let page = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        let canonical = d.query_selector("link[rel=canonical]").ok().flatten().and_then(|l| l.get_attribute("href"));
+        let base = d.base_uri().ok().flatten().unwrap_or_default();
+        let href = canonical.and_then(|c| web_sys::Url::new_with_base(&c, &base).ok()).or_else(|| web_sys::Url::new(&d.url().ok()?).ok())?;
+        href.set_search("");
+        href.set_hash("");
+        Some(href.href())
+    });
+    match page {
+        Some(p) => format!("{p}#{}", doc.fingerprint()),
+        None => doc.fingerprint(),
+    }
+}
+
+/// Renders the annotator into `element` (inside a shadow root of its own).
 ///
-/// Options: `documentId` (the storage key; default: a hash of the article text),
-/// `article` (`{format: "markdown" | "text", content}`), `storage` (`"local"`, the
-/// default, or `"none"`), `user` (recorded as the annotations' creator), `annotations`
-/// (W3C annotations to start with, replacing what storage held).
+/// Options: `documentId` (the storage key; default: the page's canonical URL and a hash
+/// of the article text), `article` (`{format: "markdown" | "html" | "text", content}`;
+/// default: the element's own HTML, sanitized), `schema` (`{types: [{id, label, colour,
+/// key}]}`), `storage` (`"local"`, the default, or `"none"`), `readOnly`, `user`
+/// (recorded as the annotations' creator), `annotations` (W3C annotations to start with,
+/// replacing what storage held).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
     console_error_panic_hook::set_once();
@@ -176,18 +280,8 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     if !options.is_object() {
         return Err(JsError::new("options must be an object"));
     }
-    let article = js_sys::Reflect::get(&options, &JsValue::from_str("article")).map_err(|_| JsError::new("options.article could not be read"))?;
-    let doc: Document = if article.is_undefined() || article.is_null() {
-        Document::from_plain_text(&element.text_content().unwrap_or_default())
-    } else {
-        let format = get_str(&article, "format")?.unwrap_or_else(|| "markdown".into());
-        let content = get_str(&article, "content")?.ok_or_else(|| JsError::new("options.article.content is required"))?;
-        match format.as_str() {
-            "markdown" => parse_markdown(&content),
-            "text" => Document::from_plain_text(&content),
-            other => return Err(JsError::new(&format!("options.article.format {other:?} is not supported; expected \"markdown\" or \"text\""))),
-        }
-    };
+    let doc = read_article(&element, &options)?;
+    let schema = read_schema(&options)?;
     let storage = match get_str(&options, "storage")?.as_deref() {
         None | Some("local") => StorageChoice::Local,
         Some("none") => StorageChoice::None,
@@ -196,10 +290,12 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let document_id = match get_str(&options, "documentId")? {
         Some(id) if id.trim().is_empty() => return Err(JsError::new("options.documentId must not be empty")),
         Some(id) => id,
-        None => doc.fingerprint(),
+        None => default_document_id(&doc),
     };
     let user = get_str(&options, "user")?;
-    let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, Schema::default()))));
+    let read_only = get_bool(&options, "readOnly")?;
+    let theme = Rc::new(Theme::new(&schema));
+    let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, schema))));
     // Annotations the host passes are loaded before the first render (one render, not two)
     // and take the place of what storage held.
     let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;
@@ -208,10 +304,11 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         let imported = read_w3c(&session, &initial)?;
         refuse_issues(&imported)?;
         session.0.borrow_mut().load(imported);
+        drop(session.0.borrow_mut().take_changes());
     }
-    element.set_inner_html("");
+    let shell = Shell::attach(&element, &theme.css(&session.0.borrow().schema)).map_err(|e| JsError::new(&e))?;
     let bridge = Bridge::default();
-    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone(), preloaded };
-    let handle = yew::Renderer::<App>::with_root_and_props(element, props).render();
-    Ok(Annotator { handle: Some(handle), session, bridge })
+    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone(), preloaded, theme, host: Some(element), read_only };
+    let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
+    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell) })
 }

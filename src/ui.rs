@@ -11,6 +11,9 @@
 pub mod app;
 pub mod components;
 pub mod dom;
+pub mod events;
 pub mod highlights;
 pub mod persist;
+pub mod shell;
 pub mod state;
+pub mod theme;

@@ -10,7 +10,7 @@ const tick = () => new Promise((r) => { channel.port1.onmessage = () => r(); cha
 
 // The widget has applied `count` annotations and rendered that revision.
 const rendered = async (annotator, count) => {
-  while (annotator.count !== count || host.querySelector('.aa-root')?.dataset.rev !== String(annotator.revision)) {
+  while (annotator.count !== count || host.shadowRoot?.querySelector('.aa-root')?.dataset.rev !== String(annotator.revision)) {
     await tick();
   }
 };
@@ -56,7 +56,7 @@ window.bench = {
     const marks = {};
     document.addEventListener('mouseup', () => {
       marks.up = performance.now();
-      const wait = async () => { while (!host.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); };
+      const wait = async () => { while (!host.shadowRoot?.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); };
       wait();
     }, { once: true, capture: true });
     document.addEventListener('keydown', () => {

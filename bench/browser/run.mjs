@@ -58,7 +58,7 @@ async function runOne(url, subject, text, list) {
 async function measureSelection(page, text) {
   await page.evaluate(() => window.bench.armSelection());
   const box = await page.evaluate(() => {
-    const ps = document.querySelectorAll('.aa-article p');
+    const ps = document.getElementById('host').shadowRoot.querySelectorAll('.aa-article p');
     const p = ps[Math.floor(ps.length / 2)];
     p.scrollIntoView({ block: 'center' });
     const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
@@ -84,7 +84,7 @@ async function measureSelection(page, text) {
 
 function sizes() {
   const dir = path.join(ROOT, 'dist');
-  const files = ['pkg/article_annotator_bg.wasm', 'pkg/article_annotator.js', 'annotator.css'];
+  const files = ['pkg/article_annotator_bg.wasm', 'pkg/article_annotator.js']; // the widget's CSS is inside the wasm
   return files.map((f) => {
     const data = fs.readFileSync(path.join(dir, f));
     return { file: f, raw: data.length, gzip: zlib.gzipSync(data, { level: 9 }).length };

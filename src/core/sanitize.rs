@@ -189,6 +189,12 @@ impl Reader {
                 }
             }
             "wbr" => {}
+            "q" => {
+                // Browsers draw a <q>'s quotation marks; keep them as text.
+                self.push_text("\u{201c}", in_quote);
+                kids(self, in_quote);
+                self.push_text("\u{201d}", in_quote);
+            }
             "a" => {
                 let (serial, start) = self.mark_start(in_quote);
                 kids(self, in_quote);

@@ -3,6 +3,9 @@
 //! This is the state the UI renders and the JS API drives. Every change goes through
 //! [`Session::apply`] (one [`Edit`], one undo step), [`Session::undo`] or [`Session::redo`].
 //!
+//! Every change is also posted, as a [`Change`], for [`Session::take_changes`]: the
+//! widget turns them into the host page's events.
+//!
 //! Invariant: `revision` grows by one with every change to `set`, so a view can tell
 //! cheaply whether it is stale; [`Session::changed_since`] names the annotations each
 //! revision touched, so a view can update only those.
@@ -28,7 +31,33 @@ pub struct Session {
     // Invariant: every (revision, id) touched by a revision after `log_start`, in order.
     changes: Vec<(u64, AnnotationId)>,
     log_start: u64,
+    // What happened since the last `take_changes`, for the host's events.
+    outbox: Vec<Change>,
 }
+
+/// One change to the annotations, as a host hears of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Created(AnnotationId),
+    Updated(AnnotationId),
+    /// The annotation as it was before it went.
+    Deleted(Annotation),
+    /// Everything was replaced (a load), or too much happened to list.
+    Reset,
+}
+
+/// The changes an edit made, read from the edit that undoes it.
+fn changes_of(inverse: &Edit, out: &mut Vec<Change>) {
+    match inverse {
+        Edit::Remove(id) => out.push(Change::Created(id.clone())),
+        Edit::Update(old) => out.push(Change::Updated(old.id.clone())),
+        Edit::Add(old) => out.push(Change::Deleted(old.clone())),
+        Edit::Batch(v) => v.iter().rev().for_each(|e| changes_of(e, out)),
+    }
+}
+
+/// How many changes wait for `take_changes` before they are folded into one `Reset`.
+const OUTBOX_LIMIT: usize = 20_000;
 
 fn touched(edit: Option<&Edit>) -> Vec<AnnotationId> {
     let mut ids = Vec::new();
@@ -52,6 +81,20 @@ impl Session {
             revision: 0,
             changes: Vec::new(),
             log_start: 0,
+            outbox: Vec::new(),
+        }
+    }
+    /// The changes since the last call, oldest first (each revision's in edit order).
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.outbox)
+    }
+    fn post(&mut self, inverse: Option<&Edit>) {
+        match inverse {
+            Some(e) => changes_of(e, &mut self.outbox),
+            None => self.outbox.push(Change::Reset),
+        }
+        if self.outbox.len() > OUTBOX_LIMIT {
+            self.outbox = vec![Change::Reset];
         }
     }
     pub fn annotations(&self) -> &AnnotationSet {
@@ -92,14 +135,19 @@ impl Session {
     /// Applies one edit as one undo step.
     pub fn apply(&mut self, edit: Edit) -> Result<(), EditError> {
         self.history.apply(&mut self.set, edit)?;
-        let ids = touched(self.history.next_undo());
+        let inverse = self.history.next_undo().cloned();
+        self.post(inverse.as_ref());
+        let ids = touched(inverse.as_ref());
         self.record(ids);
         Ok(())
     }
     pub fn undo(&mut self) -> Result<bool, EditError> {
         let done = self.history.undo(&mut self.set)?;
         if done {
-            let ids = touched(self.history.next_redo());
+            // The redo step is the inverse of what undo applied.
+            let inverse = self.history.next_redo().cloned();
+            self.post(inverse.as_ref());
+            let ids = touched(inverse.as_ref());
             self.record(ids);
         }
         Ok(done)
@@ -107,7 +155,9 @@ impl Session {
     pub fn redo(&mut self) -> Result<bool, EditError> {
         let done = self.history.redo(&mut self.set)?;
         if done {
-            let ids = touched(self.history.next_undo());
+            let inverse = self.history.next_undo().cloned();
+            self.post(inverse.as_ref());
+            let ids = touched(inverse.as_ref());
             self.record(ids);
         }
         Ok(done)
@@ -123,6 +173,7 @@ impl Session {
         self.revision += 1;
         self.changes.clear();
         self.log_start = self.revision;
+        self.outbox = vec![Change::Reset];
         report
     }
     /// Merges imported annotations by id, as one undo step.

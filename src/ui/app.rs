@@ -13,6 +13,7 @@ use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
 use crate::ui::persist::{Persistence, StorageChoice};
 use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending, SharedSession};
+use crate::ui::theme::Theme;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -30,6 +31,15 @@ pub struct AppProps {
     /// The host already loaded the annotations: storage is not read (it is overwritten).
     #[prop_or_default]
     pub preloaded: bool,
+    /// This widget's highlight names and schema styles.
+    pub theme: Rc<Theme>,
+    /// The element the host's events are dispatched on.
+    #[prop_or_default]
+    pub host: Option<web_sys::Element>,
+    /// Readers see the highlights and the panel but cannot change anything (the JS API
+    /// still can).
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 /// The export file's name: the document id made safe for file systems.
@@ -74,7 +84,7 @@ fn in_text_field(e: &KeyboardEvent) -> bool {
 }
 
 /// Shift + arrow keys extend the selection by words (left/right) or lines (up/down),
-/// starting at the focused highlight or the first visible block if there is none.
+/// starting at the first visible block if there is no selection in the article.
 fn extend_selection(article: &web_sys::Element, key: &str) -> bool {
     let (dir, unit) = match key {
         "ArrowRight" => ("forward", "word"),
@@ -85,14 +95,9 @@ fn extend_selection(article: &web_sys::Element, key: &str) -> bool {
     };
     let Some(window) = web_sys::window() else { return false };
     let Ok(Some(sel)) = window.get_selection() else { return false };
-    let inside = sel.anchor_node().is_some_and(|n| article.contains(Some(&n)));
-    if !inside || sel.range_count() == 0 {
-        let start = window
-            .document()
-            .and_then(|d| d.active_element())
-            .filter(|a| a.class_list().contains("hl") && article.contains(Some(a)))
-            .or_else(|| first_visible_block(article));
-        let Some(start) = start else { return false };
+    let inside = dom::selection_range(article).is_some_and(|r| r.start_container().is_ok_and(|n| article.contains(Some(&n))));
+    if !inside {
+        let Some(start) = first_visible_block(article) else { return false };
         let _ = sel.collapse_with_offset(Some(&start), 0);
     }
     sel.modify("extend", dir, unit).is_ok()
@@ -163,7 +168,11 @@ pub fn App(props: &AppProps) -> Html {
         let article = article.clone();
         let root = root.clone();
         let dispatch = dispatch.clone();
+        let read_only = props.read_only;
         Callback::from(move |()| {
+            if read_only {
+                return;
+            }
             let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
             let s = session.0.borrow();
             let pending = dom::selection_in(&s.doc, &art).and_then(|(raw, rect)| {
@@ -247,7 +256,18 @@ pub fn App(props: &AppProps) -> Html {
     }
     {
         let p = persistence.clone();
-        use_effect_with(state.rev, move |_| p.schedule());
+        let read_only = props.read_only;
+        let host = props.host.clone();
+        let session = props.session.clone();
+        use_effect_with(state.rev, move |_| {
+            if !read_only {
+                p.schedule();
+            }
+            match &host {
+                Some(h) => crate::ui::events::emit(h, &session.0),
+                None => drop(session.0.borrow_mut().take_changes()),
+            }
+        });
     }
     // Flashing (the article view paints and scrolls): stop after a moment.
     {
@@ -308,10 +328,11 @@ pub fn App(props: &AppProps) -> Html {
         let session = props.session.clone();
         let types = types.clone();
         let article = article.clone();
+        let read_only = props.read_only;
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let ctrl = e.ctrl_key() || e.meta_key();
-            if ctrl && !in_text_field(&e) {
+            if ctrl && !in_text_field(&e) && !read_only {
                 let lower = key.to_lowercase();
                 if lower == "z" {
                     e.prevent_default();
@@ -360,7 +381,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 return;
             }
-            if e.shift_key() && key.starts_with("Arrow") {
+            if e.shift_key() && key.starts_with("Arrow") && !read_only {
                 if let Some(art) = article.cast::<web_sys::Element>() {
                     if extend_selection(&art, &key) {
                         e.prevent_default();
@@ -471,7 +492,7 @@ pub fn App(props: &AppProps) -> Html {
             .unwrap_or_default();
         let on_edit = dispatch.reform(|e: Edit| Action::Apply(e, None));
         let on_close = dispatch.reform(|()| Action::OpenEditor(None));
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} /> }
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements).
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
@@ -501,18 +522,22 @@ pub fn App(props: &AppProps) -> Html {
     });
     let toolbar = state.pending.clone().map(|p| html! { <SelectionToolbar pending={p} types={types.clone()} on_tag={tag.clone()} on_cancel={cancel.clone()} /> });
 
+    let (ondragover, ondrop) = if props.read_only { (None, None) } else { (Some(ondragover), Some(ondrop)) };
     html! {
-        <div class="aa-root" ref={root} data-rev={state.rev.to_string()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} />
+        <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
+        <div class={classes!("aa-root", props.read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
+            data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
+            <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} read_only={props.read_only} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
-                    pending={state.pending.as_ref().map(|p| p.range)} article_ref={article}
+                    pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
                     {on_selection_gesture} {on_open} />
-                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand}>{editor}</Panel>
+                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>
         </div>
+        </ContextProvider<Rc<Theme>>>
     }
 }

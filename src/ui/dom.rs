@@ -75,11 +75,10 @@ pub fn point_to_char(doc: &Document, article: &Element, node: &Node, offset: u32
 /// The reader's current selection inside `article`, as a document range and its
 /// bounding box. `None` when there is no selection or it is collapsed or elsewhere.
 pub fn selection_in(doc: &Document, article: &Element) -> Option<(CharRange, web_sys::DomRect)> {
-    let sel = web_sys::window()?.get_selection().ok()??;
-    if sel.is_collapsed() || sel.range_count() == 0 {
+    let range = selection_range(article)?;
+    if range.collapsed() {
         return None;
     }
-    let range = sel.get_range_at(0).ok()?;
     let (sc, so, ec, eo) = (range.start_container().ok()?, range.start_offset().ok()?, range.end_container().ok()?, range.end_offset().ok()?);
     if !article.contains(Some(&sc)) && !article.contains(Some(&ec)) {
         return None;
@@ -87,6 +86,55 @@ pub fn selection_in(doc: &Document, article: &Element) -> Option<(CharRange, web
     let start = point_to_char(doc, article, &sc, so, Bias::Backward)?;
     let end = point_to_char(doc, article, &ec, eo, Bias::Forward)?;
     Some((CharRange::new(start, end)?, range.get_bounding_client_rect()))
+}
+
+fn call(target: &JsValue, name: &str, args: &[JsValue]) -> Option<JsValue> {
+    let f: js_sys::Function = js_sys::Reflect::get(target, &JsValue::from_str(name)).ok()?.dyn_into().ok()?;
+    f.apply(target, &args.iter().collect::<js_sys::Array>()).ok()
+}
+
+/// `{shadowRoots: [root]}`, the option that lets selection and caret APIs see into the
+/// widget's shadow root.
+fn shadow_option(root: &web_sys::ShadowRoot) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"shadowRoots".into(), &js_sys::Array::of1(root));
+    o.into()
+}
+
+/// The reader's selection as a live `Range` in the article's own tree. Inside a shadow
+/// root the document's selection is retargeted to the host, so this asks with
+/// `getComposedRanges({shadowRoots})` (or Chromium's older `ShadowRoot.getSelection()`).
+pub fn selection_range(article: &Element) -> Option<web_sys::Range> {
+    let sel = web_sys::window()?.get_selection().ok()??;
+    let root = article.get_root_node();
+    if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
+        if let Some(list) = call(&sel, "getComposedRanges", &[shadow_option(sr)]) {
+            let first = js_sys::Array::from(&list).get(0);
+            let st: web_sys::StaticRange = first.dyn_into().ok()?;
+            let r = article.owner_document()?.create_range().ok()?;
+            r.set_start(&st.start_container(), st.start_offset()).ok()?;
+            r.set_end(&st.end_container(), st.end_offset()).ok()?;
+            return Some(r);
+        }
+        if let Some(inner) = call(sr, "getSelection", &[]) {
+            let inner: web_sys::Selection = inner.dyn_into().ok()?;
+            return (inner.range_count() > 0).then(|| inner.get_range_at(0).ok()).flatten();
+        }
+    }
+    (sel.range_count() > 0).then(|| sel.get_range_at(0).ok()).flatten()
+}
+
+/// The text position under a viewport point (`caretPositionFromPoint`, seeing into the
+/// widget's shadow root).
+pub fn caret_at(article: &Element, x: f64, y: f64) -> Option<(Node, u32)> {
+    let document = article.owner_document()?;
+    let root = article.get_root_node();
+    let mut args = vec![JsValue::from_f64(x), JsValue::from_f64(y)];
+    if let Some(sr) = root.dyn_ref::<web_sys::ShadowRoot>() {
+        args.push(shadow_option(sr));
+    }
+    let pos: web_sys::CaretPosition = call(&document, "caretPositionFromPoint", &args)?.dyn_into().ok()?;
+    Some((pos.offset_node()?, pos.offset()))
 }
 
 pub fn clear_selection() {

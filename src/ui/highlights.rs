@@ -1,39 +1,30 @@
 //! Paints annotations with the CSS Custom Highlight API: one `Highlight` per kind
-//! (`aa-person`, …, `aa-claim`) in the document's shared `CSS.highlights` registry, holding
-//! one DOM `Range` per annotation. The article's DOM is never changed.
+//! (`aa1-person`, …, `aa1-claim`, prefixed per widget by its [`Theme`]) in the page's
+//! `CSS.highlights` registry, holding one DOM `Range` per annotation. The article's DOM
+//! is never changed.
 //!
 //! [`HighlightLayer::sync`] diffs the session against what is painted and touches only
 //! the annotations that changed, so an edit costs its own ranges, not the article.
-//! Several widgets on a page share the registry's highlights; each removes only its own
-//! ranges ([`HighlightLayer::clear`]).
+//! Several widgets on a page never share a highlight: each has its own prefix, and
+//! removes its names when it goes away ([`HighlightLayer::clear`]).
 //!
 //! Invariants: `painted` holds exactly the ranges this layer added to the registry; a
 //! block's text nodes are cached once, which is sound because blocks never re-render.
 
 use crate::core::document::Document;
-use crate::core::model::{Annotation, AnnotationId, Body};
+use crate::core::model::{Annotation, AnnotationId};
 use crate::core::offset::{CharOffset, CharRange};
-use crate::core::schema::Schema;
 use crate::core::session::Session;
+use crate::ui::theme::Theme;
 use std::collections::HashMap;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Highlight, Range, Text};
 
-/// The highlight names this widget uses besides the entity types.
-pub const CLAIM: &str = "aa-claim";
-pub const FLASH: &str = "aa-flash";
-pub const CURRENT: &str = "aa-current";
-pub const PENDING: &str = "aa-pending";
-
-/// The registry name of an annotation's highlight: `aa-<type>` for types the schema
-/// knows, `aa-other` for the rest, `aa-claim` for claims.
-pub fn name_of(a: &Annotation, schema: &Schema) -> String {
-    match &a.body {
-        Body::Claim(_) => CLAIM.to_string(),
-        Body::Entity(t) if schema.get(t).is_some() => format!("aa-{}", crate::ui::components::article_view::css_ident(t)),
-        Body::Entity(_) => "aa-other".to_string(),
-    }
-}
+/// The extra highlights' name parts (prefixed per widget by [`Theme::name`]).
+pub const FLASH: &str = "flash";
+pub const CURRENT: &str = "current";
+pub const PENDING: &str = "pending";
 
 struct Painted {
     range: Range,
@@ -43,8 +34,9 @@ struct Painted {
 
 /// Painting priorities: claims under entities, the cursor and flashes on top.
 fn priority(name: &str) -> i32 {
-    match name {
-        CLAIM => 0,
+    let part = name.split_once('-').map_or(name, |(_, p)| p);
+    match part {
+        "claim" => 0,
         PENDING => 5,
         CURRENT => 10,
         FLASH => 20,
@@ -54,13 +46,14 @@ fn priority(name: &str) -> i32 {
 
 pub struct HighlightLayer {
     article: Element,
+    theme: Rc<Theme>,
     painted: HashMap<AnnotationId, Painted>,
     /// Every block element, by block index (found in one pass, on first use).
     blocks: Option<Vec<Element>>,
     /// Per block: its text nodes and the UTF-16 offset (within the block) each starts at.
     nodes: HashMap<usize, Vec<(usize, Text)>>,
     /// Ranges painted for the flash, cursor and pending selection.
-    extra: HashMap<&'static str, Range>,
+    extra: HashMap<String, Range>,
     /// The session revision painted; `None` before the first sync.
     synced: Option<u64>,
 }
@@ -88,8 +81,8 @@ pub fn supported() -> bool {
 }
 
 impl HighlightLayer {
-    pub fn new(article: Element) -> HighlightLayer {
-        HighlightLayer { article, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
+    pub fn new(article: Element, theme: Rc<Theme>) -> HighlightLayer {
+        HighlightLayer { article, theme, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
     }
 
     fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
@@ -163,16 +156,16 @@ impl HighlightLayer {
         let mut by_name: HashMap<String, Highlight> = HashMap::new();
         for id in changed {
             match session.annotations().get(id) {
-                Some(a) => self.paint(a, &session.doc, &session.schema, &mut by_name),
+                Some(a) => self.paint(a, &session.doc, &mut by_name),
                 None => self.unpaint(id),
             }
         }
     }
 
     /// Paints one annotation (or unpaints an orphan), unless it is painted as it is.
-    fn paint(&mut self, a: &Annotation, doc: &Document, schema: &Schema, by_name: &mut HashMap<String, Highlight>) {
+    fn paint(&mut self, a: &Annotation, doc: &Document, by_name: &mut HashMap<String, Highlight>) {
         let Some(at) = a.target.range else { return self.unpaint(&a.id) };
-        let name = name_of(a, schema);
+        let name = self.theme.highlight_of(a);
         if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.name == name) {
             return;
         }
@@ -196,7 +189,7 @@ impl HighlightLayer {
         let mut by_name: HashMap<String, Highlight> = HashMap::new();
         for a in session.annotations().iter() {
             seen.insert(&a.id);
-            self.paint(a, &session.doc, &session.schema, &mut by_name);
+            self.paint(a, &session.doc, &mut by_name);
         }
         let gone: Vec<AnnotationId> = self.painted.keys().filter(|id| !seen.contains(id)).cloned().collect();
         for id in gone {
@@ -205,14 +198,15 @@ impl HighlightLayer {
     }
 
     /// Paints (or, with `None`, removes) one of the extra highlights over a document range.
-    pub fn set_extra(&mut self, name: &'static str, doc: &Document, r: Option<CharRange>) {
-        if let Some(old) = self.extra.remove(name) {
-            if let Some(h) = registry().get(name) {
+    pub fn set_extra(&mut self, part: &'static str, doc: &Document, r: Option<CharRange>) {
+        let name = self.theme.name(part);
+        if let Some(old) = self.extra.remove(&name) {
+            if let Some(h) = registry().get(&name) {
                 h.delete(&old);
             }
         }
         if let Some(range) = r.and_then(|r| self.dom_range(doc, r)) {
-            if let Some(h) = highlight(name) {
+            if let Some(h) = highlight(&name) {
                 h.add(&range);
                 self.extra.insert(name, range);
             }
@@ -231,9 +225,15 @@ impl HighlightLayer {
             self.unpaint(&id);
         }
         for (name, range) in self.extra.drain() {
-            if let Some(h) = registry().get(name) {
+            if let Some(h) = registry().get(&name) {
                 h.delete(&range);
             }
+        }
+        // The names are this widget's own: take them out of the registry.
+        let mut names: Vec<String> = self.theme.idents().map(|x| self.theme.name(x)).collect();
+        names.extend(["claim", FLASH, CURRENT, PENDING].map(|x| self.theme.name(x)));
+        for n in names {
+            registry().delete(&n);
         }
     }
 }

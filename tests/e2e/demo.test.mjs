@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, installHelpers } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -11,7 +11,7 @@ after(() => server.close());
 
 /** The canonical document text, rebuilt from the DOM: block texts joined by "\n\n". */
 const canonicalText = (page) => page.evaluate(() =>
-  [...document.querySelectorAll('.aa-article [data-block]')].map((b) => b.textContent).join('\n\n'));
+  [...aa.qa('.aa-article [data-block]')].map((b) => b.textContent).join('\n\n'));
 
 const panelTexts = (page) => page.$$eval('.aa-panel .aa-entry-quote', (els) => els.map((e) => e.textContent));
 
@@ -33,7 +33,7 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.waitForSelector('.aa-toolbar');
     await mouseSelect(page, 'Nikolai Nikiforov');
     await page.keyboard.press('1');
-    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    await page.waitForFunction(() => aa.hl('person')?.size === 1);
     assert.deepEqual(await painted(page, 'aa-person'), ['Nikolai Nikiforov']);
     assert.deepEqual(await panelTexts(page), ['Nikolai Nikiforov']);
 
@@ -47,21 +47,21 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.selectOption('.aa-verdict', 'mostly-true');
     await page.fill('.aa-note', 'Confirmed by <b>TASS</b>; see https://example.org');
     await page.click('.aa-editor h2'); // blur commits the note
-    await page.waitForFunction(() => document.querySelector('.aa-claimant-name')?.textContent === 'by Nikolai Nikiforov');
+    await page.waitForFunction(() => aa.q('.aa-claimant-name')?.textContent === 'by Nikolai Nikiforov');
     assert.equal(await page.textContent('.aa-verdict-badge'), 'Mostly true');
     assert.deepEqual(await painted(page, 'aa-claim'), ['the Kremlin has agreed to broaden software deliveries to China']);
 
     // Undo and redo with the keyboard (the note edit, then back).
     await page.focus('.aa-article');
     await page.keyboard.press('Control+z');
-    await page.waitForFunction(() => !document.querySelector('.aa-note') || document.querySelector('.aa-note').value === '');
+    await page.waitForFunction(() => !aa.q('.aa-note') || aa.q('.aa-note').value === '');
     await page.keyboard.press('Control+Shift+z');
-    await page.waitForFunction(() => document.querySelector('.aa-note')?.value.startsWith('Confirmed'));
+    await page.waitForFunction(() => aa.q('.aa-note')?.value.startsWith('Confirmed'));
 
     // Reload: both are restored from localStorage.
     await page.waitForTimeout(400); // the save is debounced by 300 ms; pagehide also flushes
     await page.reload();
-    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    await page.waitForFunction(() => aa.hl('person')?.size === 1);
     assert.equal((await painted(page, 'aa-claim')).length, 1);
     assert.equal(await page.textContent('.aa-claimant-name'), 'by Nikolai Nikiforov');
 
@@ -104,7 +104,7 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     assert.equal(again.text, exported.text);
     // A second import of the same file changes nothing.
     await page.setInputFiles('.aa-file', file);
-    await page.waitForFunction(() => /0 added, 0 updated, 2 unchanged/.test(document.querySelector('.aa-notice')?.textContent || ''));
+    await page.waitForFunction(() => /0 added, 0 updated, 2 unchanged/.test(aa.q('.aa-notice')?.textContent || ''));
     assert.deepEqual(errors, []);
   } finally {
     await b.close();
@@ -121,24 +121,24 @@ test('keyboard only: Shift+arrows select, a key tags, Enter opens the editor, Es
     await page.keyboard.press('Shift+ArrowRight');
     await page.waitForSelector('.aa-toolbar');
     await page.keyboard.press('6');
-    await page.waitForFunction(() => CSS.highlights.get('aa-other')?.size === 1);
+    await page.waitForFunction(() => aa.hl('other')?.size === 1);
     const [tagged] = await painted(page, 'aa-other');
     assert.match(tagged, /^Wary of( the)?$/);
     // ] moves the cursor to the annotation and announces it; Enter opens it; Escape closes.
     await page.focus('.aa-article');
     await page.keyboard.press(']');
-    await page.waitForFunction(() => /^Other: Wary of/.test(document.querySelector('.aa-sr').textContent));
+    await page.waitForFunction(() => /^Other: Wary of/.test(aa.q('.aa-sr').textContent));
     assert.deepEqual(await painted(page, 'aa-current'), [tagged]);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.aa-editor');
     await page.focus('.aa-editor .aa-type');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !document.querySelector('.aa-editor'));
+    await page.waitForFunction(() => !aa.q('.aa-editor'));
     // Escape cancels a pending selection.
     await mouseSelect(page, 'Edward Snowden');
     await page.waitForSelector('.aa-toolbar');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !document.querySelector('.aa-toolbar'));
+    await page.waitForFunction(() => !aa.q('.aa-toolbar'));
     assert.deepEqual(errors, []);
   } finally {
     await a.close();
@@ -158,7 +158,7 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     await page.keyboard.press('2');
     await mouseSelect(page, "People's Daily newspaper in China", 'China');
     await page.keyboard.press('3');
-    await page.waitForFunction(() => CSS.highlights.get('aa-location')?.size === 1);
+    await page.waitForFunction(() => aa.hl('location')?.size === 1);
     // Every span is painted, nested ones included: the claim around the organisation, the
     // organisation around the location.
     assert.deepEqual(await painted(page, 'aa-claim'), ['anti-virus software maker Kaspersky Lab, which is expanding into Asian markets']);
@@ -166,14 +166,14 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     assert.deepEqual(await painted(page, 'aa-location'), ['China']);
     // Hovering shows the types there, innermost first; clicking opens the innermost.
     await clickPainted(page, 'aa-location', 'China');
-    await page.waitForFunction(() => document.querySelector('.aa-editor .aa-quote')?.textContent === 'China');
+    await page.waitForFunction(() => aa.q('.aa-editor .aa-quote')?.textContent === 'China');
     assert.equal(await page.textContent('.aa-tip'), 'Location · Organization');
     await page.keyboard.press('Escape');
     // Panel groups with counts.
     const groups = await page.$$eval('.aa-group h3', (h) => h.map((x) => x.textContent.replace(/\s+/g, ' ').trim()));
     assert.deepEqual(groups, ['Claims 1', 'Organization 2', 'Location 1']);
     await page.click('.aa-group[aria-label="Location"] .aa-entry');
-    await page.waitForFunction(() => CSS.highlights.get('aa-flash')?.size === 1);
+    await page.waitForFunction(() => aa.hl('flash')?.size === 1);
     assert.deepEqual(await painted(page, 'aa-flash'), ['China']);
     await page.screenshot({ path: saveArtifact('nested.png', '') });
     assert.deepEqual(errors, []);
@@ -204,7 +204,7 @@ test('storage full: a clear message, the work stays, export works, saving resume
     await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('filler-')) localStorage.removeItem(k); });
     await mouseSelect(page, 'Kaspersky Lab');
     await page.keyboard.press('2');
-    await page.waitForFunction(() => /Saving works again/.test(document.querySelector('.aa-notice')?.textContent || ''));
+    await page.waitForFunction(() => /Saving works again/.test(aa.q('.aa-notice')?.textContent || ''));
     const saved = await page.evaluate(() => localStorage.getItem('article-annotator/v1/moscow-times-2014-08-18'));
     assert.match(saved, /Edward Snowden/);
     assert.match(saved, /Kaspersky Lab/);
@@ -220,11 +220,12 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
     const page = a.context.pages()[0];
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript(installHelpers);
     await page.goto(url);
     await page.waitForSelector('.aa-article [data-block]');
     // The OS makes the selection (long-press and handles); no mouse events reach us.
     await page.evaluate(() => {
-      const p = [...document.querySelectorAll('.aa-article p')].find((x) => x.textContent.includes('Edward Snowden'));
+      const p = [...aa.qa('.aa-article p')].find((x) => x.textContent.includes('Edward Snowden'));
       const node = p.firstChild, i = node.data.indexOf('Edward Snowden');
       p.scrollIntoView({ block: 'center' });
       const r = document.createRange();
@@ -234,10 +235,10 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
     await page.waitForSelector('.aa-toolbar');
     const box = await page.$eval('.aa-tag-person', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
     await page.touchscreen.tap(box.x, box.y);
-    await page.waitForFunction(() => CSS.highlights.get('aa-person')?.size === 1);
+    await page.waitForFunction(() => aa.hl('person')?.size === 1);
     assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
     const widths = await page.evaluate(() => ({
-      panel: document.querySelector('.aa-panel').getBoundingClientRect().right,
+      panel: aa.q('.aa-panel').getBoundingClientRect().right,
       page: document.documentElement.scrollWidth,
     }));
     assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));

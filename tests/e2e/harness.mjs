@@ -31,23 +31,40 @@ export async function launchFresh(options = {}) {
   return { context, close };
 }
 
+/** Page helpers (installed before any page script): the widgets live in shadow roots,
+ *  so tests reach them through `aa`: `aa.q(sel, i)`, `aa.qa(sel, i)` query inside the
+ *  i-th widget; `aa.hl(name, i)` is its highlight `name` ('person', 'claim', 'flash'…). */
+export function installHelpers() {
+  window.aa = {
+    hosts: () => [...document.querySelectorAll('*')].filter((e) => e.shadowRoot && e.shadowRoot.querySelector('.aa-root')),
+    root: (i = 0) => window.aa.hosts()[i]?.shadowRoot,
+    q: (sel, i = 0) => window.aa.root(i)?.querySelector(sel) ?? null,
+    qa: (sel, i = 0) => [...(window.aa.root(i)?.querySelectorAll(sel) ?? [])],
+    hl: (name, i = 0) => {
+      const prefix = window.aa.q('.aa-root', i)?.dataset.highlights;
+      return prefix ? CSS.highlights.get(prefix + name.replace(/^aa-/, '')) : undefined;
+    },
+  };
+}
+
 /** Opens the demo and waits for the article; collects console errors. */
-export async function openDemo(context, url) {
+export async function openDemo(context, url, selector = '.aa-article [data-block]') {
   const page = context.pages()[0] || await context.newPage();
+  await page.addInitScript(installHelpers);
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.waitForSelector('.aa-article [data-block]');
+  await page.waitForSelector(selector);
   return { page, errors };
 }
 
 /** Selects the first occurrence of `text` inside the article by dragging the mouse;
  *  with `part`, only that part of it (to pick one of several occurrences by context). */
-export async function mouseSelect(page, text, part = text) {
-  const box = await page.evaluate(([needle, part]) => {
-    // Search the article's text across text nodes (highlights split them).
-    const article = document.querySelector('.aa-article');
+export async function mouseSelect(page, text, part = text, widget = 0) {
+  const box = await page.evaluate(([needle, part, widget]) => {
+    // Search the article's text across its text nodes (inline markup splits them).
+    const article = aa.q('.aa-article', widget);
     const nodes = [];
     const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
@@ -70,7 +87,7 @@ export async function mouseSelect(page, text, part = text) {
     const rects = [...r.getClientRects()].filter((x) => x.width > 0);
     const a = rects[0], b = rects[rects.length - 1];
     return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
-  }, [text, part]);
+  }, [text, part, widget]);
   if (!box) throw new Error(`${text} is not in the article`);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();
@@ -86,27 +103,25 @@ export function saveArtifact(name, data) {
   return p;
 }
 
-/** The texts painted under highlight `name` (e.g. 'aa-person') inside `root`, in document order. */
-export function painted(page, name, root = '.aa-root') {
-  return page.evaluate(([name, root]) => {
-    const el = document.querySelector(root);
-    const h = CSS.highlights.get(name);
+/** The texts painted under highlight `name` (e.g. 'aa-person' or 'person') in widget
+ *  `widget`, in document order. */
+export function painted(page, name, widget = 0) {
+  return page.evaluate(([name, widget]) => {
+    const h = aa.hl(name, widget);
     if (!h) return [];
-    return [...h].filter((r) => el.contains(r.startContainer))
-      .sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b))
-      .map((r) => r.toString());
-  }, [name, root]);
+    return [...h].sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b)).map((r) => r.toString());
+  }, [name, widget]);
 }
 
 /** Clicks the middle of the first painted range of `name` whose text is `text`. */
-export async function clickPainted(page, name, text) {
-  const at = await page.evaluate(([name, text]) => {
-    const r = [...(CSS.highlights.get(name) || [])].find((x) => x.toString() === text);
+export async function clickPainted(page, name, text, widget = 0) {
+  const at = await page.evaluate(([name, text, widget]) => {
+    const r = [...(aa.hl(name, widget) || [])].find((x) => x.toString() === text);
     if (!r) return null;
     r.startContainer.parentElement.scrollIntoView({ block: 'center' });
     const b = r.getClientRects()[0];
     return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
-  }, [name, text]);
+  }, [name, text, widget]);
   if (!at) throw new Error(`${text} is not painted as ${name}`);
   await page.mouse.click(at.x, at.y);
 }

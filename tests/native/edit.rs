@@ -132,3 +132,39 @@ fn the_session_names_what_each_revision_touched() {
     s.load(Default::default());
     assert!(s.changed_since(r1).is_none(), "after a load, look at everything");
 }
+
+#[test]
+fn every_change_is_posted_for_the_host_once() {
+    use article_annotator::core::session::{Change, Session};
+    use article_annotator::core::schema::Schema;
+    use article_annotator::core::model::{Body, Timestamp};
+    use article_annotator::core::offset::CharRange;
+    use article_annotator::core::edit::Edit;
+    use article_annotator::core::document::Document;
+    use article_annotator::core::model::AnnotationId;
+    let doc = Document::from_plain_text("Vladimir Putin met Angela Merkel in Berlin.");
+    let mut s = Session::new("d".into(), doc, Schema::default());
+    let id = AnnotationId::new("urn:x:1").unwrap();
+    let a = s.new_annotation(id.clone(), CharRange::from_usize(0, 14).unwrap(), Body::Entity("person".into()), Timestamp(0), None).unwrap();
+    s.apply(Edit::Add(a.clone())).unwrap();
+    assert_eq!(s.take_changes(), vec![Change::Created(id.clone())]);
+    assert!(s.take_changes().is_empty(), "taken once");
+    let mut b = a.clone();
+    b.body = Body::Entity("organization".into());
+    s.apply(Edit::Update(b)).unwrap();
+    s.apply(Edit::Remove(id.clone())).unwrap();
+    let got = s.take_changes();
+    assert_eq!(got[0], Change::Updated(id.clone()));
+    assert!(matches!(&got[1], Change::Deleted(old) if old.id == id && old.body == Body::Entity("organization".into())));
+    s.undo().unwrap();
+    assert_eq!(s.take_changes(), vec![Change::Created(id.clone())], "undoing a delete creates");
+    s.undo().unwrap();
+    assert_eq!(s.take_changes(), vec![Change::Updated(id.clone())]);
+    s.redo().unwrap();
+    s.redo().unwrap();
+    let got = s.take_changes();
+    assert_eq!(got.len(), 2);
+    assert!(matches!(&got[1], Change::Deleted(_)));
+    s.load(Default::default());
+    assert_eq!(s.take_changes(), vec![Change::Reset]);
+}

@@ -81,7 +81,10 @@ fn press(root: &Element, key: &str) {
 /// The texts painted under highlight `name` inside `root` (the registry is shared by
 /// every widget on the page).
 fn painted(root: &Element, name: &str) -> Vec<String> {
-    let Some(h) = web_sys::css::JsNamespaceCss::highlights().get(name) else { return Vec::new() };
+    // Each widget prefixes its highlight names (`aa3-person`); `name` is `aa-person`.
+    let prefix = root.query_selector(".aa-root").unwrap().and_then(|r| r.get_attribute("data-highlights")).unwrap_or_default();
+    let name = format!("{prefix}{}", name.trim_start_matches("aa-"));
+    let Some(h) = web_sys::css::JsNamespaceCss::highlights().get(&name) else { return Vec::new() };
     let mut out: Vec<(web_sys::Range, String)> = Vec::new();
     for v in h.values() {
         let Ok(v) = v else { continue };
@@ -95,6 +98,11 @@ fn painted(root: &Element, name: &str) -> Vec<String> {
     out.into_iter().map(|(_, t)| t).collect()
 }
 
+/// The element the widget renders into, inside the host's shadow root.
+fn inner(host: &Element) -> Element {
+    host.shadow_root().expect("the widget opens a shadow root").query_selector(".aa-shell").unwrap().expect("the widget's container")
+}
+
 fn texts(root: &Element, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.text_content().unwrap_or_default()).collect()
@@ -102,8 +110,9 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn mounts_the_article_with_an_empty_state() {
-    let root = host();
-    let mut a: Annotator = mount(root.clone(), options("web-mount", "none")).map_err(JsValue::from).unwrap();
+    let host_el = host();
+    let mut a: Annotator = mount(host_el.clone(), options("web-mount", "none")).map_err(JsValue::from).unwrap();
+    let root = inner(&host_el);
     settle().await;
     assert_eq!(root.query_selector_all(".aa-article [data-block]").unwrap().length(), 14);
     assert_eq!(texts(&root, "h1.aa-headline"), vec!["Wary of the West, Russia and China Expand Trade in Computer Software"]);
@@ -112,6 +121,8 @@ async fn mounts_the_article_with_an_empty_state() {
     a.destroy();
     settle().await;
     assert_eq!(root.child_element_count(), 0, "destroy removes the widget");
+    let shadow = host_el.shadow_root().unwrap();
+    assert_eq!(shadow.inner_html(), "<slot></slot>", "and shows the host's own content again");
 }
 
 #[wasm_bindgen_test]
@@ -127,6 +138,7 @@ async fn bad_options_throw_an_error_naming_the_option() {
 async fn a_selection_becomes_an_annotation() {
     let root = host();
     let a = mount(root.clone(), options("web-select", "none")).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
     settle().await;
     select_text(&root, " Kaspersky La"); // rough: a space before, half a word after
     settle().await;
@@ -154,6 +166,7 @@ async fn annotations_are_saved_and_restored() {
     let store = LocalStore::open().unwrap();
     let root = host();
     let mut a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
     settle().await;
     select_text(&root, "Edward Snowden");
     settle().await;
@@ -168,6 +181,7 @@ async fn annotations_are_saved_and_restored() {
 
     let root2 = host();
     let b = mount(root2.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    let root2 = inner(&root2);
     settle().await;
     assert_eq!(painted(&root2, "aa-person"), vec!["Edward Snowden"]);
     assert_eq!(b.count(), 1);
@@ -181,6 +195,7 @@ async fn corrupt_storage_is_backed_up_and_reported() {
     store.set(&key_for(&id), "{not json").unwrap();
     let root = host();
     let _a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
     settle().await;
     let notice = texts(&root, ".aa-notice").join(" ");
     assert!(notice.contains("damaged"), "{notice}");
@@ -212,6 +227,7 @@ async fn dom_offsets_become_code_points_in_a_multilingual_article() {
     let article = js_sys::Reflect::get(&o, &"article".into()).unwrap();
     js_sys::Reflect::set(&article, &"content".into(), &MULTILINGUAL.into()).unwrap();
     let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
     settle().await;
     for (needle, key) in [("👨‍👩‍👧‍👦", "6"), ("北京", "3"), ("Николай Никифоров", "1"), ("naïve", "6"), ("👍🏽", "6")] {
         select_text(&root, needle);
@@ -265,6 +281,7 @@ async fn the_js_api_loads_adds_removes_and_lists() {
     let initial = js_sys::Array::of1(&w3c_entity("urn:x:1", "Kaspersky Lab", s1, e1, "Organization"));
     js_sys::Reflect::set(&o, &"annotations".into(), &initial).unwrap();
     let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
     settle().await;
     assert_eq!(painted(&root, "aa-organization"), vec!["Kaspersky Lab"], "options.annotations are loaded");
     a.add(w3c_entity("urn:x:2", "Edward Snowden", s2, e2, "person")).map_err(JsValue::from).unwrap();

@@ -196,6 +196,42 @@ pub fn export_string(set: &AnnotationSet, schema: &Schema, doc: &Document, meta:
     s
 }
 
+/// JSON Lines: one W3C annotation per line, in reading order, each line compact JSON.
+pub fn export_lines(set: &AnnotationSet, schema: &Schema, source: &str) -> String {
+    let mut out = String::new();
+    for a in set.in_reading_order() {
+        let mut v = serde_json::to_value(annotation_out(a, schema, source)).unwrap_or_default();
+        if let Value::Object(m) = &mut v {
+            // Each line stands alone, so each carries the context.
+            m.insert("@context".into(), Value::String(CONTEXT.into()));
+        }
+        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads JSON Lines (one W3C annotation per line; blank lines skipped). A bad line is
+/// an issue naming its line number; the other lines still load.
+pub fn import_lines(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
+    let mut out = Imported::default();
+    let mut hint = AnchorHint::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let located = |mut issue: ImportIssue| {
+            issue.location = format!("line {}", i + 1);
+            issue
+        };
+        match import_item_str(line, i, doc, schema, now, &mut hint) {
+            Ok(a) => out.annotations.push(a),
+            Err(issue) => out.issues.push(located(issue)),
+        }
+    }
+    out
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum W3cError {
     #[error("not JSON: {0}")]

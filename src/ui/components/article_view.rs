@@ -17,16 +17,11 @@ use crate::core::offset::{Bias, CharOffset, CharRange};
 use crate::ui::dom;
 use crate::ui::highlights::{HighlightLayer, CURRENT, FLASH, PENDING};
 use crate::ui::state::SharedSession;
+use crate::ui::theme::Theme;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
-
-/// A class name part made only of `a-z0-9-`, from any type id.
-pub fn css_ident(s: &str) -> String {
-    let v: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    if v.is_empty() { "unknown".into() } else { v }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
@@ -38,6 +33,7 @@ pub struct ArticleViewProps {
     /// The snapped selection waiting for a type, shown as it will be tagged.
     pub pending: Option<CharRange>,
     pub article_ref: NodeRef,
+    pub theme: Rc<Theme>,
     /// The reader finished a selection gesture (mouse up, key up, touch end).
     pub on_selection_gesture: Callback<()>,
     /// The reader clicked a highlight: the innermost annotation there.
@@ -46,13 +42,11 @@ pub struct ArticleViewProps {
 
 /// The document offset under a viewport point, if it is in the article's text.
 fn offset_at(doc: &Document, article: &web_sys::Element, x: f64, y: f64) -> Option<CharOffset> {
-    let document = article.owner_document()?;
-    let pos = document.caret_position_from_point(x as f32, y as f32)?;
-    let node = pos.offset_node()?;
+    let (node, offset) = dom::caret_at(article, x, y)?;
     if !article.contains(Some(&node)) || node.node_type() != web_sys::Node::TEXT_NODE {
         return None;
     }
-    dom::point_to_char(doc, article, &node, pos.offset(), Bias::Backward)
+    dom::point_to_char(doc, article, &node, offset, Bias::Backward)
 }
 
 /// The annotations under a viewport point, innermost first.
@@ -95,10 +89,11 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let layer = layer.clone();
         let session = props.session.clone();
         let article = props.article_ref.clone();
+        let theme = props.theme.clone();
         use_effect_with(props.rev, move |_| {
             let mut l = layer.borrow_mut();
             if l.is_none() {
-                *l = article.cast::<web_sys::Element>().map(HighlightLayer::new);
+                *l = article.cast::<web_sys::Element>().map(|a| HighlightLayer::new(a, theme.clone()));
             }
             if let Some(l) = l.as_mut() {
                 l.sync(&session.0.borrow());
@@ -160,12 +155,12 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let session = props.session.clone();
         let article = props.article_ref.clone();
         Callback::from(move |e: MouseEvent| {
-            let collapsed = web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_none_or(|s| s.is_collapsed());
+            let Some(art) = article.cast::<web_sys::Element>() else { return };
+            let collapsed = dom::selection_range(&art).is_none_or(|r| r.collapsed());
             if !collapsed || e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|t| t.closest("a").ok().flatten().is_some()) {
                 return;
             }
-            let Some(art) = article.cast::<web_sys::Element>() else { return };
-            if let Some((id, _)) = hit(&session, &art, f64::from(e.client_x()), f64::from(e.client_y())).into_iter().next() {
+            if let Some((id, _)) = hit(&session, &art, e.client_x(), e.client_y()).into_iter().next() {
                 open.emit(id);
             }
         })
@@ -176,7 +171,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let tip = tip.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(art) = article.cast::<web_sys::Element>() else { return };
-            let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
+            let (x, y) = (e.client_x(), e.client_y());
             let here = hit(&session, &art, x, y);
             let next = (!here.is_empty()).then(|| {
                 let base = art.closest(".aa-root").ok().flatten().map(|r| r.get_bounding_client_rect());

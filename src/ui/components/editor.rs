@@ -24,6 +24,9 @@ pub struct EditorProps {
     pub on_edit: Callback<Edit>,
     pub on_open: Callback<AnnotationId>,
     pub on_close: Callback<()>,
+    /// Show the annotation without letting it change.
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 fn value_of(e: &Event) -> String {
@@ -101,18 +104,18 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! {
             <>
                 <label class="aa-field">{"Claimant"}
-                    <select class="aa-claimant" onchange={on_claimant}>
+                    <select class="aa-claimant" onchange={on_claimant} disabled={props.read_only}>
                         <option value="" selected={current.is_empty()}>{"Unknown"}</option>
                         { for props.claimants.iter().map(|o| html! { <option value={o.id.as_str().to_string()} selected={o.id.as_str() == current}>{&o.text}</option> }) }
                     </select>
                 </label>
                 <label class="aa-field">{"Verdict"}
-                    <select class="aa-verdict" onchange={on_verdict}>
+                    <select class="aa-verdict" onchange={on_verdict} disabled={props.read_only}>
                         { for Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()} selected={*v == c.verdict}>{v.label()}</option> }) }
                     </select>
                 </label>
                 <label class="aa-field">{"Note"}
-                    <textarea class="aa-note" rows="3" value={c.note.clone()} onchange={on_note} placeholder="Sources, reasoning… (plain text)" />
+                    <textarea class="aa-note" rows="3" value={c.note.clone()} onchange={on_note} readonly={props.read_only} placeholder="Sources, reasoning… (plain text)" />
                 </label>
             </>
         }
@@ -136,9 +139,9 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let quote = a.target.quote.exact.clone();
     html! {
-        <section class="aa-editor" role="dialog" aria-label="Edit annotation" {onkeydown}>
+        <section class="aa-editor" role="dialog" aria-label={if props.read_only { "Annotation" } else { "Edit annotation" }} {onkeydown}>
             <header class="aa-editor-head">
-                <h2>{"Edit annotation"}</h2>
+                <h2>{if props.read_only { "Annotation" } else { "Edit annotation" }}</h2>
                 <button type="button" class="aa-icon" onclick={close} aria-label="Close editor (Esc)" title="Close (Esc)">{"✕"}</button>
             </header>
             <blockquote class="aa-quote">{quote}</blockquote>
@@ -146,7 +149,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <p class="aa-hint">{"This annotation's text is no longer in the article. It is kept and exported; delete it if it no longer applies."}</p>
             }
             <label class="aa-field">{"Type"}
-                <select class="aa-type" onchange={on_type}>{type_options}</select>
+                <select class="aa-type" onchange={on_type} disabled={props.read_only}>{type_options}</select>
             </label>
             {claim_fields}
             if !props.also_here.is_empty() {
@@ -159,9 +162,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }) }
                 </div>
             }
-            <div class="aa-editor-actions">
-                <button type="button" class="aa-danger" onclick={delete}>{"Delete"}</button>
-            </div>
+            if !props.read_only {
+                <div class="aa-editor-actions">
+                    <button type="button" class="aa-danger" onclick={delete}>{"Delete"}</button>
+                </div>
+            }
         </section>
     }
 }

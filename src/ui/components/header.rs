@@ -1,7 +1,7 @@
 //! The widget's header: legend with keys, undo and redo, export and import.
 
 use crate::core::schema::EntityType;
-use crate::ui::components::article_view::css_ident;
+use crate::ui::theme::ident_in;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -14,10 +14,14 @@ pub struct HeaderProps {
     pub on_export: Callback<()>,
     /// A file was chosen for import.
     pub on_import: Callback<web_sys::File>,
+    /// Read-only: no undo, redo or import (export stays).
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
+    let theme = use_context::<std::rc::Rc<crate::ui::theme::Theme>>();
     let file_input = use_node_ref();
     let on_file = {
         let cb = props.on_import.clone();
@@ -43,16 +47,22 @@ pub fn Header(props: &HeaderProps) -> Html {
         <header class="aa-header">
             <ul class="aa-legend" aria-label="Legend">
                 { for props.types.iter().map(|t| html! {
-                    <li><span class={format!("aa-swatch aa-sw-{}", css_ident(&t.id))} aria-hidden="true"></span>{&t.label}<kbd>{t.key}</kbd></li>
+                    <li><span class={format!("aa-swatch aa-sw-{}", ident_in(theme.as_deref(), &t.id))} aria-hidden="true"></span>{&t.label}if !props.read_only { <kbd>{t.key}</kbd> }</li>
                 }) }
-                <li><span class="aa-swatch aa-sw-claim" aria-hidden="true"></span>{"Claim"}<kbd>{"C"}</kbd></li>
+                <li><span class="aa-swatch aa-sw-claim" aria-hidden="true"></span>{"Claim"}if !props.read_only { <kbd>{"C"}</kbd> }</li>
             </ul>
             <div class="aa-actions">
-                <button type="button" onclick={props.on_undo.reform(|_| ())} disabled={!props.can_undo} title="Undo (Ctrl+Z)">{"Undo"}</button>
-                <button type="button" onclick={props.on_redo.reform(|_| ())} disabled={!props.can_redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{"Redo"}</button>
+                if props.read_only {
+                    <span class="aa-readonly-badge">{"Read only"}</span>
+                } else {
+                    <button type="button" onclick={props.on_undo.reform(|_| ())} disabled={!props.can_undo} title="Undo (Ctrl+Z)">{"Undo"}</button>
+                    <button type="button" onclick={props.on_redo.reform(|_| ())} disabled={!props.can_redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">{"Redo"}</button>
+                }
                 <button type="button" class="aa-primary aa-export" onclick={props.on_export.reform(|_| ())} title="Download W3C Web Annotation JSON-LD">{"Export"}</button>
-                <button type="button" class="aa-import" onclick={pick} title="Import a W3C Web Annotation file (or drop it on the widget)">{"Import"}</button>
-                <input type="file" class="aa-file" accept=".json,.jsonld,application/json,application/ld+json" hidden=true ref={file_input} onchange={on_file} aria-label="Import annotations file" />
+                if !props.read_only {
+                    <button type="button" class="aa-import" onclick={pick} title="Import a W3C Web Annotation file (or drop it on the widget)">{"Import"}</button>
+                    <input type="file" class="aa-file" accept=".json,.jsonld,application/json,application/ld+json" hidden=true ref={file_input} onchange={on_file} aria-label="Import annotations file" />
+                }
             </div>
         </header>
     }

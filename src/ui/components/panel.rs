@@ -3,7 +3,7 @@
 
 use crate::core::model::{Annotation, AnnotationId, Body};
 use crate::core::schema::Schema;
-use crate::ui::components::article_view::css_ident;
+use crate::ui::theme::ident_in;
 use yew::prelude::*;
 
 /// One row of the panel, already worked out by the root.
@@ -102,10 +102,16 @@ pub struct PanelProps {
     pub on_expand: Callback<String>,
     #[prop_or_default]
     pub children: Html,
+    /// The entity types' keys, for the empty state.
+    #[prop_or_default]
+    pub keys: Vec<char>,
+    #[prop_or_default]
+    pub read_only: bool,
 }
 
 #[component]
 pub fn Panel(props: &PanelProps) -> Html {
+    let theme = use_context::<std::rc::Rc<crate::ui::theme::Theme>>();
     let d = &props.data;
     // A group's rows, and a button for the rest if they were not all built.
     let rows = |g: &Group, item: &dyn Fn(&Row) -> Html| -> Html {
@@ -131,13 +137,16 @@ pub fn Panel(props: &PanelProps) -> Html {
             </li>
         }
     };
-    let body = if d.total == 0 {
+    let body = if d.total == 0 && props.read_only {
+        html! { <div class="aa-empty"><h3>{"No annotations"}</h3><p class="aa-hint">{"Nothing has been published for this article yet."}</p></div> }
+    } else if d.total == 0 {
+        let keys = html! { <>{ for props.keys.iter().enumerate().map(|(i, k)| html! { <>{if i > 0 { " " } else { "" }}<kbd>{k.to_string()}</kbd></> }) }</> };
         html! {
             <div class="aa-empty">
                 <h3>{"No annotations yet"}</h3>
                 <ol>
                     <li>{"Select a name, place or statement in the article (mouse, touch, or Shift + arrow keys)."}</li>
-                    <li>{"Press "}<kbd>{"1"}</kbd>{"–"}<kbd>{"6"}</kbd>{" for an entity type, or "}<kbd>{"C"}</kbd>{" for a claim, or use the toolbar."}</li>
+                    <li>{"Press "}{keys}{" for an entity type (see the legend), or "}<kbd>{"C"}</kbd>{" for a claim, or use the toolbar."}</li>
                     <li>{"For a claim, pick who makes it and your verdict. Everything is saved in this browser; export to share."}</li>
                 </ol>
             </div>
@@ -165,7 +174,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             .map(|g| {
                 html! {
                     <section class="aa-group" aria-label={g.label.clone()}>
-                        <h3><span class={format!("aa-swatch aa-sw-{}", css_ident(&g.key))} aria-hidden="true"></span>{&g.label}{" "}<span class="aa-count">{g.count}</span></h3>
+                        <h3><span class={format!("aa-swatch aa-sw-{}", ident_in(theme.as_deref(), &g.key))} aria-hidden="true"></span>{&g.label}{" "}<span class="aa-count">{g.count}</span></h3>
                         <ul>{ rows(g, &|r: &Row| item(r, html! {})) }</ul>
                     </section>
                 }

@@ -25,6 +25,7 @@ pub struct SelectionToolbarProps {
 
 #[component]
 pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
+    let theme = use_context::<std::rc::Rc<crate::ui::theme::Theme>>();
     let node = use_node_ref();
     {
         let node = node.clone();
@@ -46,7 +47,7 @@ pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
         .map(|t| {
             let cb = props.on_tag.clone();
             let id = t.id.clone();
-            let class = format!("aa-tag aa-tag-{}", crate::ui::components::article_view::css_ident(&t.id));
+            let class = format!("aa-tag aa-tag-{}", crate::ui::theme::ident_in(theme.as_deref(), &t.id));
             html! {
                 <button type="button" {class} onmousedown={keep_selection.clone()} onclick={Callback::from(move |_| cb.emit(TagChoice::Entity(id.clone())))}
                     title={format!("Tag as {} (key {})", t.label, t.key)}>

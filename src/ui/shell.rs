@@ -1,0 +1,149 @@
+//! The widget's own corner of the host page: an open shadow root on the host element,
+//! holding the widget's stylesheets and the element Yew renders into.
+//!
+//! The shadow root keeps the widget's styles from leaking into the page and the page's
+//! styles (resets, `span { display: block }`, `user-select: none`, …) out of the widget;
+//! stylesheets are constructed (`CSSStyleSheet` + `adoptedStyleSheets`), which a strict
+//! Content-Security-Policy allows, unlike `<style>` elements and `style` attributes.
+//! The host's own children (the CMS's article) stay in the light DOM, unrendered, and come
+//! back when the widget is destroyed.
+//!
+//! Also here: reading host HTML (the element's children, or a string parsed by the
+//! browser's inert `DOMParser`) into [`HtmlNode`]s for the allowlist reader in
+//! [`crate::core::sanitize`].
+//!
+//! Invariant: nothing here panics; a host element that cannot hold a shadow root is an
+//! error the API reports.
+
+use crate::core::sanitize::{HtmlNode, MAX_DEPTH};
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, Node, ShadowRoot};
+
+/// The widget's stylesheet (the same text for every widget on the page).
+const BASE_CSS: &str = include_str!("../../www/annotator.css");
+
+thread_local! {
+    static BASE_SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
+}
+
+fn sheet(text: &str) -> Option<web_sys::CssStyleSheet> {
+    let s = web_sys::CssStyleSheet::new().ok()?;
+    s.replace_sync(text).ok()?;
+    Some(s)
+}
+
+fn base_sheet() -> Option<web_sys::CssStyleSheet> {
+    BASE_SHEET.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.is_none() {
+            *b = sheet(BASE_CSS);
+        }
+        b.clone()
+    })
+}
+
+pub struct Shell {
+    root: ShadowRoot,
+    /// Where Yew renders.
+    pub container: Element,
+}
+
+impl Shell {
+    /// Opens (or reuses) `host`'s shadow root and fills it with the widget's stylesheets
+    /// and an empty container.
+    pub fn attach(host: &Element, theme_css: &str) -> Result<Shell, String> {
+        let root = match host.shadow_root() {
+            Some(r) => r,
+            None => host
+                .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+                .map_err(|_| format!("<{}> cannot hold the widget: it cannot have a shadow root (use a <div>, <article>, <section> or a custom element)", host.local_name()))?,
+        };
+        root.set_inner_html("");
+        let document = host.owner_document().ok_or("the element is not in a document")?;
+        let sheets = js_sys::Array::new();
+        match (base_sheet(), sheet(theme_css)) {
+            (Some(base), Some(theme)) if js_sys::Reflect::has(&root, &"adoptedStyleSheets".into()).unwrap_or(false) => {
+                sheets.push(&base);
+                sheets.push(&theme);
+                let _ = js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
+            }
+            _ => {
+                // Browsers without constructable stylesheets: a <style> element.
+                let style = document.create_element("style").map_err(|_| "could not add the widget's styles")?;
+                style.set_text_content(Some(&format!("{BASE_CSS}\n{theme_css}")));
+                let _ = root.append_child(&style);
+            }
+        }
+        let container = document.create_element("div").map_err(|_| "could not create the widget's container")?;
+        container.set_class_name("aa-shell");
+        root.append_child(&container).map_err(|_| "could not add the widget's container")?;
+        Ok(Shell { root, container })
+    }
+
+    /// Empties the shadow root and shows the host's own content again.
+    pub fn detach(&self) {
+        self.root.set_inner_html("<slot></slot>");
+        let _ = js_sys::Reflect::set(&self.root, &"adoptedStyleSheets".into(), &js_sys::Array::new());
+    }
+}
+
+/// A URL attribute resolved against the node's base URL (`""` if it does not parse).
+fn resolved(el: &Element, name: &str) -> Option<String> {
+    let v = el.get_attribute(name)?;
+    let base = el.base_uri().ok().flatten().unwrap_or_default();
+    Some(web_sys::Url::new_with_base(v.trim(), &base).map(|u| u.href()).unwrap_or_default())
+}
+
+/// The HTML under `parent` as [`HtmlNode`]s: tag names, the few attributes the reader
+/// looks at (`href` and `src` resolved), and text. Below [`MAX_DEPTH`], text only.
+pub fn html_nodes(parent: &Node) -> Vec<HtmlNode> {
+    fn walk(node: &Node, depth: usize, out: &mut Vec<HtmlNode>) {
+        match node.node_type() {
+            Node::TEXT_NODE | Node::CDATA_SECTION_NODE => out.push(HtmlNode::Text(node.text_content().unwrap_or_default())),
+            Node::ELEMENT_NODE => {
+                let Some(el) = node.dyn_ref::<Element>() else { return };
+                if depth >= MAX_DEPTH {
+                    out.push(HtmlNode::Text(el.text_content().unwrap_or_default()));
+                    return;
+                }
+                let mut attrs = Vec::new();
+                for key in ["href", "src"] {
+                    if let Some(v) = resolved(el, key) {
+                        attrs.push((key.to_string(), v));
+                    }
+                }
+                for key in ["alt", "class"] {
+                    if let Some(v) = el.get_attribute(key) {
+                        attrs.push((key.to_string(), v));
+                    }
+                }
+                let mut children = Vec::new();
+                let kids = node.child_nodes();
+                for i in 0..kids.length() {
+                    if let Some(k) = kids.item(i) {
+                        walk(&k, depth + 1, &mut children);
+                    }
+                }
+                out.push(HtmlNode::Element { name: el.local_name().to_ascii_lowercase(), attrs, children });
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let kids = parent.child_nodes();
+    for i in 0..kids.length() {
+        if let Some(k) = kids.item(i) {
+            walk(&k, 0, &mut out);
+        }
+    }
+    out
+}
+
+/// Parses an HTML string with the browser's inert `DOMParser` (no script runs, nothing
+/// loads) and reads its body.
+pub fn parse_html(text: &str) -> Result<Vec<HtmlNode>, JsValue> {
+    let parser = web_sys::DomParser::new()?;
+    let doc = parser.parse_from_string(text, web_sys::SupportedType::TextHtml)?;
+    Ok(doc.body().map(|b| html_nodes(&b)).unwrap_or_default())
+}

@@ -1,0 +1,103 @@
+//! Per-widget names and styles that depend on the schema: each mounted widget gets its own
+//! highlight-name prefix (`aa1-`, `aa2-`, …) in the page-wide `CSS.highlights` registry,
+//! and a stylesheet generated from its schema's colours (legend swatches, toolbar
+//! buttons, `::highlight()` rules).
+//!
+//! Invariants: two widgets on a page never share a highlight name; only colours that
+//! pass [`is_css_colour`](crate::core::schema::is_css_colour) reach a stylesheet (the
+//! schema refuses others), and class and highlight names are made of `a-z0-9-` only.
+
+use crate::core::model::{Annotation, Body};
+use crate::core::schema::Schema;
+use std::cell::Cell;
+
+thread_local! {
+    static NEXT: Cell<u32> = const { Cell::new(1) };
+}
+
+/// A class or highlight name part made only of `a-z0-9-`, from any type id.
+pub fn css_ident(s: &str) -> String {
+    let v: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    if v.is_empty() { "unknown".into() } else { v }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    /// This widget's highlight-name prefix, e.g. `aa3-`.
+    pub prefix: String,
+    /// `(type id, class/highlight name part)`, unique within the schema.
+    idents: Vec<(String, String)>,
+}
+
+impl Theme {
+    /// A theme for a new widget (a fresh prefix).
+    pub fn new(schema: &Schema) -> Theme {
+        let n = NEXT.with(|c| {
+            let n = c.get();
+            c.set(n + 1);
+            n
+        });
+        let mut idents: Vec<(String, String)> = Vec::new();
+        for (i, t) in schema.types().iter().enumerate() {
+            let mut ident = css_ident(&t.id);
+            if matches!(ident.as_str(), "claim" | "pending" | "current" | "flash") || idents.iter().any(|(_, x)| *x == ident) {
+                ident = format!("{ident}-{i}");
+            }
+            idents.push((t.id.clone(), ident));
+        }
+        Theme { prefix: format!("aa{n}-"), idents }
+    }
+
+    /// The class-name part of an entity type (`other` for types the schema lacks).
+    pub fn ident(&self, type_id: &str) -> &str {
+        self.idents.iter().find(|(id, _)| id == type_id).map_or("other", |(_, x)| x.as_str())
+    }
+
+    /// Every type's name part.
+    pub fn idents(&self) -> impl Iterator<Item = &str> {
+        self.idents.iter().map(|(_, x)| x.as_str()).chain(std::iter::once("other"))
+    }
+
+    /// The highlight name for an annotation.
+    pub fn highlight_of(&self, a: &Annotation) -> String {
+        match &a.body {
+            Body::Claim(_) => self.name("claim"),
+            Body::Entity(t) => self.name(self.ident(t)),
+        }
+    }
+
+    /// A registry name for a name part (`claim`, `flash`, a type's ident).
+    pub fn name(&self, part: &str) -> String {
+        format!("{}{part}", self.prefix)
+    }
+
+    /// The schema-dependent stylesheet.
+    pub fn css(&self, schema: &Schema) -> String {
+        let p = &self.prefix;
+        let mut out = String::new();
+        for t in schema.types() {
+            let (x, c) = (self.ident(&t.id), t.colour.trim());
+            out.push_str(&format!(
+                ".aa-root .aa-sw-{x} {{ background: color-mix(in srgb, {c} 22%, #fff); border-color: {c}; }}\n\
+                 .aa-root .aa-tag-{x} {{ border-left-color: {c}; }}\n\
+                 ::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline 2px solid {c}; }}\n"
+            ));
+        }
+        if !self.idents.iter().any(|(_, x)| x == "other") {
+            // Types the schema does not know (from an import) are painted grey.
+            out.push_str(&format!(".aa-root .aa-sw-other {{ background: #e2e8f0; border-color: #475569; }}\n::highlight({p}other) {{ background-color: rgba(100, 116, 139, .2); text-decoration: underline 2px solid #475569; }}\n"));
+        }
+        out.push_str(&format!(
+            "::highlight({p}claim) {{ background-color: rgba(251, 146, 60, .12); text-decoration: overline 2px dashed #c2410c; }}\n\
+             ::highlight({p}pending) {{ background-color: rgba(9, 105, 218, .18); }}\n\
+             ::highlight({p}current) {{ background-color: #0969da; color: #fff; }}\n\
+             ::highlight({p}flash) {{ background-color: #fcd34d; color: #1f2328; }}\n"
+        ));
+        out
+    }
+}
+
+/// A type's class-name part under `theme` (from a Yew context), or derived from the id.
+pub fn ident_in(theme: Option<&Theme>, type_id: &str) -> String {
+    theme.map_or_else(|| css_ident(type_id), |t| t.ident(type_id).to_string())
+}
