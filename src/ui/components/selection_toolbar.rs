@@ -62,7 +62,7 @@ pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
     };
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
     html! {
-        <div class="aa-toolbar" role="toolbar" aria-label="Tag the selected text" ref={node}>
+        <div class="aa-toolbar" role="toolbar" aria-label="Tag the selected text" ref={node} onmousedown={keep_selection.clone()}>
             {buttons}
             <button type="button" class="aa-tag aa-tag-claim" onmousedown={keep_selection.clone()} onclick={claim} title={format!("Mark as a claim (key {})", CLAIM_KEY.to_ascii_uppercase())}>
                 <kbd>{CLAIM_KEY.to_ascii_uppercase()}</kbd>{" Claim"}

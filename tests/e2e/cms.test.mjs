@@ -1,0 +1,261 @@
+// End to end on the CMS demo page (www/cms-demo.html): the widget as a newsroom embeds it,
+// as <article-annotator> elements over the CMS's own HTML, under a strict CSP and an
+// aggressive site stylesheet, with a host script listening to its events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers } from './harness.mjs';
+
+let server, url;
+before(async () => ({ server, url } = await startServer()));
+after(() => server.close());
+
+const CMS = () => url + 'cms-demo.html';
+const STORY = 0, NOTE = 1;
+
+/** The canonical text of widget `i`: its block texts joined by "\n\n". */
+const canonicalText = (page, i = STORY) => page.evaluate((i) =>
+  aa.qa('.aa-article [data-block]', i).map((b) => b.textContent).join('\n\n'), i);
+
+/** Host events of one type so far (from www/cms-demo.js). */
+const hostEvents = (page, type, widget = 'story') => page.evaluate(([type, widget]) =>
+  window.hostEvents.filter((e) => e.type === type && e.widget === widget).map((e) => e.detail), [type, widget]);
+
+const selector = (detail, type) => detail.target.selector.find((s) => s.type === type);
+
+async function openCms(context) {
+  const opened = await openDemo(context, CMS(), '.aa-article [data-block]');
+  await opened.page.waitForFunction(() => aa.hosts().length === 2);
+  return opened;
+}
+
+async function pageIsClean(page, errors) {
+  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], 'no Content-Security-Policy violations');
+}
+
+test('the CMS article is read through the allowlist: structure kept, offsets exact across its inline markup', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openCms(a.context);
+    const text = await canonicalText(page);
+    assert.ok(text.startsWith('Wary of the West, Russia and China Expand Trade in Computer Software\n\nBy The Moscow Times\n\nAugust 18, 2014'), text.slice(0, 120));
+    assert.ok(text.includes('have called for \u201ca multilateral transparent model for managing crucial Internet resources,\u201d in'), 'a <q> keeps its quotation marks as text');
+    const shape = await page.evaluate(() => ({
+      headline: aa.q('h1.aa-headline')?.textContent,
+      byline: aa.q('.aa-byline')?.textContent,
+      image: aa.q('img.aa-image')?.getAttribute('src'),
+      alt: aa.q('img.aa-image')?.alt,
+      link: aa.q('.aa-article a[href^="https://en.wikipedia.org"]')?.rel,
+      strong: aa.q('.aa-article strong')?.textContent,
+      // Attributes the allowlist never reads never reach the page.
+      inline: aa.qa('.aa-article [style], .aa-article [onerror], .aa-article [onclick], .aa-article script').length,
+    }));
+    assert.deepEqual(shape, {
+      headline: 'Wary of the West, Russia and China Expand Trade in Computer Software',
+      byline: 'By The Moscow Times',
+      image: new URL('photo.svg', CMS()).href,
+      alt: 'Server racks in a data centre (illustration)',
+      link: 'noopener noreferrer',
+      strong: 'Edward Snowden',
+      inline: 0,
+    });
+    // The page's aggressive stylesheet does not reach inside the widget.
+    const style = await page.evaluate(() => {
+      const cs = (el) => getComputedStyle(el);
+      const article = aa.q('.aa-article');
+      return {
+        transform: cs(article).textTransform,
+        select: cs(article).userSelect,
+        spacing: cs(article).letterSpacing,
+        button: cs(aa.q('.aa-export')).backgroundColor,
+        img: cs(aa.q('img.aa-image')).display,
+      };
+    });
+    // (The export button takes the accent the host set through --aa-accent: #9f1239.)
+    assert.deepEqual(style, { transform: 'none', select: 'text', spacing: 'normal', button: 'rgb(159, 18, 57)', img: 'block' });
+    // And the widget's styles do not leak out: the page's own buttons and spans keep theirs.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.kicker')).textTransform), 'uppercase');
+    await pageIsClean(page, errors);
+    await page.screenshot({ path: saveArtifact('cms-demo.png', ''), fullPage: false });
+  } finally {
+    await a.close();
+  }
+});
+
+test('mouse and keyboard annotation on the CMS page; the host hears create, update and delete with W3C details', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openCms(a.context);
+    const text = await canonicalText(page);
+    // "Nikolai Nikiforov" is a link in the CMS's HTML: the span starts in plain text and
+    // ends inside the link (a drag that starts on a link would drag the link instead).
+    await mouseSelect(page, 'Minister Nikolai Nikiforov said', 'Minister Nikolai Nikiforov');
+    await page.waitForSelector('.aa-toolbar');
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => aa.hl('person')?.size === 1);
+    const [created] = await hostEvents(page, 'annotation-create');
+    assert.ok(created, 'annotation-create reached the host');
+    const start = [...text.slice(0, text.indexOf('Minister Nikolai Nikiforov said'))].length;
+    assert.deepEqual(selector(created, 'TextQuoteSelector').exact, 'Minister Nikolai Nikiforov');
+    assert.deepEqual([selector(created, 'TextPositionSelector').start, selector(created, 'TextPositionSelector').end], [start, start + 26]);
+    assert.equal(created.creator?.name, 'desk@ledger.example', 'the user attribute is the creator');
+    assert.equal(created.type, 'Annotation');
+
+    // Keyboard: focus the article, extend by words with Shift+arrows, press C for a claim.
+    await page.evaluate(() => {
+      const p = aa.qa('.aa-article p').find((x) => x.textContent.startsWith('Chinese lawmakers'));
+      p.scrollIntoView({ block: 'center' });
+      const sel = getSelection();
+      sel.removeAllRanges();
+      const r = document.createRange();
+      r.setStart(p.firstChild, 0); r.collapse(true);
+      sel.addRange(r);
+      aa.q('.aa-article').focus({ preventScroll: true });
+    });
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.up('Shift');
+    await page.waitForSelector('.aa-toolbar');
+    await page.keyboard.press('c');
+    await page.waitForSelector('.aa-editor .aa-verdict');
+    await page.waitForFunction(() => aa.hl('claim')?.size === 1);
+    const claim = (await hostEvents(page, 'annotation-create'))[1];
+    assert.equal(selector(claim, 'TextQuoteSelector').exact, 'Chinese lawmakers have');
+    await page.selectOption('.aa-editor .aa-verdict', 'misleading');
+    await page.waitForFunction(() => window.hostEvents.some((e) => e.type === 'annotation-update'));
+    const [updated] = await hostEvents(page, 'annotation-update');
+    assert.equal(updated.id, claim.id);
+    assert.ok(JSON.stringify(updated.body).includes('misleading'), JSON.stringify(updated.body));
+    await page.click('.aa-editor .aa-danger');
+    await page.waitForFunction(() => window.hostEvents.some((e) => e.type === 'annotation-delete'));
+    const [deleted] = await hostEvents(page, 'annotation-delete');
+    assert.equal(deleted.id, claim.id, 'the delete carries the annotation as it was');
+    const changes = await hostEvents(page, 'annotations-change');
+    assert.ok(changes.length >= 4 && changes.at(-1).count === 1, JSON.stringify(changes.at(-1)));
+    // The desk's log shows what the host received, as text.
+    assert.match(await page.textContent('#desk-log'), /create: “Minister Nikolai Nikiforov”/);
+    await pageIsClean(page, errors);
+  } finally {
+    await a.close();
+  }
+});
+
+test('exportAs and importFrom round trip through the element\u2019s API; bad input throws without harm', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openCms(a.context);
+    await mouseSelect(page, 'Edward Snowden');
+    await page.keyboard.press('1');
+    await mouseSelect(page, 'Kaspersky Lab');
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => document.getElementById('story').annotator?.count === 2);
+    const result = await page.evaluate(() => {
+      const api = document.getElementById('story').annotator;
+      const w3c = api.exportAs('w3c');
+      const jsonl = api.exportAs('jsonl');
+      const errors = [];
+      for (const bad of [() => api.exportAs('docx'), () => api.importFrom('{not json'), () => api.add({ id: 'urn:x', target: {} }), () => api.remove('urn:nope')]) {
+        try { bad(); errors.push(null); } catch (e) { errors.push(e instanceof Error ? e.message : String(e)); }
+      }
+      api.load([]);
+      return { w3c, jsonl, errors, emptied: api.count };
+    });
+    assert.equal(result.emptied, 0);
+    assert.ok(result.errors.every((e) => typeof e === 'string' && e.length > 0), JSON.stringify(result.errors));
+    assert.match(result.errors[0], /unknown export format "docx"/);
+    assert.equal(result.jsonl.trim().split('\n').length, 2);
+    const report = await page.evaluate((text) => document.getElementById('story').annotator.importFrom(text), result.w3c);
+    assert.deepEqual(report, { added: 2, updated: 0, unchanged: 0, orphaned: 0, errors: [] });
+    await page.waitForFunction(() => document.getElementById('story').annotator.count === 2);
+    await page.waitForFunction(() => aa.hl('person')?.size === 1 && aa.hl('organization')?.size === 1);
+    const again = await page.evaluate(() => document.getElementById('story').annotator.exportAs('w3c'));
+    assert.equal(again, result.w3c, 'export → import → export is stable');
+    const twice = await page.evaluate((text) => document.getElementById('story').annotator.importFrom(text, 'jsonl'), result.jsonl);
+    assert.deepEqual(twice, { added: 0, updated: 0, unchanged: 2, orphaned: 0, errors: [] }, 'importing again changes nothing');
+    const partial = await page.evaluate(() => document.getElementById('story').annotator.importFrom('{"id":"urn:a","target":{"selector":{"type":"TextQuoteSelector","exact":"Microsoft"}},"body":{"type":"TextualBody","purpose":"tagging","value":"organization"}}\nnot json\n', 'jsonl'));
+    assert.equal(partial.added, 1);
+    assert.equal(partial.errors.length, 1);
+    assert.match(partial.errors[0], /^line 2/);
+    await pageIsClean(page, errors);
+  } finally {
+    await a.close();
+  }
+});
+
+test('two widgets on one page keep apart: own schema, keys, highlights, storage and events; read-only on demand', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await openCms(a.context);
+    const legend = await page.evaluate(() => aa.qa('.aa-legend li', 1).map((li) => li.textContent));
+    assert.deepEqual(legend, ['Source' + 's', 'Figure' + 'f', 'Claim' + 'C'], 'labels and their keys');
+    await mouseSelect(page, 'Reuters', 'Reuters', NOTE);
+    await page.waitForSelector('.aa-toolbar');
+    await page.keyboard.press('s');
+    await page.waitForFunction(() => aa.hl('source', 1)?.size === 1);
+    assert.deepEqual(await painted(page, 'source', NOTE), ['Reuters']);
+    assert.equal((await hostEvents(page, 'annotation-create', 'note')).length, 1);
+    assert.equal((await hostEvents(page, 'annotation-create', 'story')).length, 0, 'the story heard nothing');
+    assert.equal(await page.evaluate(() => document.getElementById('story').annotator.count), 0);
+    const prefixes = await page.evaluate(() => [0, 1].map((i) => aa.q('.aa-root', i).dataset.highlights));
+    assert.notEqual(prefixes[0], prefixes[1]);
+    // storage="none" on the note: nothing of it in localStorage.
+    await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+    const keys = await page.evaluate(() => Object.keys(localStorage));
+    assert.ok(!keys.some((k) => k.includes('ledger-editors-note')), JSON.stringify(keys));
+
+    // Read-only: the host flips the attribute; the widget remounts for readers.
+    await page.evaluate(() => document.getElementById('note').setAttribute('read-only', ''));
+    await page.waitForFunction(() => aa.q('.aa-readonly-badge', 1));
+    const ui = await page.evaluate(() => ({ undo: aa.qa('.aa-actions button', 1).map((b) => b.textContent) }));
+    assert.deepEqual(ui.undo, ['Export']);
+    await mouseSelect(page, 'Kaspersky Lab', 'Kaspersky Lab', NOTE);
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => aa.q('.aa-toolbar', 1)), null, 'no toolbar in read-only mode');
+    await page.keyboard.press('s');
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => aa.hl('source', 1)?.size ?? 0), 0);
+    await pageIsClean(page, errors);
+  } finally {
+    await a.close();
+  }
+});
+
+test('phone-sized CMS page with touch: tag by long-press selection and a tap; panel and page fit 390 px', async () => {
+  const a = await launchFresh({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  try {
+    const page = a.context.pages()[0];
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.addInitScript(installHelpers);
+    await page.goto(CMS());
+    await page.waitForSelector('.aa-article [data-block]');
+    await page.evaluate(() => {
+      const p = aa.qa('.aa-article p').find((x) => x.textContent.includes('Kaspersky Lab'));
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = n.data.indexOf('Kaspersky Lab');
+        if (i < 0) continue;
+        p.scrollIntoView({ block: 'center' });
+        const r = document.createRange();
+        r.setStart(n, i + 1); r.setEnd(n, i + 11);
+        getSelection().removeAllRanges(); getSelection().addRange(r);
+        return;
+      }
+    });
+    await page.waitForSelector('.aa-toolbar');
+    const box = await page.$eval('.aa-tag-organization', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+    await page.touchscreen.tap(box.x, box.y);
+    await page.waitForFunction(() => aa.hl('organization')?.size === 1);
+    assert.deepEqual(await painted(page, 'organization'), ['Kaspersky Lab']);
+    const widths = await page.evaluate(() => ({
+      panel: aa.q('.aa-panel').getBoundingClientRect().right,
+      page: document.documentElement.scrollWidth,
+    }));
+    assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
+    await page.screenshot({ path: saveArtifact('cms-phone.png', '') });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+  } finally {
+    await a.close();
+  }
+});
