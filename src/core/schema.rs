@@ -5,6 +5,7 @@
 //!
 //! Invariant: ids and keys are unique within a schema (checked by [`Schema::new`]).
 
+use crate::core::model::Verdict;
 use thiserror::Error;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +22,13 @@ pub struct EntityType {
 pub struct Schema {
     // Invariant: unique ids and keys, none of them the claim key.
     types: Vec<EntityType>,
+    // Invariant: the verdicts a reader can choose, each once, `Unverified` first; labels
+    // non-empty.
+    verdicts: Vec<(Verdict, String)>,
+}
+
+fn default_verdicts() -> Vec<(Verdict, String)> {
+    Verdict::ALL.iter().map(|v| (*v, v.label().to_string())).collect()
 }
 
 /// The key that turns a selection into a claim.
@@ -79,10 +87,18 @@ impl Schema {
                 return Err(SchemaError::DuplicateKey(t.key));
             }
         }
-        Ok(Schema { types })
+        Ok(Schema { types, verdicts: default_verdicts() })
     }
     pub fn types(&self) -> &[EntityType] {
         &self.types
+    }
+    /// The verdicts offered for claims, in the host's order, with their labels.
+    pub fn verdicts(&self) -> &[(Verdict, String)] {
+        &self.verdicts
+    }
+    /// The label a reader sees for a verdict (the host's, or the built-in one).
+    pub fn verdict_label(&self, v: Verdict) -> &str {
+        self.verdicts.iter().find(|(x, _)| *x == v).map_or(v.label(), |(_, l)| l.as_str())
     }
     pub fn get(&self, id: &str) -> Option<&EntityType> {
         self.types.iter().find(|t| t.id == id)
@@ -117,8 +133,18 @@ struct TypeIn {
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+struct VerdictIn {
+    id: String,
+    #[serde(default)]
+    label: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SchemaIn {
     types: Vec<TypeIn>,
+    #[serde(default)]
+    verdicts: Option<Vec<VerdictIn>>,
 }
 
 impl Schema {
@@ -143,7 +169,30 @@ impl Schema {
             let label = t.label.filter(|l| !l.trim().is_empty()).unwrap_or_else(|| id.clone());
             types.push(EntityType { id, label: label.trim().to_string(), colour: t.colour.trim().to_string(), key });
         }
-        Schema::new(types)
+        let mut schema = Schema::new(types)?;
+        if let Some(list) = raw.verdicts {
+            let mut verdicts: Vec<(Verdict, String)> = Vec::new();
+            for (i, v) in list.into_iter().enumerate() {
+                let names = Verdict::ALL.map(|x| x.as_str()).join(", ");
+                let verdict = Verdict::parse(&v.id)
+                    .ok_or_else(|| SchemaError::Invalid(format!("schema.verdicts[{i}].id: {:?} is not a verdict; expected one of {names}", v.id)))?;
+                if verdicts.iter().any(|(x, _)| *x == verdict) {
+                    return Err(SchemaError::Invalid(format!("schema.verdicts[{i}].id: {:?} is listed twice", v.id)));
+                }
+                let label = v.label.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).unwrap_or_else(|| verdict.label().to_string());
+                verdicts.push((verdict, label));
+            }
+            // A new claim is unverified: that choice is always offered, first.
+            match verdicts.iter().position(|(x, _)| *x == Verdict::Unverified) {
+                Some(k) => {
+                    let u = verdicts.remove(k);
+                    verdicts.insert(0, u);
+                }
+                None => verdicts.insert(0, (Verdict::Unverified, Verdict::Unverified.label().to_string())),
+            }
+            schema.verdicts = verdicts;
+        }
+        Ok(schema)
     }
 }
 
@@ -156,6 +205,7 @@ impl Default for Schema {
             key,
         };
         Schema {
+            verdicts: default_verdicts(),
             types: vec![
                 t("person", "Person", "#1d4ed8", '1'),
                 t("organization", "Organization", "#047857", '2'),

@@ -498,7 +498,7 @@ pub fn App(props: &AppProps) -> Html {
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
         let label = match &a.body {
             Body::Entity(t) => schema.label(t).to_string(),
-            Body::Claim(c) => format!("Claim, {}", c.verdict.label().to_lowercase()),
+            Body::Claim(c) => format!("Claim, {}", schema.verdict_label(c.verdict).to_lowercase()),
         };
         format!("{label}: {}. Press Enter to edit.", a.target.quote.exact)
     });

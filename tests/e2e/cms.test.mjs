@@ -3,7 +3,7 @@
 // aggressive site stylesheet, with a host script listening to its events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers, tapTag, phoneWidths } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -202,6 +202,13 @@ test('two widgets on one page keep apart: own schema, keys, highlights, storage 
     const keys = await page.evaluate(() => Object.keys(localStorage));
     assert.ok(!keys.some((k) => k.includes('ledger-editors-note')), JSON.stringify(keys));
 
+    // The note's schema also names its verdicts: the claim editor offers those.
+    await mouseSelect(page, 'had not been notified of the decision', 'had not been notified of the decision', NOTE);
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => aa.q('.aa-editor .aa-verdict', 1));
+    const verdicts = await page.evaluate(() => [...aa.q('.aa-editor .aa-verdict', 1).options].map((o) => o.textContent));
+    assert.deepEqual(verdicts, ['Unverified', 'Confirmed', 'Wrong']);
+
     // Read-only: the host flips the attribute; the widget remounts for readers.
     await page.evaluate(() => document.getElementById('note').setAttribute('read-only', ''));
     await page.waitForFunction(() => aa.q('.aa-readonly-badge', 1));
@@ -242,15 +249,10 @@ test('phone-sized CMS page with touch: tag by long-press selection and a tap; pa
         return;
       }
     });
-    await page.waitForSelector('.aa-toolbar');
-    const box = await page.$eval('.aa-tag-organization', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
-    await page.touchscreen.tap(box.x, box.y);
+    await tapTag(page, 'organization');
     await page.waitForFunction(() => aa.hl('organization')?.size === 1);
     assert.deepEqual(await painted(page, 'organization'), ['Kaspersky Lab']);
-    const widths = await page.evaluate(() => ({
-      panel: aa.q('.aa-panel').getBoundingClientRect().right,
-      page: document.documentElement.scrollWidth,
-    }));
+    const widths = await phoneWidths(page);
     assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
     await page.screenshot({ path: saveArtifact('cms-phone.png', '') });
     assert.deepEqual(errors, []);

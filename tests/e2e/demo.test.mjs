@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, installHelpers } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, installHelpers, tapTag, phoneWidths } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -232,15 +232,10 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
       r.setStart(node, i + 2); r.setEnd(node, i + 12);
       getSelection().removeAllRanges(); getSelection().addRange(r);
     });
-    await page.waitForSelector('.aa-toolbar');
-    const box = await page.$eval('.aa-tag-person', (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
-    await page.touchscreen.tap(box.x, box.y);
+    await tapTag(page, 'person');
     await page.waitForFunction(() => aa.hl('person')?.size === 1);
     assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
-    const widths = await page.evaluate(() => ({
-      panel: aa.q('.aa-panel').getBoundingClientRect().right,
-      page: document.documentElement.scrollWidth,
-    }));
+    const widths = await phoneWidths(page);
     assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
     await page.screenshot({ path: saveArtifact('phone.png', '') });
     assert.deepEqual(errors, []);

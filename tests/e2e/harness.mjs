@@ -125,3 +125,18 @@ export async function clickPainted(page, name, text, widget = 0) {
   if (!at) throw new Error(`${text} is not painted as ${name}`);
   await page.mouse.click(at.x, at.y);
 }
+
+/** Taps the toolbar's button for entity type `type` (a touch gesture, as on a phone). */
+export async function tapTag(page, type) {
+  await page.waitForSelector('.aa-toolbar');
+  const box = await page.$eval(`.aa-tag-${type}`, (b) => { const r = b.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+  await page.touchscreen.tap(box.x, box.y);
+}
+
+/** The right edge of the first widget's panel and the page's scroll width, in CSS px. */
+export function phoneWidths(page) {
+  return page.evaluate(() => ({
+    panel: aa.q('.aa-panel').getBoundingClientRect().right,
+    page: document.documentElement.scrollWidth,
+  }));
+}

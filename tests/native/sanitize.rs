@@ -132,6 +132,13 @@ fn host_schemas_are_checked() {
     assert!(err(r#"{"types":[{"id":"a","colour":"red","key":"c"}]}"#).contains("reserved for claims"));
     assert!(err(r#"{"types":[]}"#).contains("at least one"));
     assert!(err("nope").contains("schema is not valid"));
+    let v = Schema::from_json(r#"{"types":[{"id":"a","colour":"red","key":"a"}],"verdicts":[{"id":"false","label":"Pants on fire"},{"id":"mostly true"}]}"#).unwrap();
+    use article_annotator::core::model::Verdict;
+    let got: Vec<(Verdict, &str)> = v.verdicts().iter().map(|(x, l)| (*x, l.as_str())).collect();
+    assert_eq!(got, vec![(Verdict::Unverified, "Unverified"), (Verdict::False, "Pants on fire"), (Verdict::MostlyTrue, "Mostly true")], "unverified is always offered, first");
+    assert_eq!(v.verdict_label(Verdict::True), "True", "verdicts not listed keep their built-in label");
+    assert!(err(r#"{"types":[{"id":"a","colour":"red","key":"a"}],"verdicts":[{"id":"pants"}]}"#).contains("schema.verdicts[0].id"));
+    assert!(err(r#"{"types":[{"id":"a","colour":"red","key":"a"}],"verdicts":[{"id":"true"},{"id":"True"}]}"#).contains("listed twice"));
     for ok in ["#abc", "#a1b2c3d4", "rgb(1 2 3 / 50%)", "hsl(120deg, 50%, 40%)", "rebeccapurple"] {
         assert!(is_css_colour(ok), "{ok}");
     }

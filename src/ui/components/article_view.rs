@@ -60,7 +60,7 @@ fn hit(session: &SharedSession, article: &web_sys::Element, x: f64, y: f64) -> V
         .map(|a| {
             let label = match &a.body {
                 Body::Entity(t) => s.schema.label(t).to_string(),
-                Body::Claim(c) => format!("Claim ({})", c.verdict.label().to_lowercase()),
+                Body::Claim(c) => format!("Claim ({})", s.schema.verdict_label(c.verdict).to_lowercase()),
             };
             (a.id.clone(), label)
         })

@@ -111,7 +111,10 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </label>
                 <label class="aa-field">{"Verdict"}
                     <select class="aa-verdict" onchange={on_verdict} disabled={props.read_only}>
-                        { for Verdict::ALL.iter().map(|v| html! { <option value={v.as_str()} selected={*v == c.verdict}>{v.label()}</option> }) }
+                        { for props.schema.verdicts().iter().map(|(v, label)| html! { <option value={v.as_str()} selected={*v == c.verdict}>{label}</option> }) }
+                        if !props.schema.verdicts().iter().any(|(v, _)| *v == c.verdict) {
+                            <option value={c.verdict.as_str()} selected=true>{c.verdict.label()}</option>
+                        }
                     </select>
                 </label>
                 <label class="aa-field">{"Note"}

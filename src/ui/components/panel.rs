@@ -13,7 +13,7 @@ pub struct Row {
     pub quote: String,
     /// For claims: the claimant's text, or "unknown".
     pub claimant: Option<String>,
-    pub verdict: Option<(&'static str, &'static str)>,
+    pub verdict: Option<(&'static str, String)>,
 }
 
 /// One group of the panel: all of it is counted, but only the rows shown are built.
@@ -86,7 +86,7 @@ pub fn panel_data<'a>(
         let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
         if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
             row.claimant = Some(c.claimant.as_ref().and_then(&lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
-            row.verdict = Some((c.verdict.as_str(), c.verdict.label()));
+            row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));
         }
         g.rows.push(row);
     }
@@ -157,7 +157,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 <h3>{"Claims "}<span class="aa-count">{d.claims.count}</span></h3>
                 if d.claims.count == 0 { <p class="aa-hint">{"No claims yet: select a statement and press C."}</p> }
                 <ul>{ rows(&d.claims, &|r: &Row| {
-                    let (v, label) = r.verdict.unwrap_or(("unverified", "Unverified"));
+                    let (v, label) = r.verdict.clone().unwrap_or(("unverified", "Unverified".to_string()));
                     item(r, html! {
                         <span class="aa-entry-meta">
                             <span class="aa-claimant-name">{"by "}{r.claimant.clone().unwrap_or_default()}</span>
