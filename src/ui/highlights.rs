@@ -21,10 +21,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Highlight, Range, Text};
 
-/// The extra highlights' name parts (prefixed per widget by [`Theme::name`]).
-pub const FLASH: &str = "flash";
-pub const CURRENT: &str = "current";
-pub const PENDING: &str = "pending";
+pub use crate::ui::theme::{CURRENT, FLASH, PENDING};
+use crate::ui::theme::CLAIM;
 
 struct Painted {
     range: Range,
@@ -36,7 +34,7 @@ struct Painted {
 fn priority(name: &str) -> i32 {
     let part = name.split_once('-').map_or(name, |(_, p)| p);
     match part {
-        "claim" => 0,
+        CLAIM => 0,
         PENDING => 5,
         CURRENT => 10,
         FLASH => 20,
@@ -230,9 +228,7 @@ impl HighlightLayer {
             }
         }
         // The names are this widget's own: take them out of the registry.
-        let mut names: Vec<String> = self.theme.idents().map(|x| self.theme.name(x)).collect();
-        names.extend(["claim", FLASH, CURRENT, PENDING].map(|x| self.theme.name(x)));
-        for n in names {
+        for n in self.theme.names() {
             registry().delete(&n);
         }
     }

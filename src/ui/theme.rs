@@ -11,6 +11,15 @@ use crate::core::model::{Annotation, Body};
 use crate::core::schema::Schema;
 use std::cell::Cell;
 
+/// Name parts of the highlights that are not entity types.
+pub const CLAIM: &str = "claim";
+pub const FLASH: &str = "flash";
+pub const CURRENT: &str = "current";
+pub const PENDING: &str = "pending";
+/// The name part of entity types the schema does not know.
+pub const OTHER: &str = "other";
+const RESERVED: [&str; 4] = [CLAIM, FLASH, CURRENT, PENDING];
+
 thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(1) };
 }
@@ -40,7 +49,7 @@ impl Theme {
         let mut idents: Vec<(String, String)> = Vec::new();
         for (i, t) in schema.types().iter().enumerate() {
             let mut ident = css_ident(&t.id);
-            if matches!(ident.as_str(), "claim" | "pending" | "current" | "flash") || idents.iter().any(|(_, x)| *x == ident) {
+            if RESERVED.contains(&ident.as_str()) || idents.iter().any(|(_, x)| *x == ident) {
                 ident = format!("{ident}-{i}");
             }
             idents.push((t.id.clone(), ident));
@@ -50,18 +59,19 @@ impl Theme {
 
     /// The class-name part of an entity type (`other` for types the schema lacks).
     pub fn ident(&self, type_id: &str) -> &str {
-        self.idents.iter().find(|(id, _)| id == type_id).map_or("other", |(_, x)| x.as_str())
+        self.idents.iter().find(|(id, _)| id == type_id).map_or(OTHER, |(_, x)| x.as_str())
     }
 
-    /// Every type's name part.
-    pub fn idents(&self) -> impl Iterator<Item = &str> {
-        self.idents.iter().map(|(_, x)| x.as_str()).chain(std::iter::once("other"))
+    /// Every registry name this widget may use.
+    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
+        let parts = self.idents.iter().map(|(_, x)| x.as_str()).chain(std::iter::once(OTHER)).chain(RESERVED);
+        parts.map(|x| self.name(x))
     }
 
     /// The highlight name for an annotation.
     pub fn highlight_of(&self, a: &Annotation) -> String {
         match &a.body {
-            Body::Claim(_) => self.name("claim"),
+            Body::Claim(_) => self.name(CLAIM),
             Body::Entity(t) => self.name(self.ident(t)),
         }
     }
@@ -83,7 +93,7 @@ impl Theme {
                  ::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline 2px solid {c}; }}\n"
             ));
         }
-        if !self.idents.iter().any(|(_, x)| x == "other") {
+        if !self.idents.iter().any(|(_, x)| x == OTHER) {
             // Types the schema does not know (from an import) are painted grey.
             out.push_str(&format!(".aa-root .aa-sw-other {{ background: #e2e8f0; border-color: #475569; }}\n::highlight({p}other) {{ background-color: rgba(100, 116, 139, .2); text-decoration: underline 2px solid #475569; }}\n"));
         }

@@ -3,7 +3,7 @@
 // aggressive site stylesheet, with a host script listening to its events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers, tapTag, phoneWidths } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, tapTag, phoneWidths } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -229,13 +229,7 @@ test('two widgets on one page keep apart: own schema, keys, highlights, storage 
 test('phone-sized CMS page with touch: tag by long-press selection and a tap; panel and page fit 390 px', async () => {
   const a = await launchFresh({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   try {
-    const page = a.context.pages()[0];
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.addInitScript(installHelpers);
-    await page.goto(CMS());
-    await page.waitForSelector('.aa-article [data-block]');
+    const { page, errors } = await openCms(a.context);
     await page.evaluate(() => {
       const p = aa.qa('.aa-article p').find((x) => x.textContent.includes('Kaspersky Lab'));
       const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
@@ -255,8 +249,7 @@ test('phone-sized CMS page with touch: tag by long-press selection and a tap; pa
     const widths = await phoneWidths(page);
     assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
     await page.screenshot({ path: saveArtifact('cms-phone.png', '') });
-    assert.deepEqual(errors, []);
-    assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    await pageIsClean(page, errors);
   } finally {
     await a.close();
   }

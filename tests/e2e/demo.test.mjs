@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, installHelpers, tapTag, phoneWidths } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -217,12 +217,7 @@ test('storage full: a clear message, the work stays, export works, saving resume
 test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap tags it; the panel fits 390 px', async () => {
   const a = await launchFresh({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   try {
-    const page = a.context.pages()[0];
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.addInitScript(installHelpers);
-    await page.goto(url);
-    await page.waitForSelector('.aa-article [data-block]');
+    const { page, errors } = await openDemo(a.context, url);
     // The OS makes the selection (long-press and handles); no mouse events reach us.
     await page.evaluate(() => {
       const p = [...aa.qa('.aa-article p')].find((x) => x.textContent.includes('Edward Snowden'));
