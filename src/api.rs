@@ -192,7 +192,7 @@ impl Annotator {
                 other => return Err(JsError::new(&format!("unknown import format {other:?}; expected \"w3c\" or \"jsonl\""))),
             }
         };
-        let report = merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone()).1;
+        let report = merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1;
         let errors = js_sys::Array::new();
         for i in &imported.issues {
             errors.push(&JsValue::from_str(&i.to_string()));

@@ -10,6 +10,7 @@ pub mod document;
 pub mod edit;
 pub mod format;
 pub mod html;
+pub mod html_read;
 pub mod model;
 pub mod offset;
 pub mod sanitize;

@@ -1,21 +1,36 @@
 //! Annotation files and the stored form: what crosses the boundary of the program.
 //!
 //! Serialisable types here are a compatibility boundary, kept apart from the model in
-//! [`crate::core::model`]: [`w3c`] reads and writes W3C Web Annotation JSON-LD, and
-//! [`stored`] is the versioned form kept in the browser's storage.
+//! [`crate::core::model`]: [`w3c`] reads and writes W3C Web Annotation JSON-LD (and
+//! JSON Lines), [`stored`] is the versioned form kept in the browser's storage, and the
+//! other modules speak the formats of other tools. [`catalog`] names every format, says
+//! what each can carry, and is the one entry point the UI, the JS API and the CLI use.
 //!
 //! Invariants: readers never panic on any input; a reader returns what it could read
 //! together with a list of [`ImportIssue`]s naming each item and field it could not;
-//! positions in every file are code points over the document text.
+//! positions in every file are code points over the text the file refers to (every
+//! format here counts code points, as Python does); a span read from a file whose text
+//! differs from the document is re-anchored by its quote and context, never trusted by
+//! position alone ([`FileText`]).
 
+pub mod brat;
+pub mod catalog;
+pub mod claimreview;
+pub mod conll;
+pub mod csv;
+pub mod doccano;
+pub mod labelstudio;
+pub mod spacy;
 pub mod stored;
 pub mod w3c;
+pub mod zip;
 
 use crate::core::anchor::{anchor_with, AnchorHint, Unanchored};
 use crate::core::document::Document;
 use crate::core::edit::{AnnotationSet, Edit};
-use crate::core::model::{Annotation, Body, Quote};
-use crate::core::offset::CharRange;
+use crate::core::model::{Annotation, AnnotationId, Body, Quote, QUOTE_CONTEXT};
+use crate::core::offset::{CharOffset, CharRange, TextIndex};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// One problem with one item of an imported file.
@@ -38,11 +53,44 @@ impl fmt::Display for ImportIssue {
     }
 }
 
+/// What a file format can hold besides spans and their labels. An import only
+/// replaces what its format carries: re-importing a doccano file keeps the verdicts,
+/// notes and dates the reader gave in the widget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Carries {
+    /// Stable annotation ids. Without them an imported span takes the id of an
+    /// annotation already over the same range with the same kind, so nothing duplicates.
+    pub ids: bool,
+    /// `created` and `modified`.
+    pub timestamps: bool,
+    pub creator: bool,
+    /// The link from a claim to the entity that makes it.
+    pub claimants: bool,
+    pub verdicts: bool,
+    pub notes: bool,
+    /// Annotations without a position.
+    pub orphans: bool,
+}
+
+impl Carries {
+    pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true };
+    /// Spans and labels only.
+    pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false };
+}
+
+impl Default for Carries {
+    fn default() -> Carries {
+        Carries::ALL
+    }
+}
+
 /// What an import found: annotations ready to merge (anchored or orphaned) and issues.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Imported {
     pub annotations: Vec<Annotation>,
     pub issues: Vec<ImportIssue>,
+    /// What the file's format could say; fields it cannot are kept from the widget.
+    pub carries: Carries,
 }
 
 /// Anchors an annotation read from a file or from storage against `doc`, from its
@@ -83,30 +131,40 @@ pub struct MergeReport {
 
 /// The one edit that merges `incoming` into `set` by id: new ids are added, changed
 /// ones updated, identical ones left alone, so a second import of a file changes
-/// nothing. Claimants that are neither in `set` nor in `incoming` are cleared.
-pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>) -> (Edit, MergeReport) {
+/// nothing. What `carries` says the file could not hold is kept from the annotation
+/// already in `set`; a file without ids matches annotations by range and kind.
+/// Claimants that are neither in `set` nor in `incoming` are cleared.
+pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carries) -> (Edit, MergeReport) {
     let mut report = MergeReport::default();
-    let known: std::collections::HashSet<_> =
-        set.iter().map(|a| a.id.clone()).chain(incoming.iter().map(|a| a.id.clone())).collect();
+    let incoming = if carries.ids { incoming } else { adopt_ids(set, incoming) };
+    let known: HashSet<_> = set.iter().map(|a| a.id.clone()).chain(incoming.iter().map(|a| a.id.clone())).collect();
     let mut entities = Vec::new();
     let mut claims = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for mut a in incoming {
         if !seen.insert(a.id.clone()) {
             continue; // Duplicate id inside the file: the first one wins.
+        }
+        let old = set.get(&a.id);
+        if let Some(old) = old {
+            keep_uncarried(&mut a, old, carries);
         }
         if let Body::Claim(c) = &mut a.body {
             if c.claimant.as_ref().is_some_and(|who| !known.contains(who) || *who == a.id) {
                 c.claimant = None;
             }
         }
-        let edit = match set.get(&a.id) {
+        let edit = match old {
             Some(old) if *old == a => {
                 report.unchanged += 1;
                 continue;
             }
-            Some(_) => {
+            Some(old) => {
                 report.updated += 1;
+                if !carries.timestamps {
+                    // Changed by this file: modified now (the import's stamp), created as it was.
+                    a.created = old.created;
+                } 
                 Edit::Update(a.clone())
             }
             None => {
@@ -126,6 +184,138 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>) -> (Edit, Merg
     }
     entities.extend(claims);
     (Edit::Batch(entities), report)
+}
+
+/// Fills what the file could not carry from the annotation already in the widget.
+/// Timestamps are kept only if nothing else changed (the caller stamps updates).
+fn keep_uncarried(a: &mut Annotation, old: &Annotation, carries: Carries) {
+    if !carries.creator {
+        a.creator.clone_from(&old.creator);
+    }
+    if let (Body::Claim(new), Body::Claim(was)) = (&mut a.body, &old.body) {
+        if !carries.claimants {
+            new.claimant.clone_from(&was.claimant);
+        }
+        if !carries.verdicts {
+            new.verdict = was.verdict;
+        }
+        if !carries.notes {
+            new.note.clone_from(&was.note);
+        }
+    }
+    if !carries.timestamps {
+        let (created, modified) = (a.created, a.modified);
+        a.created = old.created;
+        a.modified = old.modified;
+        if a != old {
+            a.created = created;
+            a.modified = modified;
+        }
+    }
+}
+
+/// For files without ids: an incoming annotation over the same range as one in `set`,
+/// with the same entity type (or both claims), takes that annotation's id, and links
+/// between incoming annotations follow the renaming.
+fn adopt_ids(set: &AnnotationSet, mut incoming: Vec<Annotation>) -> Vec<Annotation> {
+    let mut by_span: HashMap<(CharRange, Option<&str>), &AnnotationId> = HashMap::new();
+    for a in set.iter() {
+        if let Some(r) = a.target.range {
+            let kind = match &a.body {
+                Body::Entity(t) => Some(t.as_str()),
+                Body::Claim(_) => None,
+            };
+            by_span.entry((r, kind)).or_insert(&a.id);
+        }
+    }
+    let mut renamed: HashMap<AnnotationId, AnnotationId> = HashMap::new();
+    let mut taken: HashSet<AnnotationId> = HashSet::new();
+    for a in &mut incoming {
+        let Some(r) = a.target.range else { continue };
+        let kind = match &a.body {
+            Body::Entity(t) => Some(t.as_str()),
+            Body::Claim(_) => None,
+        };
+        if let Some(&id) = by_span.get(&(r, kind)) {
+            if *id != a.id && taken.insert(id.clone()) {
+                renamed.insert(a.id.clone(), id.clone());
+                a.id = id.clone();
+            }
+        }
+    }
+    if !renamed.is_empty() {
+        for a in &mut incoming {
+            if let Body::Claim(c) = &mut a.body {
+                if let Some(new) = c.claimant.as_ref().and_then(|who| renamed.get(who)) {
+                    c.claimant = Some(new.clone());
+                }
+            }
+        }
+    }
+    incoming
+}
+
+/// A stable id for an annotation read from a file that has none: the same span with
+/// the same label in the same text gets the same id on every import.
+pub fn derived_id(format: &str, parts: &[&str]) -> AnnotationId {
+    // Two FNV-1a 64-bit hashes with different offsets: 128 bits, no dependency.
+    let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h2: u64 = 0x6c62_272e_07bb_0142;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0xff)) {
+            h1 = (h1 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            h2 = (h2 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+        }
+    }
+    AnnotationId::new(format!("urn:article-annotator:{format}:{h1:016x}{h2:016x}")).unwrap_or_else(|| AnnotationId::from_random([0; 16]))
+}
+
+/// The text a file's positions count in (a doccano line's `text`, a brat `.txt`), and
+/// where it sits in the document: the whole document, one place inside it (a file of
+/// paragraphs), or nowhere (an older version of the article).
+pub struct FileText<'a> {
+    text: &'a str,
+    index: TextIndex,
+    /// Where the file's text starts in the document, if it occurs there exactly once.
+    base: Option<CharOffset>,
+}
+
+impl<'a> FileText<'a> {
+    pub fn new(doc: &Document, text: &'a str) -> FileText<'a> {
+        let index = TextIndex::new(text);
+        let base = if text == doc.text() {
+            Some(CharOffset(0))
+        } else {
+            let t = text.trim_end_matches(['\n', '\r']);
+            let mut found = doc.text().match_indices(t).filter(|_| !t.is_empty());
+            match (found.next(), found.next()) {
+                (Some((b, _)), None) => doc.index().utf8_to_char(crate::core::offset::Utf8Offset(b)),
+                _ => None,
+            }
+        };
+        FileText { text, index, base }
+    }
+    pub fn len_chars(&self) -> usize {
+        self.index.len_chars().0
+    }
+    /// The document position (a hint when the texts differ) and the quote with context
+    /// of the span `[start, end)` of the file's text; an error message if the span does
+    /// not fit the text.
+    pub fn span(&self, start: usize, end: usize) -> Result<(Option<CharRange>, Quote), String> {
+        let len = self.len_chars();
+        if start > end {
+            return Err(format!("start {start} is after end {end}"));
+        }
+        if end > len {
+            return Err(format!("end {end} is past the end of the text ({len} code points)"));
+        }
+        let cut = |a: usize, b: usize| -> String {
+            CharRange::from_usize(a, b).and_then(|r| self.index.utf8_range(r)).and_then(|r| self.text.get(r)).unwrap_or("").to_string()
+        };
+        let quote = Quote { exact: cut(start, end), prefix: cut(start.saturating_sub(QUOTE_CONTEXT), start), suffix: cut(end, (end + QUOTE_CONTEXT).min(len)) };
+        let shift = self.base.map_or(0, |b| b.0);
+        Ok((CharRange::from_usize(start + shift, end + shift), quote))
+    }
 }
 
 /// A quote with only `exact`, for files that carry no context.

@@ -165,7 +165,7 @@ impl Session {
     /// Loads annotations as the starting state (from storage): no undo step.
     pub fn load(&mut self, imported: Imported) -> MergeReport {
         let mut set = AnnotationSet::default();
-        let (edit, report) = merge_edit(&set, imported.annotations);
+        let (edit, report) = merge_edit(&set, imported.annotations, imported.carries);
         // A merge into an empty set cannot name a missing claimant: merge_edit cleared those.
         let _ = crate::core::edit::apply(&mut set, edit);
         self.set = set;
@@ -178,7 +178,7 @@ impl Session {
     }
     /// Merges imported annotations by id, as one undo step.
     pub fn merge(&mut self, imported: Imported) -> Result<MergeReport, EditError> {
-        let (edit, report) = merge_edit(&self.set, imported.annotations);
+        let (edit, report) = merge_edit(&self.set, imported.annotations, imported.carries);
         self.apply(edit)?;
         Ok(report)
     }

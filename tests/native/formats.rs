@@ -9,15 +9,15 @@ use article_annotator::core::session::Session;
 use article_annotator::core::time;
 use serde_json::Value;
 
-const NOW: Timestamp = Timestamp(1_700_000_000_000);
+pub const NOW: Timestamp = Timestamp(1_700_000_000_000);
 
-fn id(n: u8) -> AnnotationId {
+pub fn id(n: u8) -> AnnotationId {
     AnnotationId::from_random([n; 16])
 }
 
 /// A session on `doc` with an entity per `(needle, type)` and a claim over `claim`
 /// made by the first entity.
-fn session(doc: Document, entities: &[(&str, &str)], claim: &str) -> Session {
+pub fn session(doc: Document, entities: &[(&str, &str)], claim: &str) -> Session {
     let mut s = Session::new("test-doc".into(), doc, Schema::default());
     for (n, (needle, t)) in entities.iter().enumerate() {
         let r = find(&s.doc, needle);
@@ -31,7 +31,7 @@ fn session(doc: Document, entities: &[(&str, &str)], claim: &str) -> Session {
     s
 }
 
-fn sample_session() -> Session {
+pub fn sample_session() -> Session {
     session(
         sample(),
         &[("Nikolai Nikiforov said", "person"), ("Kaspersky Lab", "organization"), ("Beijing", "location"), ("Chinese Industry and IT Minister Miao Wei", "person"), ("China", "location")],

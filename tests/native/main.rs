@@ -15,6 +15,8 @@ mod anchor;
 mod edit;
 // W3C export/import and the stored form.
 mod formats;
+// Every export and import format: golden files, round trips, foreign files, W3C MUSTs.
+mod interchange;
 // The article's HTML markup: block texts and escaping.
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.

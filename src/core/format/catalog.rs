@@ -1,0 +1,398 @@
+//! Every annotation file format by name: what it can carry, how to export to it and
+//! import from it, and how to recognise a file. The UI's export menu, the JS API's
+//! `exportAs`/`importFrom` and the CLI all go through [`export`] and [`import`], so a
+//! format behaves the same everywhere.
+//!
+//! Invariants: [`Format::ALL`] lists each format once; [`Format::info`] is the single
+//! source of the "what each format can't carry" table (README.md is checked against it
+//! by a test); an export never fails, it reports what it left out instead.
+
+use crate::core::document::Document;
+use crate::core::edit::AnnotationSet;
+use crate::core::format::{brat, claimreview, conll, csv, doccano, labelstudio, spacy, w3c, Carries, Imported};
+use crate::core::model::{Annotation, Body, Claim, Timestamp};
+use crate::core::schema::Schema;
+use thiserror::Error;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    W3c,
+    Jsonl,
+    Brat,
+    Conll,
+    Doccano,
+    DoccanoRelations,
+    LabelStudio,
+    Spacy,
+    ClaimReview,
+    Csv,
+}
+
+/// What a format is and what it holds.
+#[derive(Clone, Copy, Debug)]
+pub struct Info {
+    /// The name used by `exportAs`, `importFrom` and the CLI's `--from`/`--to`.
+    pub name: &'static str,
+    pub title: &'static str,
+    /// The file name ending of the (main) file, without a dot.
+    pub extension: &'static str,
+    pub mime: &'static str,
+    pub export: bool,
+    pub import: bool,
+    /// Holds entity annotations / claim annotations at all.
+    pub entities: bool,
+    pub claims: bool,
+    /// Holds spans that overlap one another.
+    pub overlaps: bool,
+    pub carries: Carries,
+    /// The unit of its positions, as its documentation states.
+    pub unit: &'static str,
+}
+
+impl Format {
+    pub const ALL: [Format; 10] = [
+        Format::W3c,
+        Format::Jsonl,
+        Format::Brat,
+        Format::Conll,
+        Format::Doccano,
+        Format::DoccanoRelations,
+        Format::LabelStudio,
+        Format::Spacy,
+        Format::ClaimReview,
+        Format::Csv,
+    ];
+
+    pub fn info(self) -> Info {
+        let all = Carries::ALL;
+        let spans = Carries::SPANS;
+        let i = |name, title, extension, mime, export, import, carries, unit| Info {
+            name,
+            title,
+            extension,
+            mime,
+            export,
+            import,
+            entities: true,
+            claims: true,
+            overlaps: true,
+            carries,
+            unit,
+        };
+        match self {
+            Format::W3c => i("w3c", "W3C Web Annotation (JSON-LD)", "jsonld", "application/ld+json", true, true, all, "code points"),
+            Format::Jsonl => i("jsonl", "W3C annotations, one per line (JSON Lines)", "jsonl", "application/jsonl", true, true, all, "code points"),
+            Format::Brat => i(
+                "brat",
+                "brat standoff (.txt + .ann + annotation.conf)",
+                "zip",
+                "application/zip",
+                true,
+                true,
+                Carries { claimants: true, verdicts: true, notes: true, ..spans },
+                "code points",
+            ),
+            Format::Conll => Info {
+                claims: false,
+                overlaps: false,
+                ..i("conll", "CoNLL-2003 style IOB2 (entities)", "conll", "text/plain", true, false, spans, "tokens")
+            },
+            Format::Doccano => i("doccano", "doccano JSONL (text + label)", "jsonl", "application/jsonl", true, true, spans, "code points"),
+            Format::DoccanoRelations => i(
+                "doccano-relations",
+                "doccano JSONL (entities + relations)",
+                "jsonl",
+                "application/jsonl",
+                true,
+                true,
+                Carries { claimants: true, ..spans },
+                "code points",
+            ),
+            Format::LabelStudio => i(
+                "label-studio",
+                "Label Studio JSON (tasks)",
+                "json",
+                "application/json",
+                true,
+                true,
+                Carries { timestamps: false, creator: false, orphans: false, ..all },
+                "code points",
+            ),
+            Format::Spacy => i("spacy", "spaCy / Prodigy JSONL (text + spans)", "jsonl", "application/jsonl", true, true, spans, "code points"),
+            Format::ClaimReview => Info {
+                entities: false,
+                ..i(
+                    "claimreview",
+                    "ClaimReview JSON-LD (schema.org), claims with a verdict",
+                    "jsonld",
+                    "application/ld+json",
+                    true,
+                    false,
+                    Carries { ids: false, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true },
+                    "quotes",
+                )
+            },
+            Format::Csv => i("csv", "CSV, one row per annotation", "csv", "text/csv", true, false, all, "code points"),
+        }
+    }
+
+    /// The format with this name (as in [`Info::name`]; a few common spellings too).
+    pub fn parse(name: &str) -> Option<Format> {
+        let n = name.trim().to_ascii_lowercase().replace('_', "-");
+        let f = match n.as_str() {
+            "w3c" | "jsonld" | "json-ld" | "wadm" | "web-annotation" => Format::W3c,
+            "jsonl" | "w3c-jsonl" | "ndjson" => Format::Jsonl,
+            "brat" | "ann" | "standoff" => Format::Brat,
+            "conll" | "iob2" | "iob" | "conll2003" | "conll-2003" => Format::Conll,
+            "doccano" => Format::Doccano,
+            "doccano-relations" | "doccano-rel" | "doccano-entities" => Format::DoccanoRelations,
+            "label-studio" | "labelstudio" | "ls" => Format::LabelStudio,
+            "spacy" | "prodigy" => Format::Spacy,
+            "claimreview" | "claim-review" => Format::ClaimReview,
+            "csv" => Format::Csv,
+            _ => return None,
+        };
+        Some(f)
+    }
+
+    /// Names of the formats that can be exported (or imported), for messages.
+    pub fn names(export: bool) -> String {
+        Format::ALL.iter().map(|f| f.info()).filter(|i| if export { i.export } else { i.import }).map(|i| i.name).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The label a file gives an annotation: the entity type's label, or `Claim`.
+pub fn label_of<'a>(schema: &'a Schema, a: &'a Annotation) -> &'a str {
+    match &a.body {
+        Body::Entity(t) => schema.label(t),
+        Body::Claim(_) => w3c::CLAIM_TAG,
+    }
+}
+
+/// The body for a label read from a file: `Claim` is a claim; a type of the schema by
+/// id or label; a common NER tag (`PER`, `ORG`, `LOC`, `GPE`, `MISC`) mapped onto the
+/// schema's type when it has one; anything else a type of that name.
+pub fn body_for_label(schema: &Schema, label: &str) -> Body {
+    let l = label.trim();
+    if l.eq_ignore_ascii_case(w3c::CLAIM_TAG) {
+        return Body::Claim(Claim::default());
+    }
+    if let Some(t) = schema.resolve(l).or_else(|| schema.resolve(&l.replace('_', " "))) {
+        return Body::Entity(t.id.clone());
+    }
+    let alias = match l.to_ascii_uppercase().as_str() {
+        "PER" | "PERSON" | "PERS" => "person",
+        "ORG" | "ORGANISATION" | "NORP" => "organization",
+        "LOC" | "GPE" | "FAC" | "PLACE" => "location",
+        "EVT" => "event",
+        "PROD" => "product",
+        "MISC" => "other",
+        _ => "",
+    };
+    match schema.get(alias) {
+        Some(t) => Body::Entity(t.id.clone()),
+        None => Body::Entity(l.to_lowercase()),
+    }
+}
+
+/// What every exporter needs.
+#[derive(Clone, Copy)]
+pub struct ExportContext<'a> {
+    pub set: &'a AnnotationSet,
+    pub schema: &'a Schema,
+    pub doc: &'a Document,
+    pub document_id: &'a str,
+    /// The article's IRI, as in [`w3c::default_source`].
+    pub source: &'a str,
+}
+
+/// One file of an export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutFile {
+    pub name: String,
+    pub mime: &'static str,
+    pub text: String,
+}
+
+/// The files of an export and what the format could not hold, one sentence each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub files: Vec<OutFile>,
+    pub left_out: Vec<String>,
+}
+
+/// A count with its noun: `1 claim`, `3 claims`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A file name stem made safe for file systems from a document id.
+pub fn file_stem(document_id: &str) -> String {
+    let safe: String = document_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let trimmed = safe.trim_matches('-');
+    if trimmed.is_empty() {
+        "article".into()
+    } else {
+        trimmed.chars().take(80).collect()
+    }
+}
+
+/// Exports in `format`. Brat gives three files (the UI zips them, the CLI writes them
+/// side by side); every other format one. Never fails: what the format could not hold
+/// is listed in [`Exported::left_out`].
+pub fn export(format: Format, cx: &ExportContext) -> Exported {
+    let stem = file_stem(cx.document_id);
+    let info = format.info();
+    let one = |text: String| OutFile { name: format!("{stem}.{}", name_suffix(format)), mime: info.mime, text };
+    let mut left_out = Vec::new();
+    let orphans = cx.set.iter().filter(|a| a.is_orphan()).count();
+    if orphans > 0 && !info.carries.orphans {
+        left_out.push(format!("{} without a position in the article ({} files cannot hold them)", count(orphans, "orphaned annotation", "orphaned annotations"), info.name));
+    }
+    let files = match format {
+        Format::W3c => vec![one(w3c::export_string(cx.set, cx.schema, cx.doc, &w3c::ExportMeta { document_id: cx.document_id, source: cx.source }))],
+        Format::Jsonl => vec![one(w3c::export_lines(cx.set, cx.schema, cx.source))],
+        Format::Brat => brat::export(cx, &stem),
+        Format::Conll => vec![one(conll::export(cx, &mut left_out))],
+        Format::Doccano => vec![one(doccano::export(cx, false))],
+        Format::DoccanoRelations => vec![one(doccano::export(cx, true))],
+        Format::LabelStudio => vec![one(labelstudio::export(cx))],
+        Format::Spacy => vec![one(spacy::export(cx))],
+        Format::ClaimReview => vec![one(claimreview::export(cx, &mut left_out))],
+        Format::Csv => vec![one(csv::export(cx))],
+    };
+    Exported { files, left_out }
+}
+
+fn name_suffix(format: Format) -> &'static str {
+    match format {
+        Format::W3c => "annotations.jsonld",
+        Format::Jsonl => "annotations.jsonl",
+        Format::Brat => "brat.zip",
+        Format::Conll => "conll",
+        Format::Doccano => "doccano.jsonl",
+        Format::DoccanoRelations => "doccano-relations.jsonl",
+        Format::LabelStudio => "label-studio.json",
+        Format::Spacy => "spacy.jsonl",
+        Format::ClaimReview => "claimreview.jsonld",
+        Format::Csv => "annotations.csv",
+    }
+}
+
+/// An import that could not read the file at all.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ImportError {
+    #[error("{0} files can be exported but not imported; importable formats: {1}")]
+    NotImportable(&'static str, String),
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// Reads a file of `format` into annotations anchored in `doc`. `companion` is the
+/// brat `.txt` the `.ann` counts in, when there is one. `now` stamps annotations whose
+/// file carries no dates. Per-item problems are issues in the result; only a file that
+/// cannot be read at all is an error.
+pub fn import(format: Format, text: &str, companion: Option<&str>, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut imported = match format {
+        Format::W3c => w3c::import(text, doc, schema, now).map_err(|e| ImportError::Unreadable(e.to_string()))?,
+        Format::Jsonl => w3c::import_lines(text, doc, schema, now),
+        Format::Brat => brat::import(text, companion, doc, schema, now),
+        Format::Doccano | Format::DoccanoRelations => doccano::import(text, doc, schema, now),
+        Format::LabelStudio => labelstudio::import(text, doc, schema, now).map_err(ImportError::Unreadable)?,
+        Format::Spacy => spacy::import(text, doc, schema, now),
+        Format::Conll | Format::ClaimReview | Format::Csv => {
+            return Err(ImportError::NotImportable(format.info().name, Format::names(false)));
+        }
+    };
+    if imported.annotations.is_empty() && imported.issues.is_empty() && text.trim().is_empty() {
+        imported.issues.push(crate::core::format::ImportIssue { location: "file".into(), field: String::new(), message: "the file is empty".into() });
+    }
+    Ok(imported)
+}
+
+/// The article text a file carries, if its format carries one (doccano, spaCy and
+/// Label Studio: the first record's text; brat: its `.txt`). The CLI uses it when no
+/// article is given.
+pub fn carried_text(format: Format, text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = || text.lines().find(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+    match format {
+        Format::Doccano | Format::DoccanoRelations | Format::Spacy => first_line()?.get("text")?.as_str().map(str::to_string),
+        Format::LabelStudio => labelstudio::first_text(text),
+        _ => None,
+    }
+}
+
+/// Guesses a file's format from its name and first bytes; `None` when nothing fits.
+pub fn sniff(name: &str, text: &str) -> Option<Format> {
+    let lower = name.to_ascii_lowercase();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    if lower.ends_with(".ann") || text.starts_with("PK\u{3}\u{4}") || lower.ends_with(".zip") {
+        return Some(Format::Brat);
+    }
+    if text.starts_with('T') && text.split(['\t', ' ']).next().is_some_and(|t| t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit())) {
+        return Some(Format::Brat);
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    let json_line = serde_json::from_str::<serde_json::Value>(first_line).ok().filter(|v| v.is_object());
+    let many_lines = text.lines().filter(|l| !l.trim().is_empty()).take(2).count() > 1;
+    if let Some(v) = json_line.filter(|_| many_lines || lower.ends_with(".jsonl") || lower.ends_with(".ndjson")) {
+        if v.get("target").is_some() {
+            return Some(Format::Jsonl);
+        }
+        if v.get("entities").is_some() {
+            return Some(Format::DoccanoRelations);
+        }
+        if v.get("spans").is_some() {
+            return Some(Format::Spacy);
+        }
+        if v.get("label").is_some() || v.get("labels").is_some() {
+            return Some(Format::Doccano);
+        }
+        if v.get("data").is_some() {
+            return Some(Format::LabelStudio);
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let first = match &v {
+        serde_json::Value::Array(a) => a.first()?.clone(),
+        other => other.clone(),
+    };
+    if first.get("data").is_some() && (first.get("annotations").is_some() || first.get("completions").is_some() || first.get("predictions").is_some()) {
+        return Some(Format::LabelStudio);
+    }
+    if first.get("text").is_some() && first.get("spans").is_some() {
+        return Some(Format::Spacy);
+    }
+    if first.get("text").is_some() && first.get("entities").is_some() {
+        return Some(Format::DoccanoRelations);
+    }
+    if first.get("text").is_some() && (first.get("label").is_some() || first.get("labels").is_some()) {
+        return Some(Format::Doccano);
+    }
+    Some(Format::W3c)
+}
+
+/// [`import`] for a file's bytes: a brat export may come zipped; everything else must
+/// be UTF-8 text.
+pub fn import_bytes(format: Format, bytes: &[u8], companion: Option<&str>, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, ImportError> {
+    if format == Format::Brat && bytes.starts_with(b"PK\x03\x04") {
+        return brat::import_zip(bytes, doc, schema, now).map_err(ImportError::Unreadable);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| ImportError::Unreadable(format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to())))?;
+    import(format, text, companion, doc, schema, now)
+}
+
+/// [`sniff`] for a file's bytes.
+pub fn sniff_bytes(name: &str, bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some(Format::Brat);
+    }
+    sniff(name, &String::from_utf8_lossy(bytes))
+}
