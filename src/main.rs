@@ -114,9 +114,13 @@ EXAMPLE:
                 s => return Err(usage(format!("unexpected argument {s:?}: one INPUT only"))),
             }
         }
+        let to = to.ok_or_else(|| usage("--to FORMAT is required"))?;
+        if to == Format::Brat && output.as_deref().is_none_or(|o: &str| o == "-") {
+            return Err(usage("brat writes several files: give -o DIRECTORY (or -o NAME.zip)"));
+        }
         Ok(Args {
             from,
-            to: to.ok_or_else(|| usage("--to FORMAT is required"))?,
+            to,
             text,
             text_format,
             schema,
@@ -265,6 +269,7 @@ EXAMPLE:
             }
         } else {
             let Some(out) = output.filter(|o| *o != "-") else {
+                // parse_args refuses this before any work is done.
                 return Err(usage(format!("{} writes several files: give -o DIRECTORY (or -o NAME.zip)", to.info().name)));
             };
             let path = Path::new(out);

@@ -17,6 +17,8 @@ mod edit;
 mod formats;
 // Every export and import format: golden files, round trips, foreign files, W3C MUSTs.
 mod interchange;
+// The command-line converter as a process.
+mod cli;
 // The article's HTML markup: block texts and escaping.
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.

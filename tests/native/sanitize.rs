@@ -146,3 +146,27 @@ fn host_schemas_are_checked() {
         assert!(!is_css_colour(bad), "{bad}");
     }
 }
+
+#[test]
+fn native_html_reader_feeds_the_allowlist() {
+    use article_annotator::core::html_read::{decode_entities, parse};
+    let src = "<!DOCTYPE html><!-- c --><html><head><style>p{}</style><script>alert('<p>x</p>')</script></head>\
+               <body><h1 class=x>War &amp; peace &#8212; &#x1F469;&#x200D;&#x1F4BB;</h1><p>One <b>bold<p>Two <a href=https://example.org/a?b=1&amp;c=2 onclick=\"evil()\">link</a>\
+               </span></div>three<ul><li>a<li>b</ul><img src='https://example.org/i.png' alt=\"A &quot;photo&quot;\"/><p>4 &lt; 5 &unknown; &</body></html>";
+    let doc = document_from_html(&parse(src));
+    assert_eq!(doc.text(), "War & peace — 👩‍💻\n\nOne bold\n\nTwo linkthree\n\na\n\nb\n\n4 < 5 &unknown; &");
+    assert_eq!(doc.images().len(), 1);
+    assert_eq!(doc.images()[0].alt, "A \"photo\"");
+    let link = doc.blocks()[2].inlines.iter().find_map(|i| match &i.kind {
+        article_annotator::core::document::InlineKind::Link(u) => Some(u.clone()),
+        _ => None,
+    });
+    assert_eq!(link.as_deref(), Some("https://example.org/a?b=1&c=2"));
+    assert_eq!(decode_entities("&#0;&#xD800;&#99999999;&amp"), "\u{fffd}\u{fffd}\u{fffd}&");
+    // Deep nesting neither overflows the stack nor loses the text.
+    let deep = format!("{}deep{}", "<div><span>".repeat(50_000), "</span></div>".repeat(50_000));
+    assert_eq!(document_from_html(&parse(&deep)).text(), "deep");
+    for odd in ["<", "<<>>", "</", "<a", "<a href", "<a href='", "<!--", "<script>", "<p><li><td>", "&#", "<\u{e9}>", "<p\u{e9}>x"] {
+        let _ = document_from_html(&parse(odd));
+    }
+}
