@@ -18,7 +18,9 @@ use crate::core::sanitize::document_from_html;
 use crate::ui::shell::{html_nodes, parse_html, Shell};
 use crate::ui::theme::Theme;
 use crate::core::model::AnnotationId;
-use crate::ui::app::{export_w3c, App, AppProps};
+use crate::core::format::catalog::{self, Format};
+use crate::ui::app::{App, AppProps};
+use crate::ui::files;
 use crate::ui::dom::now;
 use crate::ui::persist::StorageChoice;
 use crate::ui::state::{Action, Bridge, SharedSession};
@@ -91,19 +93,36 @@ fn refuse_issues(imported: &Imported) -> Result<(), JsError> {
 
 #[wasm_bindgen]
 impl Annotator {
-    /// The annotations as a file's text: `"w3c"` (the default: a W3C Web Annotation
-    /// JSON-LD `AnnotationCollection`) or `"jsonl"` (one W3C annotation per line).
+    /// The annotations as a file's text, in any export format: `"w3c"` (the default: a
+    /// W3C Web Annotation JSON-LD `AnnotationCollection`), `"jsonl"`, `"brat"` (the
+    /// `.ann`; `exportFiles` gives all three files), `"conll"`, `"doccano"`,
+    /// `"doccano-relations"`, `"label-studio"`, `"spacy"`, `"claimreview"`, `"csv"`.
     #[wasm_bindgen(js_name = exportAs)]
     pub fn export_as(&self, format: Option<String>) -> Result<String, JsError> {
-        match format.as_deref().unwrap_or("w3c") {
-            "w3c" | "jsonld" => Ok(export_w3c(&self.session)),
-            "jsonl" => {
-                let s = self.session.0.borrow();
-                let source = w3c::default_source(&s.doc, &s.document_id);
-                Ok(w3c::export_lines(s.annotations(), &s.schema, &source))
-            }
-            other => Err(JsError::new(&format!("unknown export format {other:?}; expected \"w3c\" or \"jsonl\""))),
+        let format = export_format(format)?;
+        let mut exported = files::export(&self.session, format);
+        let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
+        Ok(exported.files.swap_remove(main).text)
+    }
+
+    /// Every file of an export with what the format could not hold:
+    /// `{files: [{name, type, text}], leftOut: ["2 claims (…)"]}`.
+    #[wasm_bindgen(js_name = exportFiles)]
+    pub fn export_files(&self, format: Option<String>) -> Result<JsValue, JsError> {
+        let exported = files::export(&self.session, export_format(format)?);
+        let list = js_sys::Array::new();
+        for f in &exported.files {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"name".into(), &f.name.as_str().into());
+            let _ = js_sys::Reflect::set(&o, &"type".into(), &f.mime.into());
+            let _ = js_sys::Reflect::set(&o, &"text".into(), &f.text.as_str().into());
+            list.push(&o);
         }
+        let left: js_sys::Array = exported.left_out.iter().map(|l| JsValue::from_str(l)).collect();
+        let out = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&out, &"files".into(), &list);
+        let _ = js_sys::Reflect::set(&out, &"leftOut".into(), &left);
+        Ok(out.into())
     }
 
     /// Every annotation, as W3C Web Annotation objects in reading order (orphans last).
@@ -180,17 +199,18 @@ impl Annotator {
     /// Merges annotations from a file's text by id (one undo step) and reports what
     /// happened: `{added, updated, unchanged, orphaned, errors}`. Bad items are listed in
     /// `errors` (with where and what) and skipped; a file that cannot be read at all
-    /// throws, changing nothing. Formats: `"w3c"` (the default: a collection, page,
-    /// array or single annotation) and `"jsonl"` (one W3C annotation per line).
+    /// throws, changing nothing. Formats: `"w3c"`, `"jsonl"`, `"brat"` (the `.ann`, with
+    /// its `.txt` as the third argument), `"doccano"`, `"label-studio"`, `"spacy"`;
+    /// recognised from the text when omitted.
     #[wasm_bindgen(js_name = importFrom)]
-    pub fn import_from(&self, text: &str, format: Option<String>) -> Result<JsValue, JsError> {
+    pub fn import_from(&self, text: &str, format: Option<String>, txt: Option<String>) -> Result<JsValue, JsError> {
+        let format = match format.as_deref() {
+            None | Some("") => catalog::sniff("", text).ok_or_else(|| JsError::new("the format of the text is not one we read"))?,
+            Some(name) => Format::parse(name).ok_or_else(|| JsError::new(&format!("unknown import format {name:?}; expected one of {}", Format::names(false))))?,
+        };
         let imported = {
             let s = self.session.0.borrow();
-            match format.as_deref().unwrap_or("w3c") {
-                "w3c" | "jsonld" | "json" => w3c::import(text, &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?,
-                "jsonl" => w3c::import_lines(text, &s.doc, &s.schema, now()),
-                other => return Err(JsError::new(&format!("unknown import format {other:?}; expected \"w3c\" or \"jsonl\""))),
-            }
+            catalog::import(format, text, txt.as_deref(), &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?
         };
         let report = merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1;
         let errors = js_sys::Array::new();
@@ -205,6 +225,11 @@ impl Annotator {
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }
+}
+
+fn export_format(format: Option<String>) -> Result<Format, JsError> {
+    let name = format.unwrap_or_else(|| "w3c".into());
+    Format::parse(&name).ok_or_else(|| JsError::new(&format!("unknown export format {name:?}; expected one of {}", Format::names(true))))
 }
 
 /// Reads `options.article` (or, without it, the element's own HTML) into a document.

@@ -12,6 +12,7 @@ pub mod app;
 pub mod components;
 pub mod dom;
 pub mod events;
+pub mod files;
 pub mod highlights;
 pub mod persist;
 pub mod shell;

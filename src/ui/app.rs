@@ -2,7 +2,7 @@
 //! into actions, and lays out header, article, toolbar, editor, panel and notices.
 
 use crate::core::edit::Edit;
-use crate::core::format::w3c;
+use crate::core::format::catalog::Format;
 use crate::core::model::{AnnotationId, Body, Claim};
 use crate::core::schema::CLAIM_KEY;
 use crate::ui::components::article_view::ArticleView;
@@ -11,6 +11,7 @@ use crate::ui::components::header::Header;
 use crate::ui::components::panel::{panel_data, Panel};
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
+use crate::ui::files;
 use crate::ui::persist::{Persistence, StorageChoice};
 use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending, SharedSession};
 use crate::ui::theme::Theme;
@@ -40,41 +41,6 @@ pub struct AppProps {
     /// still can).
     #[prop_or_default]
     pub read_only: bool,
-}
-
-/// The export file's name: the document id made safe for file systems.
-pub fn export_filename(document_id: &str) -> String {
-    let safe: String = document_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
-    format!("{safe}.annotations.jsonld")
-}
-
-/// The W3C export of a session, as text.
-pub fn export_w3c(session: &SharedSession) -> String {
-    let s = session.0.borrow();
-    let source = w3c::default_source(&s.doc, &s.document_id);
-    w3c::export_string(s.annotations(), &s.schema, &s.doc, &w3c::ExportMeta { document_id: &s.document_id, source: &source })
-}
-
-/// Reads a dropped or chosen file and imports it.
-fn import_file(file: web_sys::File, session: SharedSession, dispatch: Callback<Action>) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
-        let text = match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(v) => v.as_string().unwrap_or_default(),
-            Err(_) => {
-                dispatch.emit(Action::Notify(Notice::error(format!("Could not read {name}."))));
-                return;
-            }
-        };
-        let imported = {
-            let s = session.0.borrow();
-            w3c::import(&text, &s.doc, &s.schema, dom::now())
-        };
-        match imported {
-            Ok(imp) => dispatch.emit(Action::Import(imp, name)),
-            Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
-        }
-    });
 }
 
 fn in_text_field(e: &KeyboardEvent) -> bool {
@@ -418,26 +384,21 @@ pub fn App(props: &AppProps) -> Html {
     let on_export = {
         let session = props.session.clone();
         let dispatch = dispatch.clone();
-        Callback::from(move |()| {
-            let text = export_w3c(&session);
-            let name = export_filename(&session.0.borrow().document_id);
-            if let Err(e) = dom::download(&name, "application/ld+json", &text) {
-                dispatch.emit(Action::Notify(Notice::error(format!("The download could not start: {e:?}"))));
-            }
-        })
+        Callback::from(move |format: Format| files::download(&session, format, &dispatch))
     };
     let on_import = {
         let session = props.session.clone();
         let dispatch = dispatch.clone();
-        Callback::from(move |f: web_sys::File| import_file(f, session.clone(), dispatch.clone()))
+        Callback::from(move |list: Vec<web_sys::File>| files::import_files(list, session.clone(), dispatch.clone()))
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let on_import = on_import.clone();
         Callback::from(move |e: DragEvent| {
-            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|l| l.get(0)) {
+            let list = files::file_list(e.data_transfer().and_then(|d| d.files()));
+            if !list.is_empty() {
                 e.prevent_default();
-                on_import.emit(f);
+                on_import.emit(list);
             }
         })
     };

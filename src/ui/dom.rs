@@ -143,13 +143,13 @@ pub fn clear_selection() {
     }
 }
 
-/// Offers `text` as a file download.
-pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+/// Offers `bytes` as a file download.
+pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     a.set_href(&url);
@@ -161,6 +161,14 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     a.remove();
     web_sys::Url::revoke_object_url(&url)?;
     Ok(())
+}
+
+/// A thrown JS value as a sentence: an `Error`'s message, a string, or its debug form.
+pub fn describe(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// Scrolls the window so that `range` is in view, centred, unless it already is.

@@ -238,3 +238,65 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
     await a.close();
   }
 });
+
+test('files of other tools: brat (.ann with its .txt) and doccano import; the export menu by keyboard; the brat zip and CoNLL download', async () => {
+  const b = await launchFresh();
+  try {
+    const { page, errors } = await openDemo(b.context, url);
+    const text = await canonicalText(page);
+    const cp = (s) => [...s].length; // code points, as brat and doccano count
+    const at = (needle) => cp(text.slice(0, text.indexOf(needle)));
+    const claim = 'the Kremlin has agreed to broaden software deliveries to China';
+    const [p, c] = [at('Nikolai Nikiforov said'), at(claim)];
+    const ann = `T1\tPER ${p} ${p + 17}\tNikolai Nikiforov\nT2\tClaim ${c} ${c + cp(claim)}\t${claim}\n` +
+      'R1\tClaimant Arg1:T2 Arg2:T1\nA1\tVerdict T2 false\n#1\tAnnotatorNotes T2\tTASS, 18 Aug\nE1\tTrade:T2\n';
+    await page.setInputFiles('.aa-file', [saveArtifact('story.ann', ann), saveArtifact('story.txt', text)]);
+    await page.waitForFunction(() => /Imported story\.ann: 2 added/.test(aa.q('.aa-notice')?.textContent || ''));
+    assert.match(await page.textContent('.aa-notice'), /1 skipped: line 6: E1: events/);
+    assert.deepEqual(await painted(page, 'aa-person'), ['Nikolai Nikiforov']);
+    assert.deepEqual(await painted(page, 'aa-claim'), [claim]);
+    const b7 = at('Beijing');
+    const doccano = JSON.stringify({ text, label: [[b7, b7 + 7, 'GPE']] }) + '\n';
+    await page.setInputFiles('.aa-file', saveArtifact('beijing.jsonl', doccano));
+    await page.waitForFunction(() => /Imported beijing\.jsonl: 1 added/.test(aa.q('.aa-notice')?.textContent || ''));
+    assert.deepEqual(await painted(page, 'aa-location'), ['Beijing']);
+
+    // The menu button: ArrowDown opens and focuses the first item; arrows move; Escape returns.
+    await page.focus('.aa-export-more');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('.aa-menu');
+    const active = () => page.evaluate(() => aa.root().activeElement?.dataset.format ?? aa.root().activeElement?.className);
+    assert.equal(await active(), 'jsonl');
+    assert.equal(await page.getAttribute('.aa-export-more', 'aria-expanded'), 'true');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await active(), 'brat');
+    await page.keyboard.press('End');
+    assert.equal(await active(), 'csv');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.aa-menu', { state: 'detached' });
+    assert.equal(await active(), 'aa-primary aa-export-more');
+    await page.screenshot({ path: saveArtifact('export-menu-closed.png', '') });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.screenshot({ path: saveArtifact('export-menu.png', '') });
+    const [zip] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    assert.equal(zip.suggestedFilename(), 'moscow-times-2014-08-18.brat.zip');
+    const bytes = fs.readFileSync(await zip.path());
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
+    const inside = bytes.toString('utf8');
+    assert.match(inside, new RegExp(`T\\d\\tClaim ${c} ${c + cp(claim)}\\t${claim}`));
+    assert.match(inside, /A1\tVerdict T\d false/);
+    // The zip imports back as it is: nothing new, nothing changed.
+    await page.setInputFiles('.aa-file', saveArtifact('back.brat.zip', bytes));
+    await page.waitForFunction(() => /Imported back\.brat\.zip: 0 added, 0 updated, 3 unchanged/.test(aa.q('.aa-notice')?.textContent || ''));
+    // CoNLL cannot hold claims: the download says so.
+    await page.click('.aa-export-more');
+    const [conll] = await Promise.all([page.waitForEvent('download'), page.click('.aa-menu [data-format=conll]')]);
+    const tokens = fs.readFileSync(await conll.path(), 'utf8');
+    assert.match(tokens, /\nNikolai _ _ B-Person\nNikiforov _ _ I-Person\nsaid _ _ O\n/);
+    await page.waitForFunction(() => /Not in it: 1 claim \(CoNLL IOB2 holds entities only\)/.test(aa.q('.aa-notice')?.textContent || ''));
+    assert.deepEqual(errors, []);
+  } finally {
+    await b.close();
+  }
+});

@@ -84,7 +84,7 @@ impl Format {
             Format::Jsonl => i("jsonl", "W3C annotations, one per line (JSON Lines)", "jsonl", "application/jsonl", true, true, all, "code points"),
             Format::Brat => i(
                 "brat",
-                "brat standoff (.txt + .ann + annotation.conf)",
+                "brat standoff (zip of .txt, .ann, annotation.conf)",
                 "zip",
                 "application/zip",
                 true,
@@ -140,7 +140,7 @@ impl Format {
     pub fn parse(name: &str) -> Option<Format> {
         let n = name.trim().to_ascii_lowercase().replace('_', "-");
         let f = match n.as_str() {
-            "w3c" | "jsonld" | "json-ld" | "wadm" | "web-annotation" => Format::W3c,
+            "w3c" | "jsonld" | "json-ld" | "json" | "wadm" | "web-annotation" => Format::W3c,
             "jsonl" | "w3c-jsonl" | "ndjson" => Format::Jsonl,
             "brat" | "ann" | "standoff" => Format::Brat,
             "conll" | "iob2" | "iob" | "conll2003" | "conll-2003" => Format::Conll,

@@ -1,0 +1,92 @@
+//! Annotation files in the browser: exporting in any format of
+//! [`catalog`](crate::core::format::catalog) as a download (brat as one stored zip), and
+//! reading chosen or dropped files (a brat `.ann` paired with its `.txt` by name) into
+//! imports for the reducer.
+//!
+//! Invariants: nothing here decides a format's content (that is `core`); a file that
+//! cannot be read becomes an error notice naming it, never a panic, and changes nothing.
+
+use crate::core::format::catalog::{self, ExportContext, Exported, Format};
+use crate::core::format::{w3c, zip, Imported};
+use crate::ui::dom;
+use crate::ui::state::{Action, Notice, SharedSession};
+use yew::Callback;
+
+/// The session's annotations in `format`.
+pub fn export(session: &SharedSession, format: Format) -> Exported {
+    let s = session.0.borrow();
+    let source = w3c::default_source(&s.doc, &s.document_id);
+    catalog::export(format, &ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
+}
+
+/// Exports and starts the download: one file, or the brat files as `<id>.brat.zip`.
+/// Says in a notice what the format could not hold.
+pub fn download(session: &SharedSession, format: Format, dispatch: &Callback<Action>) {
+    let exported = export(session, format);
+    let started = match exported.files.as_slice() {
+        [one] => dom::download(&one.name, one.mime, one.text.as_bytes()).map(|()| one.name.clone()),
+        files => {
+            let entries: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.text.as_bytes())).collect();
+            let name = format!("{}.brat.zip", catalog::file_stem(&session.0.borrow().document_id));
+            dom::download(&name, "application/zip", &zip::write(&entries)).map(|()| name)
+        }
+    };
+    match started {
+        Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("The download could not start: {}", dom::describe(&e))))),
+        Ok(name) if !exported.left_out.is_empty() => dispatch.emit(Action::Notify(Notice::warning(format!(
+            "Downloaded {name}. Not in it: {}. Export W3C JSON-LD to keep everything.",
+            exported.left_out.join("; ")
+        )))),
+        Ok(_) => {}
+    }
+}
+
+async fn bytes_of(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.map_err(|e| dom::describe(&e))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Reads chosen or dropped files and imports each (a `.ann` with the `.txt` of the same
+/// name as one brat import).
+pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch: Callback<Action>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut read: Vec<(String, Vec<u8>)> = Vec::new();
+        for f in &files {
+            match bytes_of(f).await {
+                Ok(b) => read.push((f.name(), b)),
+                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not read {}: {e}. Nothing was changed.", f.name())))),
+            }
+        }
+        let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_string();
+        let anns: Vec<String> = read.iter().filter(|(n, _)| n.ends_with(".ann")).map(|(n, _)| stem(n)).collect();
+        for (name, bytes) in &read {
+            let is_companion = name.ends_with(".txt") && anns.contains(&stem(name));
+            if is_companion {
+                continue;
+            }
+            if name.ends_with(".txt") {
+                dispatch.emit(Action::Notify(Notice::error(format!("{name} is an article text, not annotations: import it together with its .ann file."))));
+                continue;
+            }
+            let companion = read.iter().find(|(n, _)| n.ends_with(".txt") && stem(n) == stem(name)).and_then(|(_, b)| String::from_utf8(b.clone()).ok());
+            match import_bytes(&session, name, bytes, companion.as_deref()) {
+                Ok(imported) => dispatch.emit(Action::Import(imported, name.clone())),
+                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
+            }
+        }
+    });
+}
+
+/// One file's import, its format recognised from its name and content.
+pub fn import_bytes(session: &SharedSession, name: &str, bytes: &[u8], companion: Option<&str>) -> Result<Imported, String> {
+    let format = catalog::sniff_bytes(name, bytes).ok_or_else(|| format!("the format of {name} is not one we read ({})", Format::names(false)))?;
+    let s = session.0.borrow();
+    catalog::import_bytes(format, bytes, companion, &s.doc, &s.schema, dom::now()).map_err(|e| e.to_string())
+}
+
+/// Every file in a drop or a file input's list.
+pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
