@@ -4,6 +4,7 @@
 use article_annotator::core::anchor::quote_at;
 use article_annotator::core::document::Document;
 use article_annotator::core::edit::Edit;
+use article_annotator::core::format::catalog::{self, ExportContext, Format};
 use article_annotator::core::format::{stored, w3c};
 use article_annotator::core::model::{AnnotationId, Body, Timestamp};
 use article_annotator::core::offset::{CharOffset, CharRange, TextIndex, Utf16Offset};
@@ -80,6 +81,20 @@ fn benches(c: &mut Criterion) {
     c.bench_function("quote 10k ranges", |b| {
         b.iter(|| s.annotations().iter().filter_map(|a| quote_at(&s.doc, a.target.range?)).count())
     });
+    // Every file format: export 10k annotations, and import them back where the format can.
+    let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: "bench", source: &source };
+    for f in Format::ALL {
+        let name = f.info().name;
+        c.bench_function(&format!("export 10k annotations as {name}"), |b| b.iter(|| catalog::export(f, black_box(&cx))));
+        if f.info().import {
+            let files = catalog::export(f, &cx).files;
+            let main = files.iter().find(|x| !x.name.ends_with(".txt") && !x.name.ends_with(".conf")).map_or("", |x| x.text.as_str());
+            let txt = files.iter().find(|x| x.name.ends_with(".txt")).map(|x| x.text.as_str());
+            c.bench_function(&format!("import 10k annotations from {name}"), |b| {
+                b.iter(|| catalog::import(f, black_box(main), txt, &s.doc, &s.schema, Timestamp(0)))
+            });
+        }
+    }
     let index = TextIndex::new(s.doc.text());
     let n = index.len_chars().0;
     c.bench_function("build the offset index of 100k words", |b| b.iter(|| TextIndex::new(black_box(s.doc.text()))));

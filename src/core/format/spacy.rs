@@ -14,17 +14,45 @@ use crate::core::format::doccano::read_records;
 use crate::core::format::{Carries, Imported};
 use crate::core::model::Timestamp;
 use crate::core::schema::Schema;
-use serde_json::{json, Value};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct TokenOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    id: usize,
+    ws: bool,
+}
+
+#[derive(Serialize)]
+struct SpanOut<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_end: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    text: &'a str,
+    spans: Vec<SpanOut<'a>>,
+    tokens: Vec<TokenOut<'a>>,
+}
 
 pub fn export(cx: &ExportContext) -> String {
     let text = cx.doc.text();
     let toks = tokens(text);
-    let token_values: Vec<Value> = toks
+    let len = cx.doc.len_chars().0;
+    let token_values: Vec<TokenOut> = toks
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let ws = toks.get(i + 1).map_or(t.range.end().0 < cx.doc.len_chars().0, |n| n.range.start() > t.range.end());
-            json!({"text": t.text, "start": t.range.start().0, "end": t.range.end().0, "id": i, "ws": ws})
+            let ws = toks.get(i + 1).map_or(t.range.end().0 < len, |n| n.range.start() > t.range.end());
+            TokenOut { text: t.text, start: t.range.start().0, end: t.range.end().0, id: i, ws }
         })
         .collect();
     let mut spans = Vec::new();
@@ -33,14 +61,16 @@ pub fn export(cx: &ExportContext) -> String {
         // The tokens the span touches (binary search: tokens are sorted and disjoint).
         let first = toks.partition_point(|t| t.range.end() <= r.start());
         let last = toks.partition_point(|t| t.range.start() < r.end());
-        let mut s = json!({"start": r.start().0, "end": r.end().0, "label": label_of(cx.schema, a)});
-        if last > first {
-            s["token_start"] = json!(first);
-            s["token_end"] = json!(last - 1);
-        }
-        spans.push(s);
+        let touched = last > first;
+        spans.push(SpanOut {
+            start: r.start().0,
+            end: r.end().0,
+            label: label_of(cx.schema, a),
+            token_start: touched.then_some(first),
+            token_end: touched.then(|| last - 1),
+        });
     }
-    let mut line = json!({"text": text, "spans": spans, "tokens": token_values}).to_string();
+    let mut line = serde_json::to_string(&LineOut { text, spans, tokens: token_values }).unwrap_or_default();
     line.push('\n');
     line
 }
