@@ -5,6 +5,7 @@
 //! everything here is tested natively with `cargo test`. Nothing here panics on input.
 
 pub mod anchor;
+pub mod approx;
 pub mod article;
 pub mod document;
 pub mod edit;

@@ -1,16 +1,28 @@
 //! Anchoring: from a quote with context to a position in the document, and back.
 //!
 //! [`quote_at`] describes a range as exact text plus up to 32 code points of prefix and
-//! suffix. [`anchor`] finds a target again: the stored position if the text there still
-//! equals the quote; otherwise the exact quote, disambiguated by how much of its prefix
-//! and suffix match and by nearness to the old position. A wrong anchor is worse than an
-//! orphan, so an ambiguous quote (two equally good places) is an orphan.
+//! suffix. [`anchor`] finds a target again by a cascade:
+//! 1. the stored position, if the text there still equals the quote;
+//! 2. the exact quote, disambiguated by how much of its prefix and suffix match and by
+//!    nearness to the old position (tried first where the previous annotation moved to);
+//! 3. the quote approximately ([`crate::core::approx`]: Myers' bit-parallel search of its
+//!    last 64 code points, then an alignment of the whole quote), at most
+//!    [`MAX_ERROR_PERCENT`] % of its code points edited, near the old position first,
+//!    then anywhere, within the step budget carried by [`AnchorHint`];
+//! 4. otherwise an orphan.
 //!
-//! Invariant: every range returned lies inside the document and its text equals the
-//! quote's `exact` (when a quote was given).
+//! A wrong anchor is worse than an orphan: two equally good places make an orphan;
+//! quotes shorter than [`MIN_APPROX_LEN`] are only found exactly; an approximate match of
+//! a quote shorter than [`SHORT_QUOTE`] also needs [`SHORT_QUOTE_CONTEXT`] code points of
+//! its old context around it.
+//!
+//! Invariant: every range returned lies inside the document; its text equals the quote's
+//! `exact` unless the method is [`AnchorMethod::Approximate`], whose edit distance to
+//! `exact` is at most `MAX_ERROR_PERCENT` % of the quote's length.
 
 use crate::core::document::Document;
 use crate::core::model::{Quote, QUOTE_CONTEXT};
+use crate::core::approx::{self, Budget};
 use crate::core::offset::{CharOffset, CharRange, Utf8Offset};
 
 /// The quote of `range` in `doc`; `None` if the range runs past the end.
@@ -31,6 +43,8 @@ pub enum Unanchored {
     Ambiguous(usize),
     /// Neither a position nor a quote was given.
     NoSelector,
+    /// The approximate search's budget ran out before it could decide.
+    OutOfTime,
 }
 
 /// How a target was anchored.
@@ -38,7 +52,21 @@ pub enum Unanchored {
 pub enum AnchorMethod {
     Position,
     Quote,
+    /// The quote was found with `distance` edits (code points inserted, deleted or changed).
+    Approximate { distance: usize },
 }
+
+/// The most of a quote's code points an approximate match may have edited, in percent.
+pub const MAX_ERROR_PERCENT: usize = 20;
+/// Quotes shorter than this are found exactly or not at all.
+pub const MIN_APPROX_LEN: usize = 5;
+/// An approximate match of a quote shorter than this needs [`SHORT_QUOTE_CONTEXT`] code
+/// points of the old prefix and suffix still around it.
+pub const SHORT_QUOTE: usize = 16;
+pub const SHORT_QUOTE_CONTEXT: usize = 8;
+/// The approximate-search work one import (or one load) may do: about 50 ms on a
+/// laptop; past it, the remaining lost quotes become orphans instead of freezing the tab.
+pub const IMPORT_BUDGET: u64 = 40_000_000;
 
 fn common_suffix_chars(a: &str, b: &str) -> usize {
     a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count()
@@ -51,9 +79,17 @@ fn common_prefix_chars(a: &str, b: &str) -> usize {
 /// What anchoring a list learns from one annotation to help the next: how far the last
 /// one moved. After an insertion, every later annotation moves by the same amount, so
 /// trying that shift first makes re-anchoring a whole article linear.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AnchorHint {
     pub shift: isize,
+    /// What approximate searches may still spend, shared by the whole list.
+    pub budget: Budget,
+}
+
+impl Default for AnchorHint {
+    fn default() -> AnchorHint {
+        AnchorHint { shift: 0, budget: Budget(IMPORT_BUDGET) }
+    }
 }
 
 /// How far around the old position the quote is looked for before the whole text.
@@ -99,15 +135,78 @@ pub fn anchor_with(
         }
     }
     let all = CharRange::new(CharOffset(0), doc.len_chars()).ok_or(Unanchored::NotFound)?;
-    match best_match(doc, all, q, position)? {
-        None => Err(Unanchored::NotFound),
-        Some((r, _)) => {
-            if let Some(p) = position {
-                hint.shift = r.start().0 as isize - p.start().0 as isize;
+    let (r, method) = match best_match(doc, all, q, position)? {
+        Some((r, _)) => (r, AnchorMethod::Quote),
+        None => approximate(doc, q, position.map(|p| shifted_hint(p, hint)), &mut hint.budget)?,
+    };
+    if let Some(p) = position {
+        hint.shift = r.start().0 as isize - p.start().0 as isize;
+    }
+    Ok((r, method))
+}
+
+/// The old position moved by the shift the previous annotation had, if it fits.
+fn shifted_hint(p: CharRange, hint: &AnchorHint) -> CharRange {
+    p.start().0.checked_add_signed(hint.shift).and_then(|s| CharRange::from_usize(s, s + p.len())).unwrap_or(p)
+}
+
+/// Step 3 of the cascade: the quote with a few edits, near `position` first.
+fn approximate(doc: &Document, q: &Quote, position: Option<CharRange>, budget: &mut Budget) -> Result<(CharRange, AnchorMethod), Unanchored> {
+    let pat: Vec<char> = q.exact.chars().collect();
+    let m = pat.len();
+    let max_err = m * MAX_ERROR_PERCENT / 100;
+    if m < MIN_APPROX_LEN || max_err == 0 {
+        return Err(Unanchored::NotFound);
+    }
+    let tail = &pat[m.saturating_sub(approx::MAX_PATTERN)..];
+    let k_tail = max_err.min(tail.len() / 4).max(1);
+    let len = doc.len_chars().0;
+    let mut regions = Vec::new();
+    if let Some(p) = position {
+        regions.extend(CharRange::from_usize(p.start().0.saturating_sub(WINDOW), (p.end().0 + WINDOW).min(len)));
+    }
+    regions.extend(CharRange::from_usize(0, len));
+    for region in regions {
+        let Some(bytes) = doc.index().utf8_range(region) else { continue };
+        let hay = doc.text().get(bytes).unwrap_or("");
+        let mut ends = approx::search(tail, hay.chars(), k_tail, budget).ok_or(Unanchored::OutOfTime)?;
+        // The best few tail matches are enough; more would be noise.
+        ends.sort_by_key(|&(_, d)| d);
+        ends.truncate(32);
+        let mut found: Vec<(usize, usize, usize, CharRange)> = Vec::new(); // (distance, -context, nearness, range)
+        for (end, _) in ends {
+            let e = region.start().0 + end;
+            let lo = e.saturating_sub(m + max_err + k_tail);
+            let hi = (e + k_tail).min(len);
+            let Some(window) = CharRange::from_usize(lo, hi) else { continue };
+            let chars: Vec<char> = doc.slice(window).unwrap_or("").chars().collect();
+            let Some((d, s, t)) = approx::align(&pat, &chars, budget) else { return Err(Unanchored::OutOfTime) };
+            let Some(r) = CharRange::from_usize(lo + s, lo + t) else { continue };
+            if d > max_err || r.is_empty() || found.iter().any(|f| f.3 == r) {
+                continue;
             }
-            Ok((r, AnchorMethod::Quote))
+            let ctx = context_score(doc, r, q);
+            if m < SHORT_QUOTE && ctx < SHORT_QUOTE_CONTEXT {
+                continue;
+            }
+            let near = position.map_or(0, |p| p.start().0.abs_diff(r.start().0));
+            found.push((d, usize::MAX - ctx, near, r));
+        }
+        found.sort();
+        // Overlapping candidates are one place found through different tail matches.
+        let mut places: Vec<(usize, usize, usize, CharRange)> = Vec::new();
+        for f in found {
+            if !places.iter().any(|p| p.3.overlaps(&f.3)) {
+                places.push(f);
+            }
+        }
+        match places.as_slice() {
+            [] => continue,
+            [a, b, ..] if (a.0, a.1, a.2) == (b.0, b.1, b.2) => return Err(Unanchored::Ambiguous(places.len())),
+            [best, ..] => return Ok((best.3, AnchorMethod::Approximate { distance: best.0 })),
         }
     }
+    Err(Unanchored::NotFound)
 }
 
 /// How many code points of the quote's prefix and suffix match around `r`.

@@ -1,5 +1,6 @@
 use crate::util::{find, sample};
-use article_annotator::core::anchor::{anchor, quote_at, AnchorMethod, Unanchored};
+use article_annotator::core::anchor::{anchor, anchor_with, quote_at, AnchorHint, AnchorMethod, Unanchored};
+use article_annotator::core::approx::{self, Budget};
 use article_annotator::core::document::Document;
 use article_annotator::core::model::Quote;
 use article_annotator::core::offset::CharRange;
@@ -65,4 +66,91 @@ fn ambiguous_or_missing_quote_is_an_orphan_not_a_guess() {
 fn stale_position_without_quote_past_the_end_is_an_orphan() {
     let doc = Document::from_plain_text("tiny");
     assert_eq!(anchor(&doc, CharRange::from_usize(10, 20), None), Err(Unanchored::NotFound));
+}
+
+/// The naive answer: the least edit distance of `p` to any substring of `t`.
+fn naive_best(p: &[char], t: &[char]) -> usize {
+    (0..=t.len()).flat_map(|i| (i..=t.len()).map(move |j| (i, j))).map(|(i, j)| approx::distance(p, &t[i..j])).min().unwrap_or(p.len())
+}
+
+proptest::proptest! {
+    #[test]
+    fn bit_parallel_search_and_alignment_agree_with_the_textbook(p in "[abé👍]{1,8}", t in "[abé👍 ]{0,30}", k in 0usize..4) {
+        let (p, t): (Vec<char>, Vec<char>) = (p.chars().collect(), t.chars().collect());
+        proptest::prop_assume!(k < p.len(), "an empty match is never what anchoring wants");
+        let best = naive_best(&p, &t);
+        let ends = approx::search(&p, t.iter().copied(), k, &mut Budget(u64::MAX)).unwrap();
+        proptest::prop_assert_eq!(!ends.is_empty(), best <= k);
+        if let Some(min) = ends.iter().map(|e| e.1).min() {
+            proptest::prop_assert_eq!(min, best);
+        }
+        for (end, d) in ends {
+            // Each reported end really has a substring ending there within d edits.
+            proptest::prop_assert_eq!((0..=end).map(|i| approx::distance(&p, &t[i..end])).min().unwrap(), d);
+        }
+        let (d, s, e) = approx::align(&p, &t, &mut Budget(u64::MAX)).unwrap();
+        proptest::prop_assert_eq!(d, best);
+        proptest::prop_assert_eq!(approx::distance(&p, &t[s..e]), d);
+    }
+}
+
+#[test]
+fn long_patterns_are_aligned_exactly_through_their_tail() {
+    let p: Vec<char> = "the Kremlin has agreed to broaden software deliveries to China, with increased supplies".chars().collect();
+    let t: Vec<char> = "As relations spoil, the Kremlin had agreed to broaden its software deliveries to China, with increased supply of".chars().collect();
+    let (d, s, e) = approx::align(&p, &t, &mut Budget(u64::MAX)).unwrap();
+    assert_eq!(d, approx::distance(&p, &t[s..e]));
+    assert!(t[s..e].iter().collect::<String>().starts_with("the Kremlin had agreed to broaden its software deliveries to China, with increased suppl"));
+    assert!(approx::search(&p, t.iter().copied(), 3, &mut Budget(u64::MAX)).is_none(), "over 64 code points: the caller searches the tail");
+}
+
+/// The quote of `needle` in `before`, looked for in `after` (its old position given).
+fn reanchor(before: &str, needle: &str, after: &str) -> Result<(CharRange, AnchorMethod), Unanchored> {
+    let old = Document::from_plain_text(before);
+    let r = find(&old, needle);
+    let q = quote_at(&old, r).unwrap();
+    anchor(&Document::from_plain_text(after), Some(r), Some(&q))
+}
+
+const STORY: &str = "Moscow says the talks will resume on Monday. Officials in Beijing confirmed the plan, and the ministry said that exports of servers would double next year.";
+
+#[test]
+fn an_edited_quote_is_found_approximately_and_its_quote_updated() {
+    let after = STORY.replace("exports of servers would double", "exports of server hardware would double").replace("Moscow says", "Moscow now says");
+    let (r, how) = reanchor(STORY, "the ministry said that exports of servers would double next year", &after).unwrap();
+    assert_eq!(how, AnchorMethod::Approximate { distance: 9 });
+    let doc = Document::from_plain_text(&after);
+    assert_eq!(doc.slice(r), Some("the ministry said that exports of server hardware would double next year"));
+    // A typo fixed in a name: one code point.
+    let (r, how) = reanchor("Officials led by Nikolai Nikiforv said so.", "Nikolai Nikiforv said so", "Officials led by Nikolai Nikiforov said so.").unwrap();
+    assert_eq!(how, AnchorMethod::Approximate { distance: 1 });
+    assert_eq!(r, CharRange::from_usize(17, 42).unwrap(), "Nikolai Nikiforov said so");
+}
+
+#[test]
+fn approximate_matching_prefers_an_orphan_to_a_guess() {
+    // Shorter than 5 code points: exact or nothing.
+    assert_eq!(reanchor("Trade with IBM grew.", "IBM", "Trade with IBN grew."), Err(Unanchored::NotFound));
+    // A short quote with one edit is trusted only where its old context still is.
+    assert!(matches!(reanchor("Trade with China grew.", "China", "Trade with Chine grew."), Ok((_, AnchorMethod::Approximate { distance: 1 }))));
+    // A short quote whose whole context changed is not trusted either.
+    assert_eq!(reanchor("The minister Ivan Petrov spoke first.", "Ivan Petrov", "Later, at the summit, Ivan Petrow arrived."), Err(Unanchored::NotFound));
+    // More than a fifth of the quote changed: an orphan, not a stretch.
+    assert_eq!(reanchor(STORY, "exports of servers would double", &STORY.replace("exports of servers would double", "imports of laptops might halve")), Err(Unanchored::NotFound));
+    // Two equally good approximate places: ambiguous.
+    let after = "A: the quick brown fix. B: the quick brown fax.";
+    let q = Quote { exact: "the quick brown fox".into(), prefix: String::new(), suffix: String::new() };
+    assert!(matches!(anchor(&Document::from_plain_text(after), None, Some(&q)), Err(Unanchored::Ambiguous(2))));
+}
+
+#[test]
+fn the_search_budget_bounds_the_work() {
+    let long = "lorem ipsum dolor sit amet ".repeat(20_000);
+    let doc = Document::from_plain_text(&long);
+    let q = Quote { exact: "consectetur adipiscing elit".into(), prefix: String::new(), suffix: String::new() };
+    let mut hint = AnchorHint { shift: 0, budget: Budget(10_000) };
+    assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
+    assert_eq!(hint.budget, Budget(0), "spent, so the next lost quote is not searched either");
+    assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
+    assert_eq!(anchor_with(&doc, None, Some(&q), &mut AnchorHint::default()), Err(Unanchored::NotFound), "the default budget covers a 540k-character search");
 }
