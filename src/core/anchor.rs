@@ -5,6 +5,8 @@
 //! 1. the stored position, if the text there still equals the quote;
 //! 2. the exact quote, disambiguated by how much of its prefix and suffix match and by
 //!    nearness to the old position (tried first where the previous annotation moved to);
+//!    a quote shorter than [`SHORT_QUOTE`] needs [`SHORT_QUOTE_CONTEXT`] code points of its
+//!    context around it (or all it had), a longer one that or to be found only once;
 //! 3. the quote approximately ([`crate::core::approx`]: Myers' bit-parallel search of its
 //!    last 64 code points, then an alignment of the whole quote), at most
 //!    [`MAX_ERROR_PERCENT`] % of its code points edited, near the old position first,
@@ -43,6 +45,9 @@ pub enum Unanchored {
     Ambiguous(usize),
     /// Neither a position nor a quote was given.
     NoSelector,
+    /// The quote is in the document, but too little of its old context is around it to
+    /// be sure it is the same place.
+    WeakContext,
     /// The approximate search's budget ran out before it could decide.
     OutOfTime,
 }
@@ -253,6 +258,10 @@ fn best_match(doc: &Document, within: CharRange, q: &Quote, position: Option<Cha
         Some(_) if ties > 0 => Err(Unanchored::Ambiguous(count)),
         // Several occurrences and no context at all to choose: a guess, so refuse.
         Some((0, _, _)) if count > 1 && position.is_none() => Err(Unanchored::Ambiguous(count)),
-        Some((score, _, r)) => Ok(Some((r, score == full && full > 0))),
+        Some((score, _, r)) if score == full && full > 0 => Ok(Some((r, true))),
+        // Not all of the context is around it: sure enough only with some of it, or for
+        // a long quote found once (a moved sentence); a short quote elsewhere is a guess.
+        Some((score, _, r)) if score >= full.min(SHORT_QUOTE_CONTEXT) || (count == 1 && q.exact.chars().count() >= SHORT_QUOTE) => Ok(Some((r, false))),
+        Some(_) => Err(Unanchored::WeakContext),
     }
 }

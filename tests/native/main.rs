@@ -19,6 +19,8 @@ mod formats;
 mod interchange;
 // The command-line converter as a process.
 mod cli;
+// The re-anchoring benchmark: scripted edits, judged annotation by annotation.
+mod reanchoring;
 // The article's HTML markup: block texts and escaping.
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.
