@@ -18,4 +18,5 @@ pub mod sanitize;
 pub mod schema;
 pub mod session;
 pub mod snap;
+pub mod sync;
 pub mod time;

@@ -24,7 +24,7 @@ pub struct Session {
     pub document_id: String,
     pub doc: Document,
     pub schema: Schema,
-    // Invariant: changed only through apply/undo/redo/replace_all, each bumping `revision`.
+    // Invariant: changed only through apply/apply_remote/undo/redo/load/merge, each bumping `revision`.
     set: AnnotationSet,
     history: History,
     revision: u64,
@@ -161,6 +161,17 @@ impl Session {
             self.record(ids);
         }
         Ok(done)
+    }
+    /// Applies what another tab changed ([`crate::core::sync::merge_remote`]): not an undo
+    /// step of this tab, and the undo history is cleared, since its steps may name
+    /// annotations the other tab changed.
+    pub fn apply_remote(&mut self, edit: Edit) -> Result<(), EditError> {
+        let inverse = crate::core::edit::apply(&mut self.set, edit)?;
+        self.history.clear();
+        self.post(Some(&inverse));
+        let ids = touched(Some(&inverse));
+        self.record(ids);
+        Ok(())
     }
     /// Loads annotations as the starting state (from storage): no undo step.
     pub fn load(&mut self, imported: Imported) -> MergeReport {

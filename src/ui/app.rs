@@ -199,10 +199,25 @@ pub fn App(props: &AppProps) -> Html {
         let p = persistence.clone();
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            let d2 = dispatch.clone();
             p.set_notifier(move |n| dispatch.emit(Action::Notify(n)));
+            p.set_remote(move |edit, n| d2.emit(Action::Remote(edit, n)));
             let listeners = web_sys::window().map(|w| {
                 let p1 = p.clone();
                 let p2 = p.clone();
+                let p3 = p.clone();
+                // Another tab on the same document saved: merge it in.
+                let other_tab = Listener::new(w.clone().into(), "storage", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else { return };
+                    if e.key().as_deref() != Some(p3.key()) {
+                        return;
+                    }
+                    if let Some(text) = e.new_value() {
+                        if p3.receive(&text) {
+                            p3.schedule();
+                        }
+                    }
+                });
                 let hide = Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
                 let vis = w.document().map(|d| {
                     let d2 = d.clone();
@@ -212,7 +227,7 @@ pub fn App(props: &AppProps) -> Html {
                         }
                     })
                 });
-                (hide, vis)
+                (hide, vis, other_tab)
             });
             move || {
                 drop(listeners);

@@ -1,11 +1,17 @@
 //! Keeping a session's annotations in storage: load at start, save after changes
-//! (throttled), flush when the page is hidden or closed.
+//! (throttled), flush when the page is hidden or closed, and stay in step with other tabs
+//! on the same document (the `storage` event, and a read before every write), merged per
+//! annotation by [`crate::core::sync`] with tombstones for deletions.
 //!
 //! Invariants: a failure to read or write never loses what is in memory and always
 //! becomes a [`Notice`]; corrupt stored data is moved to a backup key before anything is
-//! written over it; data from a newer version is never overwritten.
+//! written over it; data from a newer version is never overwritten; a write never drops
+//! what another tab saved since this tab last read (it is merged in first).
 
+use crate::core::edit::Edit;
 use crate::core::format::stored::{self, StoredError};
+use crate::core::model::AnnotationId;
+use crate::core::sync::{self, Tombstone};
 use crate::storage::local::LocalStore;
 use crate::storage::{key_for, MemoryStore, StorageError, Store};
 use crate::ui::state::{Notice, SharedSession};
@@ -23,6 +29,8 @@ pub enum StorageChoice {
 
 /// Where persistence reports problems and recoveries.
 type Notifier = Box<dyn Fn(Option<Notice>)>;
+/// Where persistence sends what another tab changed (an edit and how many it touches).
+type RemoteSink = Box<dyn Fn(Edit, usize)>;
 
 pub struct Persistence {
     store: Box<dyn Store>,
@@ -36,6 +44,13 @@ pub struct Persistence {
     /// The last save error shown, so it is not repeated on every keystroke.
     last_error: RefCell<Option<StorageError>>,
     on_notice: RefCell<Option<Notifier>>,
+    on_remote: RefCell<Option<RemoteSink>>,
+    /// Deletions not yet forgotten (see `core::sync`), this tab's and adopted ones.
+    tombs: RefCell<Vec<Tombstone>>,
+    /// The ids at the last save or merge, to tell what this tab deleted since.
+    known: RefCell<Vec<AnnotationId>>,
+    /// The stored text as this tab last wrote or merged it.
+    last_text: RefCell<Option<String>>,
 }
 
 /// How long after a change the save happens (changes in between are saved together).
@@ -68,6 +83,10 @@ impl Persistence {
             timer_pending: Cell::new(false),
             last_error: RefCell::new(None),
             on_notice: RefCell::new(None),
+            on_remote: RefCell::new(None),
+            tombs: RefCell::new(Vec::new()),
+            known: RefCell::new(Vec::new()),
+            last_text: RefCell::new(None),
         };
         if read {
             if let Some(n) = p.load() {
@@ -80,6 +99,64 @@ impl Persistence {
     /// Where to report save problems and recoveries.
     pub fn set_notifier(&self, f: impl Fn(Option<Notice>) + 'static) {
         *self.on_notice.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Where to send what another tab changed (the root dispatches it to the reducer).
+    pub fn set_remote(&self, f: impl Fn(Edit, usize) + 'static) {
+        *self.on_remote.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// The storage key this persistence writes (for the `storage` event's filter).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    fn ids(&self) -> Vec<AnnotationId> {
+        self.session.0.borrow().annotations().iter().map(|a| a.id.clone()).collect()
+    }
+
+    /// Merges what another tab saved (`text`, the stored form) into this session.
+    /// Returns whether this tab holds something the other lacks.
+    pub fn receive(&self, text: &str) -> bool {
+        if self.frozen.get() || self.last_text.borrow().as_deref() == Some(text) {
+            return false;
+        }
+        let loaded = {
+            let s = self.session.0.borrow();
+            stored::read(text, &s.doc)
+        };
+        let loaded = match loaded {
+            Ok(l) => l,
+            Err(StoredError::NewerVersion { found }) => {
+                self.frozen.set(true);
+                self.notify(Notice::warning(format!(
+                    "Another tab saved these annotations with a newer version of this tool (format {found}). This tab will not save over them; reload it to continue."
+                )));
+                return false;
+            }
+            // Another tab never writes damaged data; if something else did, keep ours.
+            Err(StoredError::Corrupt(_)) => return true,
+        };
+        let merge = {
+            let s = self.session.0.borrow();
+            sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
+        };
+        sync::adopt_tombstones(&mut self.tombs.borrow_mut(), &loaded.tombstones);
+        *self.last_text.borrow_mut() = Some(text.to_string());
+        if merge.changed > 0 {
+            match self.on_remote.borrow().as_ref() {
+                Some(f) => f(merge.edit, merge.changed),
+                None => {
+                    let _ = self.session.0.borrow_mut().apply_remote(merge.edit);
+                }
+            }
+        }
+        *self.known.borrow_mut() = self.ids();
+        if !merge.local_ahead {
+            // What is here now is what the other tab saved: nothing to write back.
+            self.saved_rev.set(self.session.0.borrow().revision());
+        }
+        merge.local_ahead
     }
 
     fn notify(&self, n: Option<Notice>) {
@@ -95,10 +172,14 @@ impl Persistence {
             Err(e) => return Some(Notice { level: crate::ui::state::Level::Warning, text: format!("Saved annotations could not be read ({e}).") }),
         };
         let mut s = self.session.0.borrow_mut();
-        match stored::from_str(&text, &s.doc) {
-            Ok(imported) => {
+        match stored::read(&text, &s.doc) {
+            Ok(loaded) => {
+                let imported = loaded.imported;
+                *self.tombs.borrow_mut() = loaded.tombstones;
+                *self.last_text.borrow_mut() = Some(text.clone());
                 let issues = imported.issues.len();
                 let report = s.load(imported);
+                *self.known.borrow_mut() = s.annotations().iter().map(|a| a.id.clone()).collect();
                 self.saved_rev.set(s.revision());
                 if report.orphaned > 0 || issues > 0 {
                     Some(Notice {
@@ -140,16 +221,30 @@ impl Persistence {
         if self.frozen.get() {
             return;
         }
-        let (rev, text) = {
-            let s = self.session.0.borrow();
-            if s.revision() == self.saved_rev.get() {
-                return;
+        if self.session.0.borrow().revision() == self.saved_rev.get() {
+            return;
+        }
+        // Another tab may have saved since this one last read: merge that in first.
+        if let Ok(Some(current)) = self.store.get(&self.key) {
+            if self.last_text.borrow().as_deref() != Some(current.as_str()) {
+                self.receive(&current);
+                if self.frozen.get() {
+                    return;
+                }
             }
-            (s.revision(), stored::to_string(&s.document_id, s.annotations()))
+        }
+        let (rev, text, ids) = {
+            let s = self.session.0.borrow();
+            let now = crate::ui::dom::now();
+            let back = sync::record_deletions(&self.known.borrow(), s.annotations(), now, &mut self.tombs.borrow_mut());
+            let text = stored::to_string_with(&s.document_id, s.annotations(), &self.tombs.borrow(), &back, now);
+            (s.revision(), text, s.annotations().iter().map(|a| a.id.clone()).collect::<Vec<_>>())
         };
         match self.store.set(&self.key, &text) {
             Ok(()) => {
                 self.saved_rev.set(rev);
+                *self.known.borrow_mut() = ids;
+                *self.last_text.borrow_mut() = Some(text);
                 if self.last_error.borrow_mut().take().is_some() {
                     self.notify(Notice::info("Saving works again: all annotations are saved."));
                 }

@@ -101,6 +101,9 @@ pub enum Action {
     Import(Imported, String),
     /// Replace every annotation (the JS API's `load`): no undo step, history cleared.
     Load(Imported),
+    /// Apply what another tab saved (already merged): not an undo step; the count of
+    /// annotations it changes, for the notice.
+    Remote(Edit, usize),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -227,6 +230,13 @@ impl Reducible for AppState {
             Action::Load(imported) => {
                 next.session.0.borrow_mut().load(imported);
                 next.pending = None;
+            }
+            Action::Remote(edit, n) => {
+                let result = next.session.0.borrow_mut().apply_remote(edit);
+                next.notice = match result {
+                    Ok(()) => Notice::info(format!("Updated from another tab: {n} annotation{} changed. Undo starts afresh.", if n == 1 { "" } else { "s" })),
+                    Err(e) => Notice::error(format!("Changes from another tab could not be merged ({e}); yours are kept, and saving them will not lose theirs.")),
+                };
             }
         }
         // Drop UI references to annotations that no longer exist.

@@ -185,7 +185,7 @@ fn stored_form_is_compact() {
 #[test]
 fn stored_form_refuses_newer_versions_and_reports_corruption() {
     let doc = sample();
-    assert_eq!(stored::from_str(r#"{"v":2,"doc":"x","a":[]}"#, &doc), Err(stored::StoredError::NewerVersion { found: 2 }));
+    assert_eq!(stored::from_str(r#"{"v":3,"doc":"x","a":[]}"#, &doc), Err(stored::StoredError::NewerVersion { found: 3 }));
     assert!(matches!(stored::from_str("{{{", &doc), Err(stored::StoredError::Corrupt(_))));
     assert!(matches!(stored::from_str(r#"{"v":1}"#, &doc), Err(stored::StoredError::Corrupt(_))));
 }
@@ -199,4 +199,37 @@ fn timestamps_round_trip_as_xsd_datetime() {
     assert_eq!(time::parse("2014-08-18T12:00:00+02:00"), Some(Timestamp(1_408_356_000_000)));
     assert_eq!(time::parse("2014-13-18T12:00:00Z"), None);
     assert_eq!(time::parse("yesterday"), None);
+}
+
+#[test]
+fn stored_version_1_migrates_to_version_2() {
+    // Written by version 1 (before tombstones): every field as it was then.
+    let v1 = r#"{"v":1,"doc":"test-doc","a":[
+        {"id":"urn:uuid:01010101-0101-4101-8101-010101010101","s":443,"e":465,"x":"Nikolai Nikiforov said","p":"","q":"","t":"person","c":1700000000000,"m":1700000000000,"by":"Ann Tester"},
+        {"id":"urn:uuid:63636363-6363-4363-a363-636363636363","s":223,"e":285,"x":"the Kremlin has agreed to broaden software deliveries to China","cl":"urn:uuid:01010101-0101-4101-8101-010101010101","vd":"mostly-true","n":"TASS","c":1700000001500,"m":1700000001500}]}"#;
+    let doc = sample();
+    let loaded = stored::read(v1, &doc).unwrap();
+    assert!(loaded.tombstones.is_empty());
+    assert_eq!(loaded.imported.annotations.len(), 2);
+    assert!(loaded.imported.annotations.iter().all(|a| !a.is_orphan()));
+    let mut s = Session::new("test-doc".into(), sample(), Schema::default());
+    s.load(loaded.imported);
+    let claim = s.annotations().get(&id(99)).unwrap().claim().unwrap().clone();
+    assert_eq!((claim.verdict, claim.note.as_str(), claim.claimant), (Verdict::MostlyTrue, "TASS", Some(id(1))));
+    // Saved again, it is version 2, and reads back the same.
+    let v2 = stored::to_string(&s.document_id, s.annotations());
+    assert!(v2.starts_with(r#"{"v":2,"#));
+    assert_eq!(stored::from_str(&v2, &doc).unwrap().annotations.len(), 2);
+}
+
+#[test]
+fn stored_version_2_keeps_tombstones_and_touched_times() {
+    use article_annotator::core::sync::Tombstone;
+    let s = sample_session();
+    let tombs = vec![Tombstone { id: AnnotationId::new("urn:x:gone").unwrap(), at: Timestamp(5) }];
+    let text = stored::to_string_with(&s.document_id, s.annotations(), &tombs, &[id(1)], Timestamp(NOW.0 + 10));
+    let back = stored::read(&text, &s.doc).unwrap();
+    assert_eq!(back.tombstones, tombs);
+    let touched = back.imported.annotations.iter().find(|a| a.id == id(1)).unwrap();
+    assert_eq!(touched.modified, Timestamp(NOW.0 + 10));
 }

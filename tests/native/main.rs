@@ -21,6 +21,8 @@ mod interchange;
 mod cli;
 // The re-anchoring benchmark: scripted edits, judged annotation by annotation.
 mod reanchoring;
+// Two tabs: the per-annotation merge with tombstones.
+mod sync;
 // The article's HTML markup: block texts and escaping.
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.

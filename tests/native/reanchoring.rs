@@ -104,9 +104,12 @@ impl Editing {
     }
 }
 
+/// A named edit of the article.
+type ScriptedEdit = (&'static str, fn(&mut Editing));
+
 /// The scripted edits, each applied to the original article on its own, and all of
 /// them together last.
-fn edits() -> Vec<(&'static str, fn(&mut Editing))> {
+fn edits() -> Vec<ScriptedEdit> {
     vec![
         ("typo fixed inside a name", |e| e.replace("Cai Fuchao", "Cai Fuqiao")),
         ("word inserted inside a claim", |e| e.replace("broaden software deliveries", "broaden its software deliveries")),

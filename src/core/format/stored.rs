@@ -1,7 +1,11 @@
 //! The form annotations take in the browser's storage: compact, versioned JSON.
 //!
-//! `{"v":1,"doc":"…","a":[{"id":…,"s":…,"e":…,"x":…,"p":…,"q":…,"t":…,…}]}`: short
-//! keys, because 10,000 annotations must fit in localStorage's 5 MB with room to spare.
+//! `{"v":2,"doc":"…","a":[{"id":…,"s":…,"e":…,"x":…,"p":…,"q":…,"t":…,…}],"del":[["id",ms],…]}`:
+//! short keys, because 10,000 annotations must fit in localStorage's 5 MB with room to
+//! spare; `del` holds the tombstones of deletions, so that another open tab learns of them
+//! ([`crate::core::sync`]).
+//!
+//! Versions: 1 had no `del` (read as no tombstones); 2 is current.
 //! Reading re-anchors every annotation against the current document, so a changed article
 //! turns moved spans into re-anchored ones and lost spans into orphans, never into loss.
 //!
@@ -15,17 +19,21 @@ use crate::core::anchor::AnchorHint;
 use crate::core::format::{anchor_into, ImportIssue, Imported};
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict};
 use crate::core::offset::CharRange;
+use crate::core::sync::Tombstone;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// The current version of the stored form.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct StoredDoc {
     v: u32,
     doc: String,
     a: Vec<StoredAnnotation>,
+    /// Tombstones, `[id, deleted at (ms)]`; absent in version 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    del: Vec<(String, i64)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -67,6 +75,12 @@ pub enum StoredError {
 
 /// The set in its stored form.
 pub fn to_string(document_id: &str, set: &AnnotationSet) -> String {
+    to_string_with(document_id, set, &[], &[], Timestamp(0))
+}
+
+/// The set and its tombstones in stored form; the annotations named in `touched` are
+/// written as modified at `now` (an undone deletion, see [`crate::core::sync`]).
+pub fn to_string_with(document_id: &str, set: &AnnotationSet, tombs: &[Tombstone], touched: &[AnnotationId], now: Timestamp) -> String {
     let a = set
         .iter()
         .map(|a| {
@@ -86,12 +100,20 @@ pub fn to_string(document_id: &str, set: &AnnotationSet) -> String {
                 vd,
                 n,
                 c: a.created.0,
-                m: a.modified.0,
+                m: if touched.contains(&a.id) { a.modified.0.max(now.0) } else { a.modified.0 },
                 by: a.creator.clone(),
             }
         })
         .collect();
-    serde_json::to_string(&StoredDoc { v: VERSION, doc: document_id.to_string(), a }).unwrap_or_default()
+    let del = tombs.iter().map(|t| (t.id.as_str().to_string(), t.at.0)).collect();
+    serde_json::to_string(&StoredDoc { v: VERSION, doc: document_id.to_string(), a, del }).unwrap_or_default()
+}
+
+/// What storage held: the annotations (anchored) and the tombstones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub imported: Imported,
+    pub tombstones: Vec<Tombstone>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +124,11 @@ struct VersionOnly {
 /// Reads the stored form and re-anchors every annotation in `doc`. Items that cannot be
 /// read are reported; the rest load.
 pub fn from_str(text: &str, doc: &Document) -> Result<Imported, StoredError> {
+    read(text, doc).map(|l| l.imported)
+}
+
+/// [`from_str`] with the tombstones (version 1, which had none, migrates to none).
+pub fn read(text: &str, doc: &Document) -> Result<Loaded, StoredError> {
     let version: VersionOnly = serde_json::from_str(text).map_err(|e| StoredError::Corrupt(e.to_string()))?;
     if version.v > VERSION {
         return Err(StoredError::NewerVersion { found: version.v });
@@ -110,6 +137,10 @@ pub fn from_str(text: &str, doc: &Document) -> Result<Imported, StoredError> {
         return Err(StoredError::Corrupt("version 0 does not exist".into()));
     }
     let mut stored: StoredDoc = serde_json::from_str(text).map_err(|e| StoredError::Corrupt(e.to_string()))?;
+    let tombstones = std::mem::take(&mut stored.del)
+        .into_iter()
+        .filter_map(|(id, at)| Some(Tombstone { id: AnnotationId::new(id)?, at: Timestamp(at) }))
+        .collect();
     // Reading order, so that each annotation's shift predicts the next one's.
     stored.a.sort_by_key(|a| (a.s.is_none(), a.s));
     let mut out = Imported::default();
@@ -146,5 +177,5 @@ pub fn from_str(text: &str, doc: &Document) -> Result<Imported, StoredError> {
         };
         out.annotations.push(anchor_into(doc, a, position, &mut hint).0);
     }
-    Ok(out)
+    Ok(Loaded { imported: out, tombstones })
 }
