@@ -204,6 +204,9 @@ impl Annotator {
     /// recognised from the text when omitted.
     #[wasm_bindgen(js_name = importFrom)]
     pub fn import_from(&self, text: &str, format: Option<String>, txt: Option<String>) -> Result<JsValue, JsError> {
+        if text.len() > files::MAX_IMPORT_BYTES {
+            return Err(JsError::new(&format!("the text is {} MB, more than the {} MB importFrom reads at once; nothing was changed", text.len() / 1_000_000, files::MAX_IMPORT_BYTES / 1_000_000)));
+        }
         let format = match format.as_deref() {
             None | Some("") => catalog::sniff("", text).ok_or_else(|| JsError::new("the format of the text is not one we read"))?,
             Some(name) => Format::parse(name).ok_or_else(|| JsError::new(&format!("unknown import format {name:?}; expected one of {}", Format::names(false))))?,

@@ -30,9 +30,11 @@ pub trait Store {
     fn remove(&self, key: &str) -> Result<(), StorageError>;
 }
 
-/// The storage key for a document's annotations.
+/// The storage key for a document's annotations: `article-annotator/v1/<document id>`.
+/// The `v1` names the key scheme, not the stored form's version (which the value carries
+/// in its `v` field and migrates), so a new format version still finds the old data.
 pub fn key_for(document_id: &str) -> String {
-    format!("article-annotator/v{}/{}", crate::core::format::stored::VERSION, document_id)
+    format!("article-annotator/v1/{document_id}")
 }
 
 /// A store that lives as long as the page: the fallback when the browser's is unusable.

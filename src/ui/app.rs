@@ -115,10 +115,9 @@ pub fn App(props: &AppProps) -> Html {
     let state = {
         let session = props.session.clone();
         let notice = opened.1.clone().or_else(|| {
-            (!crate::ui::highlights::supported()).then(|| Notice {
-                level: Level::Warning,
-                text: "This browser cannot paint highlights (it lacks the CSS Custom Highlight API). Annotations still work and are listed in the panel.".into(),
-            })
+            (!crate::ui::highlights::supported())
+                .then(|| Notice::warning("This browser cannot paint highlights (it lacks the CSS Custom Highlight API). Annotations still work and are listed in the panel."))
+                .flatten()
         });
         use_reducer(move || AppState::new(session, notice))
     };
@@ -489,9 +488,19 @@ pub fn App(props: &AppProps) -> Html {
             Level::Error => ("aa-notice aa-error", "alert"),
         };
         let close = dispatch.reform(|_: MouseEvent| Action::Notify(None));
+        let download = n.download.clone().map(|(name, content)| {
+            let dispatch = dispatch.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                if let Err(e) = dom::download(&name, "application/json", content.as_bytes()) {
+                    dispatch.emit(Action::Notify(Notice::error(format!("The download could not start: {}", dom::describe(&e)))));
+                }
+            });
+            html! { <button type="button" class="aa-notice-download" {onclick}>{"Download the damaged data"}</button> }
+        });
         html! {
             <div {class} role={role}>
                 <span>{&n.text}</span>
+                {download}
                 <button type="button" class="aa-icon" onclick={close} aria-label="Dismiss message">{"✕"}</button>
             </div>
         }

@@ -12,6 +12,10 @@ use crate::ui::dom;
 use crate::ui::state::{Action, Notice, SharedSession};
 use yew::Callback;
 
+/// The largest file the page reads for import: a 10,000-annotation W3C file is about
+/// 10 MB; past this the tab would stall parsing, so the reader gets a clear error instead.
+pub const MAX_IMPORT_BYTES: usize = 25_000_000;
+
 /// The session's annotations in `format`.
 pub fn export(session: &SharedSession, format: Format) -> Exported {
     let s = session.0.borrow();
@@ -52,6 +56,15 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
     wasm_bindgen_futures::spawn_local(async move {
         let mut read: Vec<(String, Vec<u8>)> = Vec::new();
         for f in &files {
+            if f.size() > MAX_IMPORT_BYTES as f64 {
+                dispatch.emit(Action::Notify(Notice::error(format!(
+                    "{} is {:.0} MB, more than the {} MB this page imports at once. Nothing was changed. Split the file, or convert it with the article-annotator command-line tool.",
+                    f.name(),
+                    f.size() / 1e6,
+                    MAX_IMPORT_BYTES / 1_000_000
+                ))));
+                continue;
+            }
             match bytes_of(f).await {
                 Ok(b) => read.push((f.name(), b)),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not read {}: {e}. Nothing was changed.", f.name())))),

@@ -169,7 +169,7 @@ impl Persistence {
         let text = match self.store.get(&self.key) {
             Ok(Some(t)) => t,
             Ok(None) => return None,
-            Err(e) => return Some(Notice { level: crate::ui::state::Level::Warning, text: format!("Saved annotations could not be read ({e}).") }),
+            Err(e) => return Notice::warning(format!("Saved annotations could not be read ({e}).")),
         };
         let mut s = self.session.0.borrow_mut();
         match stored::read(&text, &s.doc) {
@@ -182,35 +182,33 @@ impl Persistence {
                 *self.known.borrow_mut() = s.annotations().iter().map(|a| a.id.clone()).collect();
                 self.saved_rev.set(s.revision());
                 if report.orphaned > 0 || issues > 0 {
-                    Some(Notice {
-                        level: crate::ui::state::Level::Warning,
-                        text: format!(
-                            "The article has changed since your last visit: {} annotation(s) could not be placed and are listed under Orphans; {issues} could not be read.",
-                            report.orphaned
-                        ),
-                    })
+                    Notice::warning(format!(
+                        "The article has changed since your last visit: {} annotation(s) could not be placed and are listed under Orphans; {issues} could not be read.",
+                        report.orphaned
+                    ))
                 } else {
                     None
                 }
             }
             Err(StoredError::NewerVersion { found }) => {
                 self.frozen.set(true);
-                Some(Notice {
-                    level: crate::ui::state::Level::Warning,
-                    text: format!("Your saved annotations were written by a newer version of this tool (format {found}). They are left untouched; changes made here will not be saved."),
-                })
+                Notice::warning(format!(
+                    "Your saved annotations were written by a newer version of this tool (format {found}). They are left untouched; changes made here are kept in this tab only: export them to keep them."
+                ))
             }
             Err(StoredError::Corrupt(why)) => {
+                let raw = text.clone();
                 let backup = format!("{}/corrupt/{}", self.key, js_sys::Date::now() as i64);
                 let moved = self.store.set(&backup, &text).is_ok();
-                let text = if moved {
+                let message = if moved {
                     let _ = self.store.remove(&self.key);
                     format!("Saved annotations were damaged ({why}). They were kept unchanged under the storage key \"{backup}\"; you start with none.")
                 } else {
                     self.frozen.set(true);
                     format!("Saved annotations were damaged ({why}) and could not be backed up, so nothing will be saved over them.")
                 };
-                Some(Notice { level: crate::ui::state::Level::Error, text })
+                let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&s.document_id));
+                Some(Notice { level: crate::ui::state::Level::Error, text: message, download: Some((name, raw)) })
             }
         }
     }

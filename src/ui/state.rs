@@ -46,17 +46,19 @@ pub enum Level {
 pub struct Notice {
     pub level: Level,
     pub text: String,
+    /// A file the reader can download from the message: `(file name, content)`.
+    pub download: Option<(String, String)>,
 }
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Option<Notice> {
-        Some(Notice { level: Level::Info, text: text.into() })
+        Some(Notice { level: Level::Info, text: text.into(), download: None })
     }
     pub fn warning(text: impl Into<String>) -> Option<Notice> {
-        Some(Notice { level: Level::Warning, text: text.into() })
+        Some(Notice { level: Level::Warning, text: text.into(), download: None })
     }
     pub fn error(text: impl Into<String>) -> Option<Notice> {
-        Some(Notice { level: Level::Error, text: text.into() })
+        Some(Notice { level: Level::Error, text: text.into(), download: None })
     }
 }
 

@@ -233,3 +233,10 @@ fn stored_version_2_keeps_tombstones_and_touched_times() {
     let touched = back.imported.annotations.iter().find(|a| a.id == id(1)).unwrap();
     assert_eq!(touched.modified, Timestamp(NOW.0 + 10));
 }
+
+#[test]
+fn the_storage_key_does_not_change_with_the_stored_version() {
+    // Data saved by every earlier version lives under this key; a new format version
+    // must still find it (and migrate it), so the key names no format version.
+    assert_eq!(article_annotator::storage::key_for("moscow-times-2014-08-18"), "article-annotator/v1/moscow-times-2014-08-18");
+}

@@ -358,7 +358,14 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
             return Some(Format::LabelStudio);
         }
     }
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        // Not JSON at all: go by the name, so the importer can say what is wrong and where.
+        return match lower.rsplit('.').next() {
+            Some("jsonld" | "json") => Some(Format::W3c),
+            Some("jsonl" | "ndjson") => Some(Format::Jsonl),
+            _ => None,
+        };
+    };
     let first = match &v {
         serde_json::Value::Array(a) => a.first()?.clone(),
         other => other.clone(),
