@@ -145,5 +145,13 @@ pub fn html_nodes(parent: &Node) -> Vec<HtmlNode> {
 pub fn parse_html(text: &str) -> Result<Vec<HtmlNode>, JsValue> {
     let parser = web_sys::DomParser::new()?;
     let doc = parser.parse_from_string(text, web_sys::SupportedType::TextHtml)?;
+    // A `<base>` in the article must not decide where its relative links and images
+    // point (found by the XSS corpus: `<base href=https://evil/>` then `<img src=x>`).
+    let bases = doc.query_selector_all("base")?;
+    for i in 0..bases.length() {
+        if let Some(b) = bases.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            b.remove();
+        }
+    }
     Ok(doc.body().map(|b| html_nodes(&b)).unwrap_or_default())
 }

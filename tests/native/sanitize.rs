@@ -170,3 +170,25 @@ fn native_html_reader_feeds_the_allowlist() {
         let _ = document_from_html(&parse(odd));
     }
 }
+
+#[test]
+fn the_xss_corpus_leaves_nothing_executable_in_the_rendering() {
+    use article_annotator::core::html_read::parse;
+    let corpus = include_str!("../fixtures/xss-vectors.txt");
+    let vectors: Vec<&str> = corpus.lines().filter(|l| !l.is_empty()).collect();
+    assert!(vectors.len() >= 50);
+    for v in &vectors {
+        let doc = document_from_html(&parse(&format!("<p>before</p>{v}<p>after</p>")));
+        // Text is escaped, so every `<` in the rendering opens one of our own tags.
+        let html = article_html(&doc);
+        for tag in html.split('<').skip(1).filter_map(|t| t.split('>').next()) {
+            let lower = tag.to_ascii_lowercase();
+            let name = lower.trim_start_matches('/').split_whitespace().next().unwrap_or("");
+            assert!(["h1", "h2", "h3", "h4", "h5", "h6", "p", "blockquote", "a", "em", "strong", "code", "sub", "sup", "br", "img", "figure", "figcaption", "div", "span"].contains(&name), "{v}: <{tag}>");
+            assert!(!lower.contains(" on") && !lower.contains("style=") && !lower.contains("srcdoc"), "{v}: <{tag}>");
+            for url in lower.split(['"']).skip(1).step_by(2) {
+                assert!(!url.contains("javascript:") && !url.contains("data:") && !url.contains("vbscript:") && !url.contains("xss.invalid/1") || url.starts_with("https://ok.example"), "{v}: <{tag}>");
+            }
+        }
+    }
+}
