@@ -465,9 +465,17 @@ pub fn App(props: &AppProps) -> Html {
                     .collect()
             })
             .unwrap_or_default();
+        // An orphan can be attached to the text the reader has selected.
+        let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| {
+            let quote = crate::core::anchor::quote_at(&session_ref.doc, p.range)?;
+            let mut n = a.clone();
+            n.target = crate::core::model::Target { range: Some(p.range), quote };
+            n.modified = dom::now();
+            Some(n)
+        });
         let on_edit = dispatch.reform(|e: Edit| Action::Apply(e, None));
         let on_close = dispatch.reform(|()| Action::OpenEditor(None));
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} /> }
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} {attach_to} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements).
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {

@@ -200,6 +200,19 @@ test('the article replaced under the widget (same document id, new text): re-anc
     // Orphans stay in exports.
     const exported = JSON.parse(await page.evaluate(() => window.annotator.exportAs('w3c')));
     assert.equal(exported.total, 3);
+    // The reader re-attaches one: open it, select its new text, press Attach.
+    await page.click('.aa-orphans .aa-entry:has-text("Kaspersky Lab")');
+    await page.waitForSelector('.aa-editor .aa-attach[disabled]');
+    await mouseSelect(page, 'a Russian company');
+    await page.waitForSelector('.aa-editor .aa-attach:not([disabled])');
+    assert.match(await page.textContent('.aa-attach'), /Attach to “a Russian company”/);
+    await page.screenshot({ path: saveArtifact('orphan-attach.png', '') });
+    await page.click('.aa-attach');
+    await page.waitForFunction(() => [...(aa.hl('organization') || [])].some((r) => r.toString() === 'a Russian company'));
+    assert.deepEqual(await page.$$eval('.aa-orphans .aa-entry-quote', (els) => els.map((e) => e.textContent)), ['Nikolai Nikiforov said']);
+    // One undo step puts it back among the orphans.
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => aa.qa('.aa-orphans .aa-entry').length === 2);
     assert.deepEqual(errors, []);
   } finally {
     await a.close();

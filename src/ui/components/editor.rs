@@ -1,5 +1,6 @@
 //! The editor of one annotation: change its type, edit a claim's claimant, verdict and
-//! note, or delete it. Every change is one edit (a note is committed when it loses focus).
+//! note, re-attach an orphan to selected text, or delete it. Every change is one edit (a
+//! note is committed when it loses focus).
 
 use crate::core::edit::Edit;
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Verdict};
@@ -27,6 +28,9 @@ pub struct EditorProps {
     /// Show the annotation without letting it change.
     #[prop_or_default]
     pub read_only: bool,
+    /// For an orphan while text is selected: the annotation attached to that text.
+    #[prop_or_default]
+    pub attach_to: Option<Annotation>,
 }
 
 fn value_of(e: &Event) -> String {
@@ -141,6 +145,12 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
     let quote = a.target.quote.exact.clone();
+    let attach = props.attach_to.clone().map(|n| {
+        let cb = props.on_edit.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Edit::Update(n.clone())))
+    });
+    // Pressing the button must not take away the selection it attaches to.
+    let keep_selection = Callback::from(|e: MouseEvent| e.prevent_default());
     html! {
         <section class="aa-editor" role="dialog" aria-label={if props.read_only { "Annotation" } else { "Edit annotation" }} {onkeydown}>
             <header class="aa-editor-head">
@@ -149,7 +159,18 @@ pub fn Editor(props: &EditorProps) -> Html {
             </header>
             <blockquote class="aa-quote">{quote}</blockquote>
             if a.is_orphan() {
-                <p class="aa-hint">{"This annotation's text is no longer in the article. It is kept and exported; delete it if it no longer applies."}</p>
+                <p class="aa-hint">{"This annotation's text is no longer in the article. It is kept and exported. "}
+                    if !props.read_only {{"To attach it again, select its text in the article and press Attach; or delete it if it no longer applies."}}
+                </p>
+                if !props.read_only {
+                    <button type="button" class="aa-primary aa-attach" disabled={attach.is_none()} onmousedown={keep_selection} onclick={attach.clone().unwrap_or_default()}
+                        title="Attach this annotation to the text selected in the article">
+                        {match &props.attach_to {
+                            Some(n) => format!("Attach to “{}”", n.target.quote.exact.chars().take(40).collect::<String>()),
+                            None => "Attach to selected text".to_string(),
+                        }}
+                    </button>
+                }
             }
             <label class="aa-field">{"Type"}
                 <select class="aa-type" onchange={on_type} disabled={props.read_only}>{type_options}</select>
