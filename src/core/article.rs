@@ -258,3 +258,42 @@ fn classify(raw: &mut [RawBlock]) {
         }
     }
 }
+
+/// A piece of plain text (a claim's note) split for display: text, or an http(s) link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextPiece<'a> {
+    Text(&'a str),
+    Link(&'a str),
+}
+
+/// Splits plain text into text and the http(s) URLs in it (up to white space, without a
+/// trailing `.`, `,`, `)` and the like), so a note's sources can be shown as links. Any
+/// other scheme stays text.
+pub fn linkify(text: &str) -> Vec<TextPiece<'_>> {
+    let mut out = Vec::new();
+    let (mut plain_from, mut at) = (0usize, 0usize);
+    while let Some(k) = ["https://", "http://"].iter().filter_map(|p| find_ascii_ci(&text[at..], p)).min() {
+        let start = at + k;
+        let tail = &text[start..];
+        let end = tail.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”' | '«' | '»')).unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'']);
+        if url.len() <= "https://".len() {
+            at = start + end.max(1); // a scheme with nothing after it stays text
+            continue;
+        }
+        if start > plain_from {
+            out.push(TextPiece::Text(&text[plain_from..start]));
+        }
+        out.push(TextPiece::Link(url));
+        plain_from = start + url.len();
+        at = plain_from;
+    }
+    if plain_from < text.len() {
+        out.push(TextPiece::Text(&text[plain_from..]));
+    }
+    out
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}

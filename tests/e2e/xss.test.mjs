@@ -91,6 +91,17 @@ test(`${VECTORS.length} XSS vectors as article HTML, imported text and element a
     await page.waitForFunction((n) => aa.hosts().length >= n, 1 + VECTORS.length - Math.ceil(VECTORS.length / 10));
     await page.waitForTimeout(1500);
 
+    // A note's links: only http(s), opening with noopener noreferrer.
+    await page.evaluate(() => window.annotator.add({
+      id: 'urn:xss:links', type: 'Annotation', motivation: 'assessing',
+      body: [{ type: 'TextualBody', purpose: 'tagging', value: 'Claim' },
+        { type: 'TextualBody', purpose: 'commenting', value: 'Source: https://tass.ru/a?b=1. Also javascript:__xss(99) and data:text/html,<b>x</b> and <a href="https://evil.example">y</a>' }],
+      target: { selector: [{ type: 'TextQuoteSelector', exact: 'XSS corpus' }] },
+    }));
+    await page.click('section[aria-label=Claims] .aa-entry:has-text("XSS corpus")');
+    const links = await page.$$eval('.aa-note-links a', (as) => as.map((x) => [x.getAttribute('href'), x.getAttribute('rel'), x.getAttribute('target')]));
+    assert.deepEqual(links, [['https://tass.ru/a?b=1', 'noopener noreferrer', '_blank'], ['https://evil.example', 'noopener noreferrer', '_blank']]);
+
     // Nothing ran, nothing opened, nothing left the page.
     assert.deepEqual(await page.evaluate(() => window.__hits), [], 'the canary was called');
     assert.deepEqual(dialogs, []);

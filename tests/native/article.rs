@@ -88,3 +88,16 @@ fn parsing_never_fails_on_odd_input() {
         assert_eq!(doc.text(), joined.join(BLOCK_SEPARATOR));
     }
 }
+
+#[test]
+fn notes_show_only_http_links() {
+    use article_annotator::core::article::{linkify, TextPiece::*};
+    assert_eq!(
+        linkify("See https://tass.ru/x?a=1, and (http://afp.com/y). Not javascript:alert(1) nor data:x."),
+        vec![Text("See "), Link("https://tass.ru/x?a=1"), Text(", and ("), Link("http://afp.com/y"), Text("). Not javascript:alert(1) nor data:x.")]
+    );
+    assert_eq!(linkify("https:// alone"), vec![Text("https:// alone")]);
+    assert_eq!(linkify("HTTPS://EXAMPLE.ORG"), vec![Link("HTTPS://EXAMPLE.ORG")]);
+    assert_eq!(linkify("Источник: https://ria.ru/новости — 👍🏽"), vec![Text("Источник: "), Link("https://ria.ru/новости"), Text(" — 👍🏽")]);
+    assert_eq!(linkify(""), vec![]);
+}

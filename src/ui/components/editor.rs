@@ -105,6 +105,14 @@ pub fn Editor(props: &EditorProps) -> Html {
         let on_verdict = claim_field(|c, v| c.verdict = Verdict::parse(v).unwrap_or_default());
         let on_note = claim_field(|c, v| c.note = v.to_string());
         let current = c.claimant.as_ref().map(|x| x.as_str().to_string()).unwrap_or_default();
+        // The note's http(s) URLs as links (nothing else in it is ever markup).
+        let links: Vec<&str> = crate::core::article::linkify(&c.note)
+            .into_iter()
+            .filter_map(|p| match p {
+                crate::core::article::TextPiece::Link(u) => Some(u),
+                crate::core::article::TextPiece::Text(_) => None,
+            })
+            .collect();
         html! {
             <>
                 <label class="aa-field">{"Claimant"}
@@ -124,6 +132,13 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <label class="aa-field">{"Note"}
                     <textarea class="aa-note" rows="3" value={c.note.clone()} onchange={on_note} readonly={props.read_only} placeholder="Sources, reasoning… (plain text)" />
                 </label>
+                if !links.is_empty() {
+                    <p class="aa-note-links">{"Links in the note: "}
+                        { for links.iter().map(|u| html! {
+                            <a href={u.to_string()} target="_blank" rel="noopener noreferrer">{*u}</a>
+                        }) }
+                    </p>
+                }
             </>
         }
     } else {
