@@ -2,7 +2,8 @@
 //!
 //! [`quote_at`] describes a range as exact text plus up to 32 code points of prefix and
 //! suffix. [`anchor`] finds a target again by a cascade:
-//! 1. the stored position, if the text there still equals the quote;
+//! 1. the stored position, if the text there still equals the quote and its context is
+//!    all still around it;
 //! 2. the exact quote, disambiguated by how much of its prefix and suffix match and by
 //!    nearness to the old position (tried first where the previous annotation moved to);
 //!    a quote shorter than [`SHORT_QUOTE`] needs [`SHORT_QUOTE_CONTEXT`] code points of its
@@ -114,7 +115,9 @@ pub fn anchor_with(
 ) -> Result<(CharRange, AnchorMethod), Unanchored> {
     let matches = |r: CharRange, q: Option<&Quote>| !r.is_empty() && doc.slice(r).is_some_and(|t| q.is_none_or(|q| t == q.exact));
     if let Some(p) = position {
-        if matches(p, quote) {
+        // The quote's text at the old place is not enough: after an insertion above, a
+        // repeated word can slide into it. Its context must be there too.
+        if matches(p, quote) && quote.is_none_or(|q| context_score(doc, p, q) == full_context(q)) {
             hint.shift = 0;
             return Ok((p, AnchorMethod::Position));
         }
@@ -238,7 +241,12 @@ fn best_match(doc: &Document, within: CharRange, q: &Quote, position: Option<Cha
     let mut best: Option<(usize, usize, CharRange)> = None; // (context score, distance, range)
     let mut ties = 0usize;
     let mut count = 0usize;
-    for (b, _) in hay.match_indices(q.exact.as_str()) {
+    // Every occurrence, overlapping ones too ("the the" in "the the the").
+    let overlapping = std::iter::successors(hay.find(q.exact.as_str()), |&prev| {
+        let next = prev + hay[prev..].chars().next().map_or(1, char::len_utf8);
+        hay.get(next..).and_then(|rest| rest.find(q.exact.as_str())).map(|k| next + k)
+    });
+    for b in overlapping {
         let Some(start) = index.utf8_to_char(Utf8Offset(bytes.start + b)) else { continue };
         let Some(range) = CharRange::new(start, CharOffset(start.0 + qlen)) else { continue };
         count += 1;

@@ -2,7 +2,7 @@ use crate::util::{find, sample};
 use article_annotator::core::anchor::{anchor, anchor_with, quote_at, AnchorHint, AnchorMethod, Unanchored};
 use article_annotator::core::approx::{self, Budget};
 use article_annotator::core::document::Document;
-use article_annotator::core::model::Quote;
+use article_annotator::core::model::{Quote, QUOTE_CONTEXT};
 use article_annotator::core::offset::CharRange;
 
 #[test]
@@ -74,6 +74,7 @@ fn naive_best(p: &[char], t: &[char]) -> usize {
 }
 
 proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { max_global_rejects: 1_000_000, ..proptest::prelude::ProptestConfig::default() })]
     #[test]
     fn bit_parallel_search_and_alignment_agree_with_the_textbook(p in "[abé👍]{1,8}", t in "[abé👍 ]{0,30}", k in 0usize..4) {
         let (p, t): (Vec<char>, Vec<char>) = (p.chars().collect(), t.chars().collect());
@@ -153,4 +154,60 @@ fn the_search_budget_bounds_the_work() {
     assert_eq!(hint.budget, Budget(0), "spent, so the next lost quote is not searched either");
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut AnchorHint::default()), Err(Unanchored::NotFound), "the default budget covers a 540k-character search");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { max_global_rejects: 1_000_000, ..proptest::prelude::ProptestConfig::default() })]
+    /// Whatever is edited outside an annotation, anchoring it again finds exactly its
+    /// span or makes it an orphan; it never lands anywhere else. Small vocabularies make
+    /// repeated words, so context and ambiguity are exercised.
+    #[test]
+    fn the_cascade_is_never_wrong_after_edits_outside_the_span(
+        words in proptest::collection::vec(proptest::sample::select(vec!["the", "minister", "said", "China", "Россия", "中国", "👍🏽", "cafe\u{301}", "talks", "on", "Monday"]), 8..60),
+        span in (0usize..60, 1usize..6),
+        edit in (0usize..60, 0usize..4, proptest::sample::select(vec!["", "new", "the minister", "Россия и 中国", "👨‍👩‍👧‍👦 said"])),
+    ) {
+        let n = words.len();
+        let (s, len) = (span.0 % n, span.1.min(n - span.0 % n));
+        let char_at = |ws: &[&str], k: usize| ws[..k].iter().map(|w| w.chars().count() + 1).sum::<usize>();
+        let r = CharRange::from_usize(char_at(&words, s), char_at(&words, s) + words[s..s + len].join(" ").chars().count()).unwrap();
+        // The edit stays off the span and its neighbouring words: before it or after it.
+        let room_before = s.saturating_sub(1); // words 0..s-1 may change
+        let room_after = n.saturating_sub(s + len + 1); // words after s+len+1 may change
+        proptest::prop_assume!(room_before + room_after > 0);
+        let k = edit.0 % (room_before + room_after);
+        let (e_at, e_del) = if k < room_before {
+            (k, edit.1.min(room_before - k))
+        } else {
+            let at = s + len + 1 + (k - room_before);
+            (at, edit.1.min(n - at))
+        };
+        let e_ins = edit.2;
+        // ... and off its 32 code points of context on each side: an edit there may
+        // orphan it (or, with few words, even make another place look better), which
+        // the benchmark in tests/native/reanchoring.rs measures instead.
+        let (edit_from, edit_to) = (char_at(&words, e_at), char_at(&words, e_at + e_del));
+        proptest::prop_assume!(edit_to + QUOTE_CONTEXT < r.start().0 || edit_from > r.end().0 + QUOTE_CONTEXT);
+        let before = words.join(" ");
+        let old = Document::from_plain_text(&before);
+        let q = quote_at(&old, r).unwrap();
+        let mut after: Vec<&str> = words.clone();
+        let del_end = e_at + e_del;
+        after.splice(e_at..del_end, e_ins.split(' ').filter(|w| !w.is_empty()));
+        let shift_words = if e_at < s { (e_ins.split(' ').filter(|w| !w.is_empty()).count() as isize) - (del_end - e_at) as isize } else { 0 };
+        let new_s = (s as isize + shift_words) as usize;
+        let truth = CharRange::from_usize(char_at(&after, new_s), char_at(&after, new_s) + q.exact.chars().count()).unwrap();
+        let doc = Document::from_plain_text(&after.join(" "));
+        // Where the quote and all its context repeat, nothing can tell the places apart:
+        // the test asks only what can be known.
+        let whole = format!("{}{}{}", q.prefix, q.exact, q.suffix);
+        let t = doc.text();
+        let places = t.char_indices().filter(|(i, _)| t[*i..].starts_with(whole.as_str())).count();
+        proptest::prop_assume!(places <= 1);
+        proptest::prop_assert_eq!(doc.slice(truth), Some(q.exact.as_str()), "the test's own bookkeeping");
+        match anchor(&doc, Some(r), Some(&q)) {
+            Ok((got, _)) => proptest::prop_assert_eq!(got, truth, "anchored elsewhere: {:?} in {:?}", q, after.join(" ")),
+            Err(_) => {} // an orphan is allowed; a wrong place is not
+        }
+    }
 }
