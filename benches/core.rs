@@ -76,6 +76,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("anchor 10k W3C annotations on 100k words", |b| b.iter(|| w3c::import(black_box(&exported), &s.doc, &s.schema, Timestamp(0))));
     let edited = Document::from_plain_text(&format!("An editor's note at the top.\n\n{text}"));
     c.bench_function("re-anchor 10k annotations after an insertion at the top", |b| b.iter(|| stored::from_str(black_box(&saved), &edited)));
+    // Every quote lost: exact searches fail, approximate ones run until the budget is spent.
+    let unrelated = Document::from_plain_text(&"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(12_000));
+    c.bench_function("re-anchor 10k annotations on an unrelated article (all orphans)", |b| b.iter(|| stored::from_str(black_box(&saved), &unrelated)));
     c.bench_function("export 10k annotations as W3C JSON-LD", |b| b.iter(|| w3c::export_string(s.annotations(), &s.schema, &s.doc, &meta)));
     c.bench_function("save 10k annotations (stored form)", |b| b.iter(|| stored::to_string("bench", s.annotations())));
     c.bench_function("quote 10k ranges", |b| {

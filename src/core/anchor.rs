@@ -14,6 +14,9 @@
 //!    then anywhere, within the step budget carried by [`AnchorHint`];
 //! 4. otherwise an orphan.
 //!
+//! Searching the whole text (steps 2 and 3) spends the same budget, so a list whose
+//! quotes are all gone (an article replaced by another) ends in bounded time.
+//!
 //! A wrong anchor is worse than an orphan: two equally good places make an orphan;
 //! quotes shorter than [`MIN_APPROX_LEN`] are only found exactly; an approximate match of
 //! a quote shorter than [`SHORT_QUOTE`] also needs [`SHORT_QUOTE_CONTEXT`] code points of
@@ -143,6 +146,12 @@ pub fn anchor_with(
         }
     }
     let all = CharRange::new(CharOffset(0), doc.len_chars()).ok_or(Unanchored::NotFound)?;
+    // A search of the whole text costs a quarter step per character (a substring search
+    // is several times faster than the approximate one): an article replaced by another
+    // orphans its annotations in bounded time instead of searching for each.
+    if !hint.budget.spend(doc.len_chars().0 as u64 / 4 + 1) {
+        return Err(Unanchored::OutOfTime);
+    }
     let (r, method) = match best_match(doc, all, q, position)? {
         Some((r, _)) => (r, AnchorMethod::Quote),
         None => approximate(doc, q, position.map(|p| shifted_hint(p, hint)), &mut hint.budget)?,

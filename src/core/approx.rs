@@ -19,7 +19,8 @@ pub const MAX_PATTERN: usize = 64;
 pub struct Budget(pub u64);
 
 impl Budget {
-    fn spend(&mut self, n: u64) -> bool {
+    /// Takes `n` steps from the budget; false (and the budget emptied) if it has fewer.
+    pub fn spend(&mut self, n: u64) -> bool {
         if self.0 < n {
             self.0 = 0;
             false

@@ -154,6 +154,12 @@ fn the_search_budget_bounds_the_work() {
     assert_eq!(hint.budget, Budget(0), "spent, so the next lost quote is not searched either");
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut AnchorHint::default()), Err(Unanchored::NotFound), "the default budget covers a 540k-character search");
+    // Whole-text exact searches spend it too; the stored position still works for free.
+    let there = Quote { exact: "dolor sit".into(), prefix: String::new(), suffix: String::new() };
+    let mut spent = AnchorHint { shift: 0, budget: Budget(0) };
+    assert_eq!(anchor_with(&doc, None, Some(&there), &mut spent), Err(Unanchored::OutOfTime));
+    let p = CharRange::from_usize(12, 21).unwrap();
+    assert_eq!(anchor_with(&doc, Some(p), Some(&there), &mut spent), Ok((p, AnchorMethod::Position)));
 }
 
 proptest::proptest! {
