@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\033[1m[build]\033[0m %s\n' "$*"; }
 
 say "compiling to wasm32 (release, optimised for size)"
-cargo build --quiet --release --lib --target wasm32-unknown-unknown
+CARGO_PROFILE_RELEASE_PANIC=abort cargo build --quiet --release --lib --target wasm32-unknown-unknown
 say "generating JS bindings into pkg/"
 wasm-bindgen --target web --out-dir pkg --out-name article_annotator \
   target/wasm32-unknown-unknown/release/article_annotator.wasm
