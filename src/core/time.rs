@@ -1,6 +1,7 @@
 //! `xsd:dateTime` (RFC 3339) text for [`Timestamp`]s, without a date library.
 //!
-//! Invariant: `parse(format(t)) == Some(t)` for every timestamp from year 0 to 9999.
+//! Invariant: `parse(format(t)) == Some(t)` for every timestamp from year 0 to 9999;
+//! `parse` refuses other years and `format` clamps to them, so no input overflows.
 
 use crate::core::model::Timestamp;
 
@@ -26,8 +27,14 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// `2014-08-18T09:30:00Z`, with milliseconds only when they are not zero.
+/// The first and last milliseconds of years 0 to 9999, the range this module handles.
+const MIN_MS: i64 = -62_167_219_200_000;
+const MAX_MS: i64 = 253_402_300_799_999;
+
+/// `2014-08-18T09:30:00Z`, with milliseconds only when they are not zero. Times outside
+/// years 0 to 9999 are clamped to them.
 pub fn format(t: Timestamp) -> String {
+    let t = Timestamp(t.0.clamp(MIN_MS, MAX_MS));
     let ms = t.0.rem_euclid(1000);
     let secs = t.0.div_euclid(1000);
     let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
@@ -50,6 +57,9 @@ pub fn parse(s: &str) -> Option<Timestamp> {
     let (date, rest) = s.split_once(['T', 't', ' '])?;
     let mut dp = date.split('-');
     let (y, mo, d) = (num(dp.next()?)?, num(dp.next()?)?, num(dp.next()?)?);
+    if y > 9999 {
+        return None; // (found by fuzzing: a 12-digit year overflowed the day count)
+    }
     if dp.next().is_some() || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
         return None;
     }
@@ -61,7 +71,11 @@ pub fn parse(s: &str) -> Option<Timestamp> {
         let sign = if off.starts_with('-') { -1 } else { 1 };
         let off = off.get(1..)?;
         let (oh, om) = off.split_once(':').unwrap_or((off.get(..2)?, off.get(2..).unwrap_or("0")));
-        (c, sign * (num(oh)? * 60 + num(om)?))
+        let (oh, om) = (num(oh)?, num(om)?);
+        if oh > 23 || om > 59 {
+            return None;
+        }
+        (c, sign * (oh * 60 + om))
     };
     let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
     let mut cp = hms.split(':');

@@ -240,3 +240,23 @@ fn the_storage_key_does_not_change_with_the_stored_version() {
     // must still find it (and migrate it), so the key names no format version.
     assert_eq!(article_annotator::storage::key_for("moscow-times-2014-08-18"), "article-annotator/v1/moscow-times-2014-08-18");
 }
+
+#[test]
+fn dates_outside_years_0_to_9999_are_refused_or_clamped() {
+    // Found by fuzzing the Label Studio importer: a 12-digit year overflowed.
+    assert_eq!(time::parse("222222222023-11-14T22:13:20Z"), None);
+    assert_eq!(time::parse("9999-12-31T23:59:59.999Z"), Some(Timestamp(253_402_300_799_999)));
+    assert_eq!(time::format(Timestamp(i64::MAX)), "9999-12-31T23:59:59.999Z");
+    assert_eq!(time::format(Timestamp(i64::MIN)), "0000-01-01T00:00:00Z");
+    let crash = include_str!("../fixtures/fuzz/label-studio-huge-year.json");
+    let doc = sample();
+    let got = article_annotator::core::format::catalog::import(article_annotator::core::format::catalog::Format::LabelStudio, crash, None, &doc, &Schema::default(), NOW);
+    assert!(got.is_ok());
+}
+
+#[test]
+fn time_zone_offsets_are_bounded() {
+    assert_eq!(time::parse("2014-08-18T12:00:00+9223372036854775807:00"), None);
+    assert_eq!(time::parse("2014-08-18T12:00:00+24:00"), None);
+    assert_eq!(time::parse("2014-08-18T12:00:00-05:30"), time::parse("2014-08-18T17:30:00Z"));
+}
