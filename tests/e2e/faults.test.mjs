@@ -55,6 +55,7 @@ test('corrupt stored data: never overwritten, moved to a backup key, reported, d
     await page.reload();
     await page.waitForSelector('.aa-notice.aa-error');
     assert.match(await notice(page), /Saved annotations were damaged .*kept unchanged under the storage key "article-annotator\/v1\/moscow-times-2014-08-18\/corrupt\/\d+"/);
+    await page.screenshot({ path: saveArtifact('corrupt-notice.png', ''), clip: { x: 0, y: 0, width: 1280, height: 260 } });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-notice-download')]);
     assert.equal(download.suggestedFilename(), 'moscow-times-2014-08-18.damaged-annotations.json');
     assert.equal(fs.readFileSync(await download.path(), 'utf8'), damaged, 'the damaged data exactly as it was');
