@@ -23,7 +23,7 @@ use crate::ui::app::{App, AppProps};
 use crate::ui::files;
 use crate::ui::dom::now;
 use crate::ui::persist::StorageChoice;
-use crate::ui::state::{Action, Bridge, SharedSession};
+use crate::ui::state::{Action, Bridge, ReportCell, SharedSession};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -151,7 +151,7 @@ impl Annotator {
         if imported.annotations.len() != 1 {
             return Err(JsError::new("add takes exactly one annotation"));
         }
-        self.dispatch(Action::Import(imported, "annotation".into()))
+        self.dispatch(Action::Import(imported, "annotation".into(), None))
     }
 
     /// Removes the annotation with this id, as one undoable step.
@@ -215,12 +215,16 @@ impl Annotator {
             let s = self.session.0.borrow();
             catalog::import(format, text, txt.as_deref(), &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?
         };
-        let report = merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1;
         let errors = js_sys::Array::new();
         for i in &imported.issues {
             errors.push(&JsValue::from_str(&i.to_string()));
         }
-        self.dispatch(Action::Import(imported, "import".into()))?;
+        // Mounted, the reducer merges at once and reports; before mount the import waits
+        // in the bridge's queue, so the counts are worked out here against the set as it is.
+        let queued_report = (!self.bridge.is_live()).then(|| merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1);
+        let cell: ReportCell = Rc::new(RefCell::new(None));
+        self.dispatch(Action::Import(imported, "import".into(), Some(cell.clone())))?;
+        let report = cell.borrow_mut().take().or(queued_report).unwrap_or_default();
         let out = js_sys::Object::new();
         for (k, v) in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged), ("orphaned", report.orphaned)] {
             let _ = js_sys::Reflect::set(&out, &k.into(), &(v as f64).into());

@@ -83,7 +83,7 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
             }
             let companion = read.iter().find(|(n, _)| n.ends_with(".txt") && stem(n) == stem(name)).and_then(|(_, b)| String::from_utf8(b.clone()).ok());
             match import_bytes(&session, name, bytes, companion.as_deref()) {
-                Ok(imported) => dispatch.emit(Action::Import(imported, name.clone())),
+                Ok(imported) => dispatch.emit(Action::Import(imported, name.clone(), None)),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
             }
         }

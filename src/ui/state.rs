@@ -83,6 +83,9 @@ impl AppState {
     }
 }
 
+/// Where the reducer puts an import's counts for whoever dispatched it.
+pub type ReportCell = Rc<RefCell<Option<crate::core::format::MergeReport>>>;
+
 pub enum Action {
     /// The reader's selection changed (snapped), or went away.
     Select(Option<Pending>),
@@ -99,8 +102,9 @@ pub enum Action {
     /// Move the keyboard cursor to an annotation, or take it away.
     Cursor(Option<AnnotationId>),
     Notify(Option<Notice>),
-    /// Merge annotations read from a file; the string names the file.
-    Import(Imported, String),
+    /// Merge annotations read from a file; the string names the file. The cell, if
+    /// given, receives the merge's counts (the JS API's `importFrom` reports them).
+    Import(Imported, String, Option<ReportCell>),
     /// Replace every annotation (the JS API's `load`): no undo step, history cleared.
     Load(Imported),
     /// Apply what another tab saved (already merged): not an undo step; the count of
@@ -151,6 +155,11 @@ impl Bridge {
         };
         cb.emit(action);
         true
+    }
+    /// True when actions reach the reducer at once (the root is connected and open).
+    pub fn is_live(&self) -> bool {
+        let st = self.0.borrow();
+        st.dispatch.is_some() && !st.closed
     }
     /// The root connects its dispatcher; queued actions are sent now.
     pub fn connect(&self, dispatch: yew::Callback<Action>) {
@@ -212,9 +221,12 @@ impl Reducible for AppState {
             Action::Unflash => next.flash = None,
             Action::Cursor(id) => next.current = id,
             Action::Notify(n) => next.notice = n,
-            Action::Import(imported, name) => {
+            Action::Import(imported, name, report) => {
                 let issues = imported.issues.clone();
                 let result = next.session.0.borrow_mut().merge(imported);
+                if let (Some(cell), Ok(r)) = (&report, &result) {
+                    *cell.borrow_mut() = Some(r.clone());
+                }
                 next.notice = match result {
                     Ok(r) => {
                         let mut text = format!(
