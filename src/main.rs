@@ -286,23 +286,19 @@ EXAMPLE:
         }
     }
 
+    /// The table of what each format holds, as README.md has it.
     fn formats() -> String {
-        let yes = |b: bool| if b { "yes" } else { "no" };
-        let mut s = String::from("format             read  write  offsets      claim links  verdicts  notes  overlaps  ids\n");
+        let widths = [6, 6, 11, 11, 8, 5, 8, 7, 3];
+        let row = |name: &str, cells: [&str; 9]| {
+            let mut line = format!("{name:<18}");
+            for (c, w) in cells.iter().zip(widths) {
+                line.push_str(&format!(" {c:<w$}"));
+            }
+            line.trim_end().to_string() + "\n"
+        };
+        let mut s = row("format", catalog::Info::COLUMNS);
         for f in Format::ALL {
-            let i = f.info();
-            s.push_str(&format!(
-                "{:<18} {:<5} {:<6} {:<12} {:<12} {:<9} {:<6} {:<9} {}\n",
-                i.name,
-                yes(i.import),
-                yes(i.export),
-                i.unit,
-                yes(i.claims && i.carries.claimants),
-                yes(i.claims && i.carries.verdicts),
-                yes(i.claims && i.carries.notes),
-                yes(i.overlaps),
-                yes(i.carries.ids),
-            ));
+            s.push_str(&row(f.info().name, f.info().cells()));
         }
         s
     }

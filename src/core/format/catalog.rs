@@ -49,6 +49,27 @@ pub struct Info {
     pub unit: &'static str,
 }
 
+impl Info {
+    /// The columns of the "what each format holds" table (README.md, `article-annotator
+    /// formats`), in the order of [`Info::COLUMNS`].
+    pub fn cells(&self) -> [&'static str; 9] {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        [
+            yes(self.export),
+            yes(self.import),
+            self.unit,
+            yes(self.claims && self.carries.claimants),
+            yes(self.claims && self.carries.verdicts),
+            yes(self.claims && self.carries.notes),
+            yes(self.overlaps),
+            yes(self.carries.orphans),
+            yes(self.carries.ids),
+        ]
+    }
+    /// The headings of [`Info::cells`].
+    pub const COLUMNS: [&'static str; 9] = ["export", "import", "offsets", "claim links", "verdicts", "notes", "overlaps", "orphans", "ids"];
+}
+
 impl Format {
     pub const ALL: [Format; 10] = [
         Format::W3c,
