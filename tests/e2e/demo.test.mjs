@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths, exportFile } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -15,11 +15,6 @@ const canonicalText = (page) => page.evaluate(() =>
 
 const panelTexts = (page) => page.$$eval('.aa-panel .aa-entry-quote', (els) => els.map((e) => e.textContent));
 
-async function exportFile(page) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-export')]);
-  const path = await download.path();
-  return { name: download.suggestedFilename(), text: fs.readFileSync(path, 'utf8') };
-}
 
 test('tag an entity and a claim, reload, export with code-point offsets, import in a fresh profile', async () => {
   const a = await launchFresh();

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers, exportFile } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -38,8 +38,7 @@ test('storage blocked (access throws, as in a sandboxed iframe): works in memory
     const { errors } = await openDemo(a.context, url);
     assert.match(await notice(page), /storage can't be used .*kept in this tab only: export them/i);
     await tag(page, 'Edward Snowden', '1');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-export')]);
-    assert.equal(JSON.parse(fs.readFileSync(await download.path(), 'utf8')).total, 1);
+    assert.equal(JSON.parse((await exportFile(page)).text).total, 1);
     assert.deepEqual(errors, []);
   } finally {
     await a.close();
@@ -84,8 +83,7 @@ test('data from a newer version: left untouched, a clear message; work continues
     await page.waitForTimeout(700); // past the save delay
     await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), newer, 'never overwritten');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-export')]);
-    assert.equal(JSON.parse(fs.readFileSync(await download.path(), 'utf8')).total, 1);
+    assert.equal(JSON.parse((await exportFile(page)).text).total, 1);
     assert.deepEqual(errors, []);
   } finally {
     await a.close();

@@ -96,6 +96,12 @@ export async function mouseSelect(page, text, part = text, widget = 0) {
   await page.mouse.up();
 }
 
+/** Clicks Export (W3C) and returns the download's file name and text. */
+export async function exportFile(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-export')]);
+  return { name: download.suggestedFilename(), text: fs.readFileSync(await download.path(), 'utf8') };
+}
+
 export function saveArtifact(name, data) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const p = path.join(ARTIFACTS, name);
