@@ -24,7 +24,7 @@ pub struct Session {
     pub document_id: String,
     pub doc: Document,
     pub schema: Schema,
-    // Invariant: changed only through apply/apply_remote/undo/redo/load/merge, each bumping `revision`.
+    // Invariant: changed only through apply/apply_remote/touch/undo/redo/load/merge, each bumping `revision`.
     set: AnnotationSet,
     history: History,
     revision: u64,
@@ -172,6 +172,25 @@ impl Session {
         let ids = touched(Some(&inverse));
         self.record(ids);
         Ok(())
+    }
+    /// Marks annotations as modified at `now` (an undone deletion another tab may have
+    /// merged: see [`crate::core::sync::record_deletions`]). Not an undo step; the undo
+    /// history is kept, since only `modified` changes.
+    pub fn touch(&mut self, ids: &[AnnotationId], now: Timestamp) {
+        let edits: Vec<Edit> = ids
+            .iter()
+            .filter_map(|id| self.set.get(id))
+            .filter(|a| a.modified < now)
+            .map(|a| Edit::Update(Annotation { modified: now, ..a.clone() }))
+            .collect();
+        if edits.is_empty() {
+            return;
+        }
+        if let Ok(inverse) = crate::core::edit::apply(&mut self.set, Edit::Batch(edits)) {
+            self.post(Some(&inverse));
+            let ids = touched(Some(&inverse));
+            self.record(ids);
+        }
     }
     /// Loads annotations as the starting state (from storage): no undo step.
     pub fn load(&mut self, imported: Imported) -> MergeReport {

@@ -2,7 +2,8 @@
 //!
 //! Each tab saves its whole set with [`Tombstone`]s for what it deleted. When another
 //! tab's save arrives, [`merge_remote`] decides per annotation: the later `modified`
-//! wins; a deletion wins over any version modified before it; an annotation only one side
+//! wins (two versions of the same millisecond are ordered by content, the same in every
+//! tab); a deletion wins over any version modified before it; an annotation only one side
 //! has is kept unless the other side's tombstone is newer. The result is one [`Edit`]
 //! for this tab and whether this tab holds anything the other lacks (then it saves, and
 //! the other tab merges that in turn, so both converge).
@@ -36,6 +37,12 @@ pub struct Merge {
     pub local_ahead: bool,
 }
 
+/// Orders two different versions modified in the same millisecond, the same way in
+/// every tab, so that both keep the same one.
+fn tie_key(a: &Annotation) -> String {
+    format!("{:?}|{:?}|{:?}|{:?}", a.body, a.target.range, a.target.quote, a.creator)
+}
+
 fn latest(tombs: &[Tombstone]) -> HashMap<&AnnotationId, Timestamp> {
     let mut m: HashMap<&AnnotationId, Timestamp> = HashMap::new();
     for t in tombs {
@@ -54,7 +61,7 @@ pub fn merge_remote(local: &AnnotationSet, local_tombs: &[Tombstone], remote: &[
     let remote_ids: HashMap<&AnnotationId, &Annotation> = remote.iter().map(|a| (&a.id, a)).collect();
     for r in remote {
         match local.get(&r.id) {
-            Some(l) if r.modified > l.modified => {
+            Some(l) if r.modified > l.modified || (r.modified == l.modified && r != l && tie_key(r) > tie_key(l)) => {
                 merged.insert(r.id.clone(), r.clone());
             }
             Some(l) => {
@@ -111,11 +118,12 @@ pub fn merge_remote(local: &AnnotationSet, local_tombs: &[Tombstone], remote: &[
     Merge { edit: Edit::Batch(removes), changed, local_ahead }
 }
 
-/// Brings `tombs` up to date before a save: a tombstone at `now` for each id `before`
-/// had and `after` lacks; none older than [`TOMBSTONE_DAYS`]. Returns the ids that have
-/// a tombstone but are back in `after` (an undone deletion): their tombstones are
-/// dropped, and they must be saved as modified `now`, so that the deletion another tab
-/// already merged is overruled by this later change.
+/// Brings `tombs` up to date before a merge or a save: a tombstone at `now` for each id
+/// `before` had and `after` lacks; none older than [`TOMBSTONE_DAYS`]. Returns the ids
+/// that have a tombstone but are back in `after` (an undone deletion, a re-import): their
+/// tombstones are dropped, and the caller marks them modified `now`
+/// ([`crate::core::session::Session::touch`]), so that this later change overrules the
+/// deletion another tab may already have merged.
 pub fn record_deletions(before: &[AnnotationId], after: &AnnotationSet, now: Timestamp, tombs: &mut Vec<Tombstone>) -> Vec<AnnotationId> {
     let back: Vec<AnnotationId> = tombs.iter().filter(|t| after.get(&t.id).is_some()).map(|t| t.id.clone()).collect();
     tombs.retain(|t| after.get(&t.id).is_none());

@@ -115,6 +115,20 @@ impl Persistence {
         self.session.0.borrow().annotations().iter().map(|a| a.id.clone()).collect()
     }
 
+    /// Records this tab's deletions since the last save or merge as tombstones (and its
+    /// undone deletions), so that merging another tab's state cannot bring them back.
+    fn note_local_changes(&self) {
+        let now = crate::ui::dom::now();
+        let back = {
+            let s = self.session.0.borrow();
+            sync::record_deletions(&self.known.borrow(), s.annotations(), now, &mut self.tombs.borrow_mut())
+        };
+        if !back.is_empty() {
+            self.session.0.borrow_mut().touch(&back, now);
+        }
+        *self.known.borrow_mut() = self.ids();
+    }
+
     /// Merges what another tab saved (`text`, the stored form) into this session.
     /// Returns whether this tab holds something the other lacks.
     pub fn receive(&self, text: &str) -> bool {
@@ -137,6 +151,7 @@ impl Persistence {
             // Another tab never writes damaged data; if something else did, keep ours.
             Err(StoredError::Corrupt(_)) => return true,
         };
+        self.note_local_changes();
         let merge = {
             let s = self.session.0.borrow();
             sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
@@ -231,17 +246,15 @@ impl Persistence {
                 }
             }
         }
-        let (rev, text, ids) = {
+        self.note_local_changes();
+        let (rev, text) = {
             let s = self.session.0.borrow();
-            let now = crate::ui::dom::now();
-            let back = sync::record_deletions(&self.known.borrow(), s.annotations(), now, &mut self.tombs.borrow_mut());
-            let text = stored::to_string_with(&s.document_id, s.annotations(), &self.tombs.borrow(), &back, now);
-            (s.revision(), text, s.annotations().iter().map(|a| a.id.clone()).collect::<Vec<_>>())
+            let text = stored::to_string_with(&s.document_id, s.annotations(), &self.tombs.borrow());
+            (s.revision(), text)
         };
         match self.store.set(&self.key, &text) {
             Ok(()) => {
                 self.saved_rev.set(rev);
-                *self.known.borrow_mut() = ids;
                 *self.last_text.borrow_mut() = Some(text);
                 if self.last_error.borrow_mut().take().is_some() {
                     self.notify(Notice::info("Saving works again: all annotations are saved."));

@@ -223,15 +223,19 @@ fn stored_version_1_migrates_to_version_2() {
 }
 
 #[test]
-fn stored_version_2_keeps_tombstones_and_touched_times() {
+fn stored_version_2_keeps_tombstones() {
     use article_annotator::core::sync::Tombstone;
-    let s = sample_session();
+    let mut s = sample_session();
     let tombs = vec![Tombstone { id: AnnotationId::new("urn:x:gone").unwrap(), at: Timestamp(5) }];
-    let text = stored::to_string_with(&s.document_id, s.annotations(), &tombs, &[id(1)], Timestamp(NOW.0 + 10));
+    let text = stored::to_string_with(&s.document_id, s.annotations(), &tombs);
     let back = stored::read(&text, &s.doc).unwrap();
     assert_eq!(back.tombstones, tombs);
-    let touched = back.imported.annotations.iter().find(|a| a.id == id(1)).unwrap();
-    assert_eq!(touched.modified, Timestamp(NOW.0 + 10));
+    assert_eq!(back.imported.annotations.len(), 6);
+    // Touching marks an annotation modified now, without an undo step.
+    let undo_before = s.can_undo();
+    s.touch(&[id(1)], Timestamp(NOW.0 + 10));
+    assert_eq!(s.annotations().get(&id(1)).unwrap().modified, Timestamp(NOW.0 + 10));
+    assert_eq!(s.can_undo(), undo_before);
 }
 
 #[test]

@@ -42,25 +42,24 @@ impl Tab {
         let known = set.iter().map(|a| a.id.clone()).collect();
         Tab { set, tombs: Vec::new(), known }
     }
+    /// Records this tab's deletions (as the widget does before every merge and save).
+    fn note_local_changes(&mut self, now: i64) {
+        // As Session::touch does: an undone deletion is a change made now.
+        for id in record_deletions(&self.known, &self.set, Timestamp(now), &mut self.tombs) {
+            let mut a = self.set.get(&id).unwrap().clone();
+            a.modified = Timestamp(now);
+            apply(&mut self.set, Edit::Update(a)).unwrap();
+        }
+        self.known = self.set.iter().map(|a| a.id.clone()).collect();
+    }
     /// What this tab writes to storage.
     fn save(&mut self, now: i64) -> (Vec<Annotation>, Vec<Tombstone>) {
-        let back = record_deletions(&self.known, &self.set, Timestamp(now), &mut self.tombs);
-        self.known = self.set.iter().map(|a| a.id.clone()).collect();
-        let list = self
-            .set
-            .iter()
-            .map(|a| {
-                let mut a = a.clone();
-                if back.contains(&a.id) {
-                    a.modified = Timestamp(now);
-                }
-                a
-            })
-            .collect();
-        (list, self.tombs.clone())
+        self.note_local_changes(now);
+        (self.set.iter().cloned().collect(), self.tombs.clone())
     }
     /// Merges what another tab wrote; true if this tab should save in turn.
-    fn receive(&mut self, remote: &(Vec<Annotation>, Vec<Tombstone>)) -> bool {
+    fn receive(&mut self, remote: &(Vec<Annotation>, Vec<Tombstone>), now: i64) -> bool {
+        self.note_local_changes(now);
         let m = merge_remote(&self.set, &self.tombs, &remote.0, &remote.1);
         apply(&mut self.set, m.edit).expect("a merge applies");
         adopt_tombstones(&mut self.tombs, &remote.1);
@@ -80,10 +79,10 @@ fn the_later_change_wins_and_deletions_are_kept() {
     apply(&mut b.set, Edit::Remove(ann(2, 0, Body::Entity(String::new())).id)).unwrap();
     let from_a = a.save(40);
     let from_b = b.save(41);
-    assert!(b.receive(&from_a), "B has a deletion and a later change A lacks");
-    assert!(a.receive(&from_b), "A has an addition B lacked when it saved");
+    assert!(b.receive(&from_a, 42), "B has a deletion and a later change A lacks");
+    assert!(a.receive(&from_b, 43), "A has an addition B lacked when it saved");
     let again = b.save(50);
-    assert!(!a.receive(&again), "converged: nothing more to send");
+    assert!(!a.receive(&again, 51), "converged: nothing more to send");
     assert_eq!(a.set, b.set);
     let ids: Vec<_> = a.set.in_reading_order().iter().map(|x| (x.id.as_str().to_string(), x.body.clone())).collect();
     assert_eq!(ids, vec![("urn:t:1".into(), Body::Entity("product".into())), ("urn:t:3".into(), Body::Entity("event".into()))]);
@@ -96,11 +95,11 @@ fn an_undone_deletion_comes_back_in_the_other_tab() {
     let gone = a.set.get(&base[0].id).unwrap().clone();
     apply(&mut a.set, Edit::Remove(gone.id.clone())).unwrap();
     let s1 = a.save(20);
-    b.receive(&s1);
+    b.receive(&s1, 21);
     assert!(b.set.is_empty(), "B follows the deletion");
     apply(&mut a.set, Edit::Add(gone)).unwrap(); // undo in A
     let s2 = a.save(30);
-    b.receive(&s2);
+    b.receive(&s2, 31);
     assert_eq!(b.set.len(), 1, "the undo wins over the earlier deletion");
 }
 
@@ -115,7 +114,7 @@ fn a_claim_never_keeps_a_claimant_the_merge_removed() {
     newer.target.quote.exact = "edited in B".into();
     apply(&mut b.set, Edit::Update(newer)).unwrap();
     let from_a = a.save(100);
-    b.receive(&from_a);
+    b.receive(&from_a, 101);
     let c = b.set.iter().find(|x| x.body.is_claim()).unwrap();
     assert_eq!(c.claim().unwrap().claimant, None);
     assert_eq!(c.target.quote.exact, "edited in B");
@@ -159,17 +158,17 @@ proptest! {
                 clock += 1;
                 let (from, to) = if *in_a { (&mut a, &mut b) } else { (&mut b, &mut a) };
                 let state = from.save(clock);
-                to.receive(&state);
+                to.receive(&state, clock);
             }
         }
         // In the end both save and hear each other until quiet.
         for _ in 0..4 {
             clock += 1;
             let sa = a.save(clock);
-            let more_b = b.receive(&sa);
+            let more_b = b.receive(&sa, clock);
             clock += 1;
             let sb = b.save(clock);
-            let more_a = a.receive(&sb);
+            let more_a = a.receive(&sb, clock);
             if !more_a && !more_b {
                 break;
             }
@@ -188,4 +187,19 @@ proptest! {
         let m = merge_remote(&b.set, &b.tombs, &sa.0, &sa.1);
         prop_assert_eq!(m.changed, 0);
     }
+}
+
+#[test]
+fn a_deletion_not_yet_saved_survives_the_other_tabs_save() {
+    let base = vec![ann(1, 10, Body::Entity("person".into())), ann(2, 10, Body::Entity("location".into()))];
+    let (mut a, mut b) = (Tab::new(&base), Tab::new(&base));
+    apply(&mut a.set, Edit::Remove(base[0].id.clone())).unwrap(); // A deletes, has not saved yet
+    apply(&mut b.set, Edit::Update(ann(2, 20, Body::Entity("event".into())))).unwrap();
+    let from_b = b.save(30); // B's state still has 1
+    assert!(a.receive(&from_b, 31), "A must tell B about its deletion");
+    assert!(a.set.get(&base[0].id).is_none(), "the deletion stands");
+    assert_eq!(a.set.get(&base[1].id).unwrap().body, Body::Entity("event".into()));
+    let from_a = a.save(32);
+    b.receive(&from_a, 33);
+    assert_eq!(a.set, b.set);
 }

@@ -75,12 +75,11 @@ pub enum StoredError {
 
 /// The set in its stored form.
 pub fn to_string(document_id: &str, set: &AnnotationSet) -> String {
-    to_string_with(document_id, set, &[], &[], Timestamp(0))
+    to_string_with(document_id, set, &[])
 }
 
-/// The set and its tombstones in stored form; the annotations named in `touched` are
-/// written as modified at `now` (an undone deletion, see [`crate::core::sync`]).
-pub fn to_string_with(document_id: &str, set: &AnnotationSet, tombs: &[Tombstone], touched: &[AnnotationId], now: Timestamp) -> String {
+/// The set and its tombstones in stored form.
+pub fn to_string_with(document_id: &str, set: &AnnotationSet, tombs: &[Tombstone]) -> String {
     let a = set
         .iter()
         .map(|a| {
@@ -100,7 +99,7 @@ pub fn to_string_with(document_id: &str, set: &AnnotationSet, tombs: &[Tombstone
                 vd,
                 n,
                 c: a.created.0,
-                m: if touched.contains(&a.id) { a.modified.0.max(now.0) } else { a.modified.0 },
+                m: a.modified.0,
                 by: a.creator.clone(),
             }
         })
