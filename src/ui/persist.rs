@@ -148,8 +148,13 @@ impl Persistence {
                 )));
                 return false;
             }
-            // Another tab never writes damaged data; if something else did, keep ours.
-            Err(StoredError::Corrupt(_)) => return true,
+            // Another tab never writes damaged data; if something else did, back it up
+            // before this tab writes its own over it.
+            Err(StoredError::Corrupt(why)) => {
+                let notice = self.back_up_corrupt(text, &why, "the annotations in this tab are saved in their place");
+                self.notify(notice);
+                return true;
+            }
         };
         self.note_local_changes();
         let merge = {
@@ -212,20 +217,26 @@ impl Persistence {
                 ))
             }
             Err(StoredError::Corrupt(why)) => {
-                let raw = text.clone();
-                let backup = format!("{}/corrupt/{}", self.key, js_sys::Date::now() as i64);
-                let moved = self.store.set(&backup, &text).is_ok();
-                let message = if moved {
-                    let _ = self.store.remove(&self.key);
-                    format!("Saved annotations were damaged ({why}). They were kept unchanged under the storage key \"{backup}\"; you start with none.")
-                } else {
-                    self.frozen.set(true);
-                    format!("Saved annotations were damaged ({why}) and could not be backed up, so nothing will be saved over them.")
-                };
-                let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&s.document_id));
-                Some(Notice { level: crate::ui::state::Level::Error, text: message, download: Some((name, raw)) })
+                drop(s);
+                self.back_up_corrupt(&text, &why, "you start with none")
             }
         }
+    }
+
+    /// Moves damaged stored data to a backup key (or, if that fails, stops saving over
+    /// it) and returns the notice that says so and offers it as a download.
+    fn back_up_corrupt(&self, text: &str, why: &str, then: &str) -> Option<Notice> {
+        let backup = format!("{}/corrupt/{}", self.key, js_sys::Date::now() as i64);
+        let moved = self.store.set(&backup, text).is_ok();
+        let message = if moved {
+            let _ = self.store.remove(&self.key);
+            format!("Saved annotations were damaged ({why}). They were kept unchanged under the storage key \"{backup}\"; {then}.")
+        } else {
+            self.frozen.set(true);
+            format!("Saved annotations were damaged ({why}) and could not be backed up, so nothing will be saved over them.")
+        };
+        let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&self.session.0.borrow().document_id));
+        Some(Notice { level: crate::ui::state::Level::Error, text: message, download: Some((name, text.to_string())) })
     }
 
     /// Saves now if anything changed since the last save.

@@ -64,6 +64,13 @@ test('corrupt stored data: never overwritten, moved to a backup key, reported, d
     await tag(page, 'Kaspersky Lab', '2');
     await page.waitForFunction((k) => /Kaspersky Lab/.test(localStorage.getItem(k) || ''), KEY);
     assert.equal((await page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')), KEY)).length, 1);
+    // Damaged mid-session by something else: backed up too before this tab saves over it.
+    await page.evaluate((k) => localStorage.setItem(k, 'garbage written by another script'), KEY);
+    await tag(page, 'Edward Snowden', '1');
+    await page.waitForFunction((k) => /Edward Snowden/.test(localStorage.getItem(k) || ''), KEY);
+    const all = await page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')).map((x) => localStorage.getItem(x)).sort(), KEY);
+    assert.deepEqual(all, [damaged, 'garbage written by another script'].sort());
+    assert.match(await page.evaluate((k) => localStorage.getItem(k), KEY), /Kaspersky Lab/, 'the tab\u2019s own annotations saved in their place');
     assert.deepEqual(errors, []);
   } finally {
     await a.close();
