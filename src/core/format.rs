@@ -159,12 +159,8 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
                 report.unchanged += 1;
                 continue;
             }
-            Some(old) => {
+            Some(_) => {
                 report.updated += 1;
-                if !carries.timestamps {
-                    // Changed by this file: modified now (the import's stamp), created as it was.
-                    a.created = old.created;
-                } 
                 Edit::Update(a.clone())
             }
             None => {
@@ -186,8 +182,9 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
     (Edit::Batch(entities), report)
 }
 
-/// Fills what the file could not carry from the annotation already in the widget.
-/// Timestamps are kept only if nothing else changed (the caller stamps updates).
+/// Fills what the file could not carry from the annotation already in the widget. For
+/// a file without dates, `created` stays as it was, and `modified` too unless the file
+/// changed something (then it is the import's stamp).
 fn keep_uncarried(a: &mut Annotation, old: &Annotation, carries: Carries) {
     if !carries.creator {
         a.creator.clone_from(&old.creator);
@@ -204,12 +201,10 @@ fn keep_uncarried(a: &mut Annotation, old: &Annotation, carries: Carries) {
         }
     }
     if !carries.timestamps {
-        let (created, modified) = (a.created, a.modified);
         a.created = old.created;
-        a.modified = old.modified;
+        let stamp = std::mem::replace(&mut a.modified, old.modified);
         if a != old {
-            a.created = created;
-            a.modified = modified;
+            a.modified = stamp;
         }
     }
 }

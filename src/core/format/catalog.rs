@@ -110,7 +110,7 @@ impl Format {
                 "application/zip",
                 true,
                 true,
-                Carries { claimants: true, verdicts: true, notes: true, ..spans },
+                brat::CARRIES,
                 "code points",
             ),
             Format::Conll => Info {
@@ -136,7 +136,7 @@ impl Format {
                 "application/json",
                 true,
                 true,
-                Carries { timestamps: false, creator: false, orphans: false, ..all },
+                labelstudio::CARRIES,
                 "code points",
             ),
             Format::Spacy => i("spacy", "spaCy / Prodigy JSONL (text + spans)", "jsonl", "application/jsonl", true, true, spans, "code points"),
