@@ -659,3 +659,11 @@ fn carries_of_each_importer_match_the_catalog() {
         assert_eq!(Carries { orphans: want.orphans, ..got }, want, "{f:?}");
     }
 }
+
+#[test]
+fn sniffing_reads_only_keys_and_tolerates_any_json() {
+    for (text, want) in [("[1, 2]", Some(Format::W3c)), ("null", Some(Format::W3c)), ("\"x\"", Some(Format::W3c)), ("[]", Some(Format::W3c)), ("[{\"text\": \"a\", \"label\": []}, 7]", Some(Format::Doccano)), ("{not json", None)] {
+        assert_eq!(catalog::sniff("", text), want, "{text}");
+    }
+    assert_eq!(catalog::sniff("x.json", "{not json"), Some(Format::W3c), "named files go by their name");
+}

@@ -379,7 +379,8 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
             return Some(Format::LabelStudio);
         }
     }
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+    // The keys of the first object are enough: read them without building the file.
+    let Ok(FirstKeys(keys)) = serde_json::from_str::<FirstKeys>(text) else {
         // Not JSON at all: go by the name, so the importer can say what is wrong and where.
         return match lower.rsplit('.').next() {
             Some("jsonld" | "json") => Some(Format::W3c),
@@ -387,23 +388,70 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
             _ => None,
         };
     };
-    let first = match &v {
-        serde_json::Value::Array(a) => a.first()?.clone(),
-        other => other.clone(),
-    };
-    if first.get("data").is_some() && (first.get("annotations").is_some() || first.get("completions").is_some() || first.get("predictions").is_some()) {
+    let has = |k: &str| keys.iter().any(|x| x == k);
+    if has("data") && (has("annotations") || has("completions") || has("predictions")) {
         return Some(Format::LabelStudio);
     }
-    if first.get("text").is_some() && first.get("spans").is_some() {
+    if has("text") && has("spans") {
         return Some(Format::Spacy);
     }
-    if first.get("text").is_some() && first.get("entities").is_some() {
+    if has("text") && has("entities") {
         return Some(Format::DoccanoRelations);
     }
-    if first.get("text").is_some() && (first.get("label").is_some() || first.get("labels").is_some()) {
+    if has("text") && (has("label") || has("labels")) {
         return Some(Format::Doccano);
     }
     Some(Format::W3c)
+}
+
+/// The keys of a JSON file's top-level object, or of the first object of a top-level
+/// array; everything else is skimmed without being kept.
+struct FirstKeys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for FirstKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FirstKeys, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = FirstKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object or an array of objects")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FirstKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(FirstKeys(keys))
+            }
+            // Any other value has no keys (the importer then says what it expected).
+            fn visit_bool<E>(self, _: bool) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<FirstKeys, E> {
+                Ok(FirstKeys(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FirstKeys, A::Error> {
+                let first = seq.next_element::<FirstKeys>()?.unwrap_or(FirstKeys(Vec::new()));
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(first)
+            }
+        }
+        d.deserialize_any(Keys)
+    }
 }
 
 /// [`import`] for a file's bytes: a brat export may come zipped; everything else must
