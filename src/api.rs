@@ -73,6 +73,7 @@ fn read_w3c(session: &SharedSession, value: &JsValue) -> Result<Imported, JsErro
         return w3c::import(&stringify(value)?, &s.doc, &s.schema, stamp).map_err(|e| JsError::new(&e.to_string()));
     };
     let mut out = Imported::default();
+    out.annotations.reserve_exact(items.length() as usize);
     let mut hint = AnchorHint::default();
     for (i, item) in items.iter().enumerate() {
         match w3c::import_item_str(&stringify(&item)?, i, &s.doc, &s.schema, stamp, &mut hint) {

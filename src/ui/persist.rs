@@ -49,8 +49,24 @@ pub struct Persistence {
     tombs: RefCell<Vec<Tombstone>>,
     /// The ids at the last save or merge, to tell what this tab deleted since.
     known: RefCell<Vec<AnnotationId>>,
-    /// The stored text as this tab last wrote or merged it.
-    last_text: RefCell<Option<String>>,
+    /// A digest of the stored text as this tab last wrote or merged it (the text itself
+    /// would hold a second copy of every annotation, 2 MB at 10k).
+    last_seen: Cell<Option<Digest>>,
+}
+
+/// A stored text's length and 64-bit hash: whether storage still holds what this tab
+/// last saw. (A different text with the same length and hash would go unmerged until
+/// the next storage event; at 2^-64 per save, that is accepted.)
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Digest(usize, u64);
+
+impl Digest {
+    fn of(text: &str) -> Digest {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        Digest(text.len(), h.finish())
+    }
 }
 
 /// How long after a change the save happens (changes in between are saved together).
@@ -86,7 +102,7 @@ impl Persistence {
             on_remote: RefCell::new(None),
             tombs: RefCell::new(Vec::new()),
             known: RefCell::new(Vec::new()),
-            last_text: RefCell::new(None),
+            last_seen: Cell::new(None),
         };
         if read {
             if let Some(n) = p.load() {
@@ -132,7 +148,7 @@ impl Persistence {
     /// Merges what another tab saved (`text`, the stored form) into this session.
     /// Returns whether this tab holds something the other lacks.
     pub fn receive(&self, text: &str) -> bool {
-        if self.frozen.get() || self.last_text.borrow().as_deref() == Some(text) {
+        if self.frozen.get() || self.last_seen.get() == Some(Digest::of(text)) {
             return false;
         }
         let loaded = {
@@ -162,7 +178,7 @@ impl Persistence {
             sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
         };
         sync::adopt_tombstones(&mut self.tombs.borrow_mut(), &loaded.tombstones);
-        *self.last_text.borrow_mut() = Some(text.to_string());
+        self.last_seen.set(Some(Digest::of(text)));
         if merge.changed > 0 {
             match self.on_remote.borrow().as_ref() {
                 Some(f) => f(merge.edit, merge.changed),
@@ -196,7 +212,7 @@ impl Persistence {
             Ok(loaded) => {
                 let imported = loaded.imported;
                 *self.tombs.borrow_mut() = loaded.tombstones;
-                *self.last_text.borrow_mut() = Some(text.clone());
+                self.last_seen.set(Some(Digest::of(&text)));
                 let issues = imported.issues.len();
                 let report = s.load(imported);
                 *self.known.borrow_mut() = s.annotations().iter().map(|a| a.id.clone()).collect();
@@ -250,7 +266,7 @@ impl Persistence {
         }
         // Another tab may have saved since this one last read: merge that in first.
         if let Ok(Some(current)) = self.store.get(&self.key) {
-            if self.last_text.borrow().as_deref() != Some(current.as_str()) {
+            if self.last_seen.get() != Some(Digest::of(&current)) {
                 self.receive(&current);
                 if self.frozen.get() {
                     return;
@@ -266,7 +282,7 @@ impl Persistence {
         match self.store.set(&self.key, &text) {
             Ok(()) => {
                 self.saved_rev.set(rev);
-                *self.last_text.borrow_mut() = Some(text);
+                self.last_seen.set(Some(Digest::of(&text)));
                 if self.last_error.borrow_mut().take().is_some() {
                     self.notify(Notice::info("Saving works again: all annotations are saved."));
                 }
