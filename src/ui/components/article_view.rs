@@ -190,11 +190,15 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     let class = classes!("aa-article", tip.is_some().then_some("aa-over-highlight"));
     html! {
         <>
-            <article {class} ref={props.article_ref.clone()} tabindex="0"
-                aria-label="Article text. Select words, then press 1 to 6 for an entity type or C for a claim. Press ] and [ to move between annotations, Enter to edit one."
-                onmouseup={gesture} ontouchend={touch} onkeyup={keyup} {onclick} {onmousemove} {onmouseleave}>
-                {(*article).clone()}
-            </article>
+            // The wrapper draws the article's focus ring (annotator.css: the article's own
+            // style never changes with focus).
+            <div class="aa-column">
+                <article {class} ref={props.article_ref.clone()} tabindex="0"
+                    aria-label="Article text. Select words, then press 1 to 6 for an entity type or C for a claim. Press ] and [ to move between annotations, Enter to edit one."
+                    onmouseup={gesture} ontouchend={touch} onkeyup={keyup} {onclick} {onmousemove} {onmouseleave}>
+                    {(*article).clone()}
+                </article>
+            </div>
             <div class="aa-tip" role="tooltip" ref={tip_ref} hidden={tip.is_none()}>{tip.as_ref().map(|t| t.text.clone()).unwrap_or_default()}</div>
         </>
     }
