@@ -14,6 +14,7 @@ pub mod html;
 pub mod html_read;
 pub mod model;
 pub mod offset;
+pub mod panel;
 pub mod sanitize;
 pub mod schema;
 pub mod session;

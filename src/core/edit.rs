@@ -35,17 +35,19 @@ impl AnnotationSet {
     /// followed by orphans in id order. Exports use this order, so files are stable.
     pub fn in_reading_order(&self) -> Vec<&Annotation> {
         let mut v: Vec<&Annotation> = self.by_id.values().collect();
-        v.sort_by(|a, b| match (a.target.range, b.target.range) {
-            (Some(x), Some(y)) => x
-                .start()
-                .cmp(&y.start())
-                .then(y.end().cmp(&x.end()))
-                .then_with(|| a.id.cmp(&b.id)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.id.cmp(&b.id),
-        });
+        v.sort_by(|a, b| reading_order(a, b));
         v
+    }
+}
+
+/// The order of [`AnnotationSet::in_reading_order`]: anchored by start, then longer
+/// first, then id; orphans after, by id.
+pub fn reading_order(a: &Annotation, b: &Annotation) -> std::cmp::Ordering {
+    match (a.target.range, b.target.range) {
+        (Some(x), Some(y)) => x.start().cmp(&y.start()).then(y.end().cmp(&x.end())).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
     }
 }
 

@@ -137,7 +137,10 @@ pub struct MergeReport {
 pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carries) -> (Edit, MergeReport) {
     let mut report = MergeReport::default();
     let incoming = if carries.ids { incoming } else { adopt_ids(set, incoming) };
-    let known: HashSet<_> = set.iter().map(|a| a.id.clone()).chain(incoming.iter().map(|a| a.id.clone())).collect();
+    // Ids a claimant may name: the set's (looked up in place: adding one annotation to
+    // 10,000 copies no ids) and the incoming ones.
+    let arriving: HashSet<AnnotationId> = incoming.iter().map(|a| a.id.clone()).collect();
+    let known = |id: &AnnotationId| set.get(id).is_some() || arriving.contains(id);
     // One buffer of the final size: a large load grows nothing by doubling.
     let mut entities = Vec::with_capacity(incoming.len());
     let mut claims = Vec::new();
@@ -151,7 +154,7 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
             keep_uncarried(&mut a, old, carries);
         }
         if let Body::Claim(c) = &mut a.body {
-            if c.claimant.as_ref().is_some_and(|who| !known.contains(who) || *who == a.id) {
+            if c.claimant.as_ref().is_some_and(|who| !known(who) || *who == a.id) {
                 c.claimant = None;
             }
         }

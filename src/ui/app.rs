@@ -8,7 +8,8 @@ use crate::core::schema::CLAIM_KEY;
 use crate::ui::components::article_view::ArticleView;
 use crate::ui::components::editor::{ClaimantOption, Editor};
 use crate::ui::components::header::Header;
-use crate::ui::components::panel::{panel_data, Panel};
+use crate::core::panel::panel_data;
+use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
 use crate::ui::files;
@@ -422,7 +423,7 @@ pub fn App(props: &AppProps) -> Html {
         let session = props.session.clone();
         use_memo((state.rev, (*expanded).clone()), move |(_, expanded)| {
             let s = session.0.borrow();
-            panel_data(&s.annotations().in_reading_order(), &s.schema, expanded, |id| s.annotations().get(id))
+            panel_data(s.annotations().iter(), &s.schema, expanded, |id| s.annotations().get(id))
         })
     };
     let on_expand = {

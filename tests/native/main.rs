@@ -23,6 +23,8 @@ mod cli;
 mod reanchoring;
 // Two tabs: the per-annotation merge with tombstones.
 mod sync;
+// The side panel's grouping (linear time, equal to sorting everything).
+mod panel;
 // The article's HTML markup: block texts and escaping.
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.

@@ -1,97 +1,10 @@
 //! The side panel: every annotation, grouped (claims with claimant and verdict, entities
 //! by type with counts, orphans), or a first-time reader's guide when there are none.
 
-use crate::core::model::{Annotation, AnnotationId, Body};
-use crate::core::schema::Schema;
+use crate::core::model::AnnotationId;
+pub use crate::core::panel::{Group, PanelData, Row};
 use crate::ui::theme::ident_in;
 use yew::prelude::*;
-
-/// One row of the panel, already worked out by the root.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub id: AnnotationId,
-    pub quote: String,
-    /// For claims: the claimant's text, or "unknown".
-    pub claimant: Option<String>,
-    pub verdict: Option<(&'static str, String)>,
-}
-
-/// One group of the panel: all of it is counted, but only the rows shown are built.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Group {
-    /// `claims`, `orphans`, or an entity type id.
-    pub key: String,
-    pub label: String,
-    pub count: usize,
-    pub rows: Vec<Row>,
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct PanelData {
-    pub claims: Group,
-    /// In schema order, then types the schema does not know.
-    pub entities: Vec<Group>,
-    pub orphans: Group,
-    pub total: usize,
-}
-
-/// How many rows a group shows before "Show all" (keeps the panel light at 10,000).
-pub const ROWS_SHOWN: usize = 50;
-
-fn shorten(s: &str, n: usize) -> String {
-    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= n {
-        one_line
-    } else {
-        format!("{}…", one_line.chars().take(n - 1).collect::<String>())
-    }
-}
-
-/// The panel's groups from annotations in reading order; groups named in `expanded`
-/// get all their rows, the others at most [`ROWS_SHOWN`].
-pub fn panel_data<'a>(
-    ordered: &[&'a Annotation],
-    schema: &Schema,
-    expanded: &std::collections::HashSet<String>,
-    lookup: impl Fn(&AnnotationId) -> Option<&'a Annotation>,
-) -> PanelData {
-    let group = |key: &str, label: &str| Group { key: key.into(), label: label.into(), ..Group::default() };
-    let mut data = PanelData {
-        claims: group("claims", "Claims"),
-        entities: schema.types().iter().map(|t| group(&t.id, &t.label)).collect(),
-        orphans: group("orphans", "Orphans"),
-        total: ordered.len(),
-    };
-    let wants = |g: &Group| g.rows.len() < ROWS_SHOWN || expanded.contains(&g.key);
-    for a in ordered {
-        let g = if a.is_orphan() {
-            &mut data.orphans
-        } else {
-            match &a.body {
-                Body::Claim(_) => &mut data.claims,
-                Body::Entity(t) => match data.entities.iter().position(|g| &g.key == t) {
-                    Some(i) => &mut data.entities[i],
-                    None => {
-                        data.entities.push(group(t, t));
-                        let last = data.entities.len() - 1;
-                        &mut data.entities[last]
-                    }
-                },
-            }
-        };
-        g.count += 1;
-        if !wants(g) {
-            continue;
-        }
-        let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
-        if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
-            row.claimant = Some(c.claimant.as_ref().and_then(&lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
-            row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));
-        }
-        g.rows.push(row);
-    }
-    data
-}
 
 #[derive(Properties, PartialEq)]
 pub struct PanelProps {
@@ -127,8 +40,9 @@ pub fn Panel(props: &PanelProps) -> Html {
         let pick = props.on_pick.clone();
         let id = row.id.clone();
         let current = props.selected.as_ref() == Some(&row.id);
+        // Keyed by id: a row added or removed moves no other row's text.
         html! {
-            <li>
+            <li key={row.id.as_str().to_string()}>
                 <button type="button" class={classes!("aa-entry", current.then_some("aa-current"))} aria-current={current.then_some("true")}
                     onclick={Callback::from(move |_| pick.emit(id.clone()))}>
                     <span class="aa-entry-quote">{&row.quote}</span>
