@@ -163,6 +163,10 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     await clickPainted(page, 'aa-location', 'China');
     await page.waitForFunction(() => aa.q('.aa-editor .aa-quote')?.textContent === 'China');
     assert.equal(await page.textContent('.aa-tip'), 'Location · Organization');
+    // The pointer cursor is set on the hovered block, never on the article (whose own
+    // style must not change: that would restyle every block).
+    assert.deepEqual(await page.evaluate(() => [aa.qa('.aa-article > .aa-over').length, getComputedStyle(aa.q('.aa-over')).cursor, aa.q('.aa-article').className]),
+      [1, 'pointer', 'aa-article']);
     await page.keyboard.press('Escape');
     // Panel groups with counts.
     const groups = await page.$$eval('.aa-group h3', (h) => h.map((x) => x.textContent.replace(/\s+/g, ' ').trim()));

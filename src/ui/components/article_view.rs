@@ -8,7 +8,10 @@
 //! document offset to the annotations covering it), since highlights are not elements.
 //!
 //! Invariant: a block element holds exactly the block's text in its text nodes (see
-//! [`crate::ui::dom`]), and its DOM never changes after the first render.
+//! [`crate::ui::dom`]), and its text and structure never change after the first render
+//! (the only change is the `aa-over` class on the block under the pointer). The article
+//! element's own style never depends on focus or hover: a change to it would recompute
+//! the style of every block.
 
 use crate::core::document::Document;
 use crate::core::html::article_html;
@@ -16,6 +19,9 @@ use crate::core::model::{AnnotationId, Body};
 use crate::core::offset::{Bias, CharOffset, CharRange};
 use crate::ui::dom;
 use crate::ui::highlights::{HighlightLayer, CURRENT, FLASH, PENDING};
+
+/// The class of the block under the pointer while it is over a highlight.
+const OVER: &str = "aa-over";
 use crate::ui::state::SharedSession;
 use crate::ui::theme::Theme;
 use std::cell::RefCell;
@@ -165,14 +171,40 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             }
         })
     };
+    // The block under the pointer while it is over a highlight: it, not the article,
+    // gets the pointer cursor (a class on the article would recompute the style of every
+    // block, 15-20 ms at 100,000 words, on each entry and exit).
+    let over: Rc<RefCell<Option<web_sys::Element>>> = use_mut_ref(|| None);
+    let set_over = {
+        let over = over.clone();
+        move |block: Option<web_sys::Element>| {
+            let mut cur = over.borrow_mut();
+            if *cur == block {
+                return;
+            }
+            if let Some(old) = cur.take() {
+                let _ = old.class_list().remove_1(OVER);
+            }
+            if let Some(b) = &block {
+                let _ = b.class_list().add_1(OVER);
+            }
+            *cur = block;
+        }
+    };
     let onmousemove = {
         let session = props.session.clone();
         let article = props.article_ref.clone();
         let tip = tip.clone();
+        let set_over = set_over.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(art) = article.cast::<web_sys::Element>() else { return };
             let (x, y) = (e.client_x(), e.client_y());
             let here = hit(&session, &art, x, y);
+            let block = (!here.is_empty())
+                .then(|| e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()))
+                .flatten()
+                .and_then(|t| t.closest("[data-block]").ok().flatten());
+            set_over(block);
             let next = (!here.is_empty()).then(|| {
                 let base = art.closest(".aa-root").ok().flatten().map(|r| r.get_bounding_client_rect());
                 let (bx, by) = base.map_or((0.0, 0.0), |b| (b.left(), b.top()));
@@ -185,15 +217,17 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     };
     let onmouseleave = {
         let tip = tip.clone();
-        Callback::from(move |_: MouseEvent| tip.set(None))
+        Callback::from(move |_: MouseEvent| {
+            set_over(None);
+            tip.set(None)
+        })
     };
-    let class = classes!("aa-article", tip.is_some().then_some("aa-over-highlight"));
     html! {
         <>
             // The wrapper draws the article's focus ring (annotator.css: the article's own
             // style never changes with focus).
             <div class="aa-column">
-                <article {class} ref={props.article_ref.clone()} tabindex="0"
+                <article class="aa-article" ref={props.article_ref.clone()} tabindex="0"
                     aria-label="Article text. Select words, then press 1 to 6 for an entity type or C for a claim. Press ] and [ to move between annotations, Enter to edit one."
                     onmouseup={gesture} ontouchend={touch} onkeyup={keyup} {onclick} {onmousemove} {onmouseleave}>
                     {(*article).clone()}
