@@ -184,8 +184,69 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
             entities.push(edit);
         }
     }
-    entities.extend(claims);
+    entities.extend(order_claims(claims, set));
     (Edit::Batch(entities), report)
+}
+
+/// Claims that name another claim of the same merge as claimant go after it, so the
+/// batch applies in order (a claim's claimant must exist when it is added); in a cycle
+/// of claims naming each other, the claim that closes it keeps no claimant. Linear:
+/// each claim names at most one claimant, so every walk ends at a placed claim.
+fn order_claims(claims: Vec<Edit>, set: &AnnotationSet) -> Vec<Edit> {
+    fn annotation(e: &Edit) -> Option<&Annotation> {
+        match e {
+            Edit::Add(a) | Edit::Update(a) => Some(a),
+            _ => None,
+        }
+    }
+    let index: HashMap<AnnotationId, usize> = claims.iter().enumerate().filter_map(|(i, e)| Some((annotation(e)?.id.clone(), i))).collect();
+    // The claim of this merge that claim `i` must follow, if any.
+    let waits_for = |i: usize| -> Option<usize> {
+        let who = annotation(&claims[i])?.claim()?.claimant.as_ref()?;
+        if set.get(who).is_some() {
+            return None;
+        }
+        index.get(who).copied()
+    };
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const PLACED: u8 = 2;
+    let n = claims.len();
+    let mut state = vec![NEW; n];
+    let mut clear = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for start in 0..n {
+        let mut path = Vec::new();
+        let mut i = start;
+        while state[i] == NEW {
+            state[i] = ON_PATH;
+            path.push(i);
+            match waits_for(i) {
+                Some(j) if state[j] == NEW => i = j,
+                Some(j) if state[j] == ON_PATH => clear[i] = true,
+                _ => {}
+            }
+        }
+        for &k in path.iter().rev() {
+            state[k] = PLACED;
+            order.push(k);
+        }
+    }
+    let mut slots: Vec<Option<Edit>> = claims.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|k| {
+            let mut e = slots[k].take()?;
+            if clear[k] {
+                if let Edit::Add(a) | Edit::Update(a) = &mut e {
+                    if let Body::Claim(c) = &mut a.body {
+                        c.claimant = None;
+                    }
+                }
+            }
+            Some(e)
+        })
+        .collect()
 }
 
 /// Fills what the file could not carry from the annotation already in the widget. For

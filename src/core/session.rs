@@ -196,8 +196,16 @@ impl Session {
     pub fn load(&mut self, imported: Imported) -> MergeReport {
         let mut set = AnnotationSet::default();
         let (edit, report) = merge_edit(&set, imported.annotations, imported.carries);
-        // A merge into an empty set cannot name a missing claimant: merge_edit cleared those.
-        let _ = crate::core::edit::apply(&mut set, edit);
+        // Step by step, not as one batch: a load is not undoable, so no inverse (10,000
+        // ids) is built. No step can fail: merge_edit dropped duplicate ids, cleared
+        // claimants that name nothing, and put every claim after its claimant.
+        let steps = match edit {
+            Edit::Batch(steps) => steps,
+            other => vec![other],
+        };
+        for step in steps {
+            let _ = crate::core::edit::apply(&mut set, step);
+        }
         self.set = set;
         self.history.clear();
         self.revision += 1;

@@ -168,3 +168,41 @@ fn every_change_is_posted_for_the_host_once() {
     s.load(Default::default());
     assert_eq!(s.take_changes(), vec![Change::Reset]);
 }
+
+/// The claimant a loaded or merged claim ended with.
+fn claimant_of(set: &AnnotationSet, claim: &str) -> Option<String> {
+    set.get(&id(claim)).and_then(|a| a.claim()).and_then(|c| c.claimant.as_ref()).map(|w| w.as_str().to_string())
+}
+
+#[test]
+fn claims_naming_claims_load_whatever_their_order() {
+    use article_annotator::core::document::Document;
+    use article_annotator::core::format::{Carries, Imported};
+    use article_annotator::core::schema::Schema;
+    use article_annotator::core::session::Session;
+    // urn:c:1 names urn:c:2, which comes later and names an entity that comes last;
+    // urn:c:3 and urn:c:4 name each other (a cycle). Before, the first failing step
+    // rolled the whole load back, and the reader saw no annotations at all.
+    let list = vec![
+        claim("urn:c:1", 0, 3, Some("urn:c:2")),
+        claim("urn:c:2", 4, 7, Some("urn:e:1")),
+        claim("urn:c:3", 8, 13, Some("urn:c:4")),
+        claim("urn:c:4", 14, 18, Some("urn:c:3")),
+        entity("urn:e:1", 19, 23, "person"),
+    ];
+    let doc = || Document::from_plain_text("one two three four five");
+    let mut s = Session::new("d".into(), doc(), Schema::default());
+    let report = s.load(Imported { annotations: list.clone(), carries: Carries::ALL, ..Imported::default() });
+    assert_eq!((report.added, s.annotations().len()), (5, 5));
+    assert_eq!(claimant_of(s.annotations(), "urn:c:1").as_deref(), Some("urn:c:2"));
+    assert_eq!(claimant_of(s.annotations(), "urn:c:2").as_deref(), Some("urn:e:1"));
+    // The cycle is broken at one claim, the other keeps its claimant.
+    let kept = [claimant_of(s.annotations(), "urn:c:3"), claimant_of(s.annotations(), "urn:c:4")];
+    assert_eq!(kept.iter().filter(|k| k.is_some()).count(), 1, "{kept:?}");
+    // The same file merged into a session (one undo step) applies too, and undoes whole.
+    let mut m = Session::new("d".into(), doc(), Schema::default());
+    m.merge(Imported { annotations: list, carries: Carries::ALL, ..Imported::default() }).unwrap();
+    assert_eq!(m.annotations().len(), 5);
+    assert!(m.undo().unwrap());
+    assert_eq!(m.annotations().len(), 0);
+}
