@@ -199,14 +199,20 @@ fn order_claims(claims: Vec<Edit>, set: &AnnotationSet) -> Vec<Edit> {
             _ => None,
         }
     }
-    let index: HashMap<AnnotationId, usize> = claims.iter().enumerate().filter_map(|(i, e)| Some((annotation(e)?.id.clone(), i))).collect();
-    // The claim of this merge that claim `i` must follow, if any.
-    let waits_for = |i: usize| -> Option<usize> {
-        let who = annotation(&claims[i])?.claim()?.claimant.as_ref()?;
-        if set.get(who).is_some() {
-            return None;
-        }
-        index.get(who).copied()
+    // The claim of this merge that each claim must follow, if any. (The map's type is
+    // the one the brat and doccano writers use: one more would cost wasm size.)
+    let waits_for: Vec<Option<usize>> = {
+        let index: HashMap<&AnnotationId, usize> = claims.iter().enumerate().filter_map(|(i, e)| Some((&annotation(e)?.id, i))).collect();
+        claims
+            .iter()
+            .map(|e| {
+                let who = annotation(e)?.claim()?.claimant.as_ref()?;
+                if set.get(who).is_some() {
+                    return None;
+                }
+                index.get(who).copied()
+            })
+            .collect()
     };
     const NEW: u8 = 0;
     const ON_PATH: u8 = 1;
@@ -221,7 +227,7 @@ fn order_claims(claims: Vec<Edit>, set: &AnnotationSet) -> Vec<Edit> {
         while state[i] == NEW {
             state[i] = ON_PATH;
             path.push(i);
-            match waits_for(i) {
+            match waits_for[i] {
                 Some(j) if state[j] == NEW => i = j,
                 Some(j) if state[j] == ON_PATH => clear[i] = true,
                 _ => {}

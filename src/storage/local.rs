@@ -4,8 +4,61 @@
 //! throw (sandboxed iframes, blocked cookies), be null, or refuse a write when full;
 //! each case becomes a [`StorageError`], so the caller can fall back to memory.
 
-use super::{StorageError, Store};
-use wasm_bindgen::JsValue;
+use super::{Digest, Digesting, StorageError, Store, Writer};
+use js_sys::JsString;
+use std::io::Write;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+// `getItem`/`setItem` with the value as a JS string, never copied into wasm memory
+// (web-sys's take and return Rust strings).
+#[wasm_bindgen]
+extern "C" {
+    /// The same `Storage` object, seen through these two bindings.
+    type RawStorage;
+    #[wasm_bindgen(method, catch, js_name = getItem)]
+    fn get_item_js(this: &RawStorage, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = setItem)]
+    fn set_item_js(this: &RawStorage, key: &str, value: &JsString) -> Result<(), JsValue>;
+}
+
+/// How much of a value is in wasm memory at a time while it is written or digested.
+const PIECE: usize = 64 * 1024;
+
+/// Collects UTF-8 in pieces of about [`PIECE`] bytes as JS strings.
+struct Pieces {
+    buf: Vec<u8>,
+    parts: js_sys::Array,
+}
+
+impl Pieces {
+    /// Moves the complete characters of the buffer into a JS string.
+    fn ship(&mut self) -> std::io::Result<()> {
+        let whole = match std::str::from_utf8(&self.buf) {
+            Ok(_) => self.buf.len(),
+            // A character cut at the end of the piece waits for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+        };
+        let text = std::str::from_utf8(&self.buf[..whole]).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        self.parts.push(&JsString::from(text));
+        self.buf.drain(..whole);
+        Ok(())
+    }
+}
+
+impl Write for Pieces {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= PIECE {
+            self.ship()?;
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 pub struct LocalStore {
     raw: web_sys::Storage,
@@ -53,5 +106,36 @@ impl Store for LocalStore {
     }
     fn remove(&self, key: &str) -> Result<(), StorageError> {
         self.raw.remove_item(key).map_err(to_error)
+    }
+    fn set_with(&self, key: &str, write: &mut Writer) -> Result<(), StorageError> {
+        let mut pieces = Pieces { buf: Vec::with_capacity(PIECE + 1024), parts: js_sys::Array::new() };
+        write(&mut pieces).map_err(|e| StorageError::Other(e.to_string()))?;
+        pieces.ship().map_err(|e| StorageError::Other(e.to_string()))?;
+        if !pieces.buf.is_empty() {
+            return Err(StorageError::Other("the value ended inside a character".into()));
+        }
+        let value = pieces.parts.join("");
+        self.raw.unchecked_ref::<RawStorage>().set_item_js(key, &value).map_err(to_error)
+    }
+    fn digest(&self, key: &str) -> Result<Option<Digest>, StorageError> {
+        let value = self.raw.unchecked_ref::<RawStorage>().get_item_js(key).map_err(to_error)?;
+        let Some(text) = value.dyn_ref::<JsString>() else { return Ok(None) };
+        // Read in pieces of UTF-16 units, never splitting a surrogate pair, and digest
+        // their UTF-8 (what `get` would have returned, whole).
+        let mut d = Digesting::new(std::io::sink());
+        let len = text.length();
+        let step = (PIECE / 4) as u32;
+        let mut start = 0;
+        while start < len {
+            let mut end = (start + step).min(len);
+            if end < len && (f64::from(0xD800u16)..f64::from(0xDC00u16)).contains(&text.char_code_at(end - 1)) {
+                end -= 1;
+            }
+            if let Some(piece) = text.slice(start, end).as_string() {
+                d.update(piece.as_bytes());
+            }
+            start = end;
+        }
+        Ok(Some(d.finish()))
     }
 }

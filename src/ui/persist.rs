@@ -13,7 +13,7 @@ use crate::core::format::stored::{self, StoredError};
 use crate::core::model::AnnotationId;
 use crate::core::sync::{self, Tombstone};
 use crate::storage::local::LocalStore;
-use crate::storage::{key_for, MemoryStore, StorageError, Store};
+use crate::storage::{key_for, Digest, Digesting, MemoryStore, StorageError, Store};
 use crate::ui::state::{Notice, SharedSession};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -52,33 +52,6 @@ pub struct Persistence {
     /// A digest of the stored text as this tab last wrote or merged it (the text itself
     /// would hold a second copy of every annotation, 2 MB at 10k).
     last_seen: Cell<Option<Digest>>,
-}
-
-/// A stored text's length and 64-bit hash: whether storage still holds what this tab
-/// last saw. (A different text with the same length and hash would go unmerged until
-/// the next storage event; for texts that differ by chance, that is about 2^-64.)
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Digest(usize, u64);
-
-impl Digest {
-    /// Eight bytes at a time, multiply-xorshift mixed: about 1 ms for 2 MB in wasm
-    /// (SipHash, std's default, took several times that on every save).
-    fn of(text: &str) -> Digest {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mix = |h: u64, w: u64| {
-            let h = (h ^ w).wrapping_mul(K);
-            h ^ (h >> 29)
-        };
-        let mut chunks = text.as_bytes().chunks_exact(8);
-        let mut h = K;
-        for c in &mut chunks {
-            h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        h = mix(h, u64::from_le_bytes(tail));
-        Digest(text.len(), mix(h, text.len() as u64))
-    }
 }
 
 /// How long after a change the save happens (changes in between are saved together).
@@ -276,25 +249,36 @@ impl Persistence {
         if self.session.0.borrow().revision() == self.saved_rev.get() {
             return;
         }
-        // Another tab may have saved since this one last read: merge that in first.
-        if let Ok(Some(current)) = self.store.get(&self.key) {
-            if self.last_seen.get() != Some(Digest::of(&current)) {
-                self.receive(&current);
+        // Another tab may have saved since this one last read: merge that in first. Only
+        // a digest is read unless it differs (the text is 2 MB at 10k annotations).
+        if let Ok(Some(seen)) = self.store.digest(&self.key) {
+            if self.last_seen.get() != Some(seen) {
+                if let Ok(Some(current)) = self.store.get(&self.key) {
+                    self.receive(&current);
+                }
                 if self.frozen.get() {
                     return;
                 }
             }
         }
         self.note_local_changes();
-        let (rev, text) = {
+        // Written in pieces straight from the set, and digested on the way.
+        let mut written = None;
+        let (rev, result) = {
             let s = self.session.0.borrow();
-            let text = stored::to_string_with(&s.document_id, s.annotations(), &self.tombs.borrow());
-            (s.revision(), text)
+            let tombs = self.tombs.borrow();
+            let result = self.store.set_with(&self.key, &mut |w| {
+                let mut d = Digesting::new(w);
+                stored::write_to(&mut d, &s.document_id, s.annotations(), &tombs)?;
+                written = Some(d.finish());
+                Ok(())
+            });
+            (s.revision(), result)
         };
-        match self.store.set(&self.key, &text) {
+        match result {
             Ok(()) => {
                 self.saved_rev.set(rev);
-                self.last_seen.set(Some(Digest::of(&text)));
+                self.last_seen.set(written);
                 if self.last_error.borrow_mut().take().is_some() {
                     self.notify(Notice::info("Saving works again: all annotations are saved."));
                 }

@@ -5,7 +5,7 @@
 
 use article_annotator::api::{mount, Annotator};
 use article_annotator::storage::local::LocalStore;
-use article_annotator::storage::{key_for, StorageError, Store};
+use article_annotator::storage::{key_for, Digest, StorageError, Store};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -208,6 +208,32 @@ async fn corrupt_storage_is_backed_up_and_reported() {
         }
     }
     assert!(backed_up, "the damaged data is kept under a backup key");
+}
+
+#[wasm_bindgen_test]
+fn values_written_in_pieces_and_digested_in_pieces_are_exact() {
+    // Over 64 KB, so the pieces split it, with characters of 2, 3 and 4 bytes (and
+    // surrogate pairs in JS) falling on piece boundaries somewhere.
+    let mut text = String::new();
+    while text.len() < 300_000 {
+        text.push_str("Никифоров 北京 👨‍👩‍👧‍👦 👍🏽 naïve \"quoted\" ");
+    }
+    let store = LocalStore::open().unwrap();
+    let key = format!("article-annotator/test/pieces-{}", js_sys::Date::now());
+    // Written by a writer that hands over odd-sized pieces, cutting characters.
+    let bytes = text.as_bytes();
+    store
+        .set_with(&key, &mut |w| {
+            for piece in bytes.chunks(1000 + 7) {
+                w.write_all(piece)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(store.get(&key).unwrap().as_deref(), Some(text.as_str()));
+    assert_eq!(store.digest(&key).unwrap(), Some(Digest::of(&text)));
+    assert_eq!(store.digest("article-annotator/test/absent").unwrap(), None);
+    store.remove(&key).unwrap();
 }
 
 #[wasm_bindgen_test]

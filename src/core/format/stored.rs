@@ -130,15 +130,21 @@ pub fn to_string(document_id: &str, set: &AnnotationSet) -> String {
 
 /// The set and its tombstones in stored form.
 pub fn to_string_with(document_id: &str, set: &AnnotationSet, tombs: &[Tombstone]) -> String {
-    let del: Vec<(&str, i64)> = tombs.iter().map(|t| (t.id.as_str(), t.at.0)).collect();
-    let doc = StoredDocOut { v: VERSION, doc: document_id, a: Items(set), del: &del };
     // Sized for a typical annotation (about 200 bytes), so a large set is written
     // without the doubling copies of a growing buffer.
     let mut out = Vec::with_capacity(256 + set.len() * 224);
-    match serde_json::to_writer(&mut out, &doc) {
+    match write_to(&mut out, document_id, set, tombs) {
         Ok(()) => String::from_utf8(out).unwrap_or_default(),
         Err(_) => String::new(),
     }
+}
+
+/// [`to_string_with`] into a writer, piece by piece (the widget sends the pieces to
+/// localStorage without ever holding the whole text).
+pub fn write_to(out: impl std::io::Write, document_id: &str, set: &AnnotationSet, tombs: &[Tombstone]) -> std::io::Result<()> {
+    let del: Vec<(&str, i64)> = tombs.iter().map(|t| (t.id.as_str(), t.at.0)).collect();
+    let doc = StoredDocOut { v: VERSION, doc: document_id, a: Items(set), del: &del };
+    serde_json::to_writer(out, &doc).map_err(std::io::Error::other)
 }
 
 /// What storage held: the annotations (anchored) and the tombstones.
