@@ -26,7 +26,8 @@ use crate::ui::theme::CLAIM;
 
 struct Painted {
     range: Range,
-    name: String,
+    /// Index into [`HighlightLayer::kinds`] (a name per annotation cost 0.4 MB at 10k).
+    kind: u16,
     at: CharRange,
 }
 
@@ -46,6 +47,8 @@ pub struct HighlightLayer {
     article: Element,
     theme: Rc<Theme>,
     painted: HashMap<AnnotationId, Painted>,
+    /// Every highlight this layer painted annotations in: its name and the `Highlight`.
+    kinds: Vec<(String, Highlight)>,
     /// Every block element, by block index (found in one pass, on first use).
     blocks: Option<Vec<Element>>,
     /// Per block: its text nodes and the UTF-16 offset (within the block) each starts at.
@@ -80,7 +83,7 @@ pub fn supported() -> bool {
 
 impl HighlightLayer {
     pub fn new(article: Element, theme: Rc<Theme>) -> HighlightLayer {
-        HighlightLayer { article, theme, painted: HashMap::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
+        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
     }
 
     fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
@@ -139,10 +142,20 @@ impl HighlightLayer {
 
     fn unpaint(&mut self, id: &AnnotationId) {
         if let Some(p) = self.painted.remove(id) {
-            if let Some(h) = registry().get(&p.name) {
+            if let Some((_, h)) = self.kinds.get(usize::from(p.kind)) {
                 h.delete(&p.range);
             }
         }
+    }
+
+    /// The index of the highlight named `name`, registering it on first use.
+    fn kind(&mut self, name: &str) -> Option<u16> {
+        if let Some(i) = self.kinds.iter().position(|(n, _)| n == name) {
+            return u16::try_from(i).ok();
+        }
+        let h = highlight(name)?;
+        self.kinds.push((name.to_string(), h));
+        u16::try_from(self.kinds.len() - 1).ok()
     }
 
     /// Brings the painted ranges in line with the session, touching only the annotations
@@ -151,43 +164,35 @@ impl HighlightLayer {
         let changed = self.synced.and_then(|rev| session.changed_since(rev));
         self.synced = Some(session.revision());
         let Some(changed) = changed else { return self.sync_all(session) };
-        let mut by_name: HashMap<String, Highlight> = HashMap::new();
         for id in changed {
             match session.annotations().get(id) {
-                Some(a) => self.paint(a, &session.doc, &mut by_name),
+                Some(a) => self.paint(a, &session.doc),
                 None => self.unpaint(id),
             }
         }
     }
 
     /// Paints one annotation (or unpaints an orphan), unless it is painted as it is.
-    fn paint(&mut self, a: &Annotation, doc: &Document, by_name: &mut HashMap<String, Highlight>) {
+    fn paint(&mut self, a: &Annotation, doc: &Document) {
         let Some(at) = a.target.range else { return self.unpaint(&a.id) };
-        let name = self.theme.highlight_of(a);
-        if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.name == name) {
+        let Some(kind) = self.kind(&self.theme.highlight_of(a)) else { return };
+        if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.kind == kind) {
             return;
         }
         self.unpaint(&a.id);
         let Some(range) = self.dom_range(doc, at) else { return };
-        let h = match by_name.get(&name) {
-            Some(h) => h.clone(),
-            None => {
-                let Some(h) = highlight(&name) else { return };
-                by_name.insert(name.clone(), h.clone());
-                h
-            }
-        };
-        h.add(&range);
-        self.painted.insert(a.id.clone(), Painted { range, name, at });
+        if let Some((_, h)) = self.kinds.get(usize::from(kind)) {
+            h.add(&range);
+            self.painted.insert(a.id.clone(), Painted { range, kind, at });
+        }
     }
 
     /// Compares every annotation with what is painted.
     fn sync_all(&mut self, session: &Session) {
         let mut seen: std::collections::HashSet<&AnnotationId> = std::collections::HashSet::with_capacity(session.annotations().len());
-        let mut by_name: HashMap<String, Highlight> = HashMap::new();
         for a in session.annotations().iter() {
             seen.insert(&a.id);
-            self.paint(a, &session.doc, &mut by_name);
+            self.paint(a, &session.doc);
         }
         let gone: Vec<AnnotationId> = self.painted.keys().filter(|id| !seen.contains(id)).cloned().collect();
         for id in gone {
