@@ -8,6 +8,7 @@ use article_annotator::core::format::catalog::{self, ExportContext, Format};
 use article_annotator::core::format::{stored, w3c};
 use article_annotator::core::model::{AnnotationId, Body, Timestamp};
 use article_annotator::core::offset::{CharOffset, CharRange, TextIndex, Utf16Offset};
+use article_annotator::core::panel::panel_data;
 use article_annotator::core::schema::Schema;
 use article_annotator::core::session::Session;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -98,6 +99,14 @@ fn benches(c: &mut Criterion) {
             });
         }
     }
+    // What the side panel needs after each change: every group counted, 50 rows each.
+    let none = std::collections::HashSet::new();
+    c.bench_function("panel groups of 10k annotations (one pass, partial selection)", |b| {
+        b.iter(|| panel_data(s.annotations().iter(), &s.schema, &none, |id| s.annotations().get(id)))
+    });
+    c.bench_function("panel groups of 10k annotations after sorting them all (as before)", |b| {
+        b.iter(|| panel_data(s.annotations().in_reading_order(), &s.schema, &none, |id| s.annotations().get(id)))
+    });
     let index = TextIndex::new(s.doc.text());
     let n = index.len_chars().0;
     c.bench_function("build the offset index of 100k words", |b| b.iter(|| TextIndex::new(black_box(s.doc.text()))));
