@@ -34,14 +34,20 @@ struct Pieces {
 impl Pieces {
     /// Moves the complete characters of the buffer into a JS string.
     fn ship(&mut self) -> std::io::Result<()> {
+        let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
         let whole = match std::str::from_utf8(&self.buf) {
-            Ok(_) => self.buf.len(),
+            Ok(text) => {
+                self.parts.push(&JsString::from(text));
+                self.buf.len()
+            }
             // A character cut at the end of the piece waits for the next write.
-            Err(e) if e.error_len().is_none() => e.valid_up_to(),
-            Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            Err(e) if e.error_len().is_none() => {
+                let cut = e.valid_up_to();
+                self.parts.push(&JsString::from(std::str::from_utf8(&self.buf[..cut]).map_err(invalid)?));
+                cut
+            }
+            Err(e) => return Err(invalid(e)),
         };
-        let text = std::str::from_utf8(&self.buf[..whole]).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        self.parts.push(&JsString::from(text));
         self.buf.drain(..whole);
         Ok(())
     }
