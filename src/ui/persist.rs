@@ -133,7 +133,8 @@ impl Persistence {
     /// Merges what another tab saved (`text`, the stored form) into this session.
     /// Returns whether this tab holds something the other lacks.
     pub fn receive(&self, text: &str) -> bool {
-        if self.frozen.get() || self.last_seen.get() == Some(Digest::of(text)) {
+        let seen = Digest::of(text);
+        if self.frozen.get() || self.last_seen.get() == Some(seen) {
             return false;
         }
         let loaded = {
@@ -163,7 +164,7 @@ impl Persistence {
             sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
         };
         sync::adopt_tombstones(&mut self.tombs.borrow_mut(), &loaded.tombstones);
-        self.last_seen.set(Some(Digest::of(text)));
+        self.last_seen.set(Some(seen));
         if merge.changed > 0 {
             match self.on_remote.borrow().as_ref() {
                 Some(f) => f(merge.edit, merge.changed),
