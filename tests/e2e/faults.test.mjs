@@ -13,6 +13,14 @@ after(() => server.close());
 
 const KEY = 'article-annotator/v1/moscow-times-2014-08-18';
 const notice = (page) => page.evaluate(() => aa.q('.aa-notice')?.textContent || '');
+/** Puts `text` in storage as the saved annotations, reloads, and waits for `selector`. */
+async function reloadWithStored(page, text, selector) {
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [KEY, text]);
+  await page.reload();
+  await page.waitForSelector(selector);
+}
+/** What the backup keys hold, sorted. */
+const backups = (page) => page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')).map((x) => localStorage.getItem(x)).sort(), KEY);
 
 /** Tags `text` with entity key `key` by mouse and keyboard. */
 async function tag(page, text, key) {
@@ -50,26 +58,22 @@ test('corrupt stored data: never overwritten, moved to a backup key, reported, d
   try {
     const { page, errors } = await openDemo(a.context, url);
     const damaged = '{"v":2,"doc":"moscow-times-2014-08-18","a":[{"id":"urn:x", TRUNCATED';
-    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [KEY, damaged]);
-    await page.reload();
-    await page.waitForSelector('.aa-notice.aa-error');
+    await reloadWithStored(page, damaged, '.aa-notice.aa-error');
     assert.match(await notice(page), /Saved annotations were damaged .*kept unchanged under the storage key "article-annotator\/v1\/moscow-times-2014-08-18\/corrupt\/\d+"/);
     await page.screenshot({ path: saveArtifact('corrupt-notice.png', ''), clip: { x: 0, y: 0, width: 1280, height: 260 } });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-notice-download')]);
     assert.equal(download.suggestedFilename(), 'moscow-times-2014-08-18.damaged-annotations.json');
     assert.equal(fs.readFileSync(await download.path(), 'utf8'), damaged, 'the damaged data exactly as it was');
-    const backups = await page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')).map((x) => localStorage.getItem(x)), KEY);
-    assert.deepEqual(backups, [damaged]);
+    assert.deepEqual(await backups(page), [damaged]);
     // New work saves under the main key; the backup stays.
     await tag(page, 'Kaspersky Lab', '2');
     await page.waitForFunction((k) => /Kaspersky Lab/.test(localStorage.getItem(k) || ''), KEY);
-    assert.equal((await page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')), KEY)).length, 1);
+    assert.equal((await backups(page)).length, 1);
     // Damaged mid-session by something else: backed up too before this tab saves over it.
     await page.evaluate((k) => localStorage.setItem(k, 'garbage written by another script'), KEY);
     await tag(page, 'Edward Snowden', '1');
     await page.waitForFunction((k) => /Edward Snowden/.test(localStorage.getItem(k) || ''), KEY);
-    const all = await page.evaluate((k) => Object.keys(localStorage).filter((x) => x.startsWith(k + '/corrupt/')).map((x) => localStorage.getItem(x)).sort(), KEY);
-    assert.deepEqual(all, [damaged, 'garbage written by another script'].sort());
+    assert.deepEqual(await backups(page), [damaged, 'garbage written by another script'].sort());
     assert.match(await page.evaluate((k) => localStorage.getItem(k), KEY), /Kaspersky Lab/, 'the tab\u2019s own annotations saved in their place');
     assert.deepEqual(errors, []);
   } finally {
@@ -82,9 +86,7 @@ test('data from a newer version: left untouched, a clear message; work continues
   try {
     const { page, errors } = await openDemo(a.context, url);
     const newer = '{"v":9,"doc":"moscow-times-2014-08-18","a":[],"future":true}';
-    await page.evaluate(([k, v]) => localStorage.setItem(k, v), [KEY, newer]);
-    await page.reload();
-    await page.waitForSelector('.aa-notice.aa-warning');
+    await reloadWithStored(page, newer, '.aa-notice.aa-warning');
     assert.match(await notice(page), /newer version of this tool \(format 9\)\. They are left untouched/);
     await tag(page, 'Edward Snowden', '1');
     await page.waitForTimeout(700); // past the save delay
