@@ -32,6 +32,15 @@ window.bench = {
     return performance.now() - t0;
   },
 
+  // Scrolls paragraph `k` to the middle of the viewport (untimed): an annotation is
+  // added where the reader is looking, for the widget and the floor alike.
+  async reveal(subject, k) {
+    const p = subject === 'floor' ? host.querySelectorAll('p')[k] : host.shadowRoot?.querySelector(`[data-block="${k}"]`);
+    p?.scrollIntoView({ block: 'center' });
+    await painted();
+    await painted();
+  },
+
   async add(subject, annotation) {
     const t0 = performance.now();
     if (subject === 'floor') floorAdd(window.subject, annotation);
@@ -50,19 +59,23 @@ window.bench = {
     return { ms, chars: stored.length };
   },
 
-  // Marks the time of the next mouseup and keydown, and reports when the toolbar, then
-  // the new highlight, were painted after them.
+  // Marks the time of the next mouseup and keydown, and when the toolbar, then the new
+  // highlight, were painted after them. The runner awaits `marks.shown` and `marks.painted`
+  // (one call each) rather than polling, which would add its own scripts to the frames.
   armSelection() {
     const marks = {};
+    let shown, painted_;
+    marks.shown = new Promise((r) => { shown = r; });
+    marks.painted = new Promise((r) => { painted_ = r; });
     document.addEventListener('mouseup', () => {
       marks.up = performance.now();
-      const wait = async () => { while (!host.shadowRoot?.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); };
+      const wait = async () => { while (!host.shadowRoot?.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); shown(); };
       wait();
     }, { once: true, capture: true });
     document.addEventListener('keydown', () => {
       marks.key = performance.now();
       const n = window.subject.count + 1;
-      const wait = async () => { await rendered(window.subject, n); await painted(); marks.done = performance.now(); };
+      const wait = async () => { await rendered(window.subject, n); await painted(); marks.done = performance.now(); painted_(); };
       wait();
     }, { once: true, capture: true });
     window.selectionMarks = marks;
