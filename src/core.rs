@@ -21,3 +21,4 @@ pub mod session;
 pub mod snap;
 pub mod sync;
 pub mod time;
+pub mod viewport;

@@ -83,27 +83,6 @@ fn first_visible_block(article: &web_sys::Element) -> Option<web_sys::Element> {
     last
 }
 
-/// Adds an event listener that is removed when the returned guard is dropped.
-struct Listener {
-    target: web_sys::EventTarget,
-    name: &'static str,
-    closure: Closure<dyn FnMut(web_sys::Event)>,
-}
-
-impl Listener {
-    fn new(target: web_sys::EventTarget, name: &'static str, f: impl FnMut(web_sys::Event) + 'static) -> Listener {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
-        let _ = target.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref());
-        Listener { target, name, closure }
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.name, self.closure.as_ref().unchecked_ref());
-    }
-}
-
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let opened = {
@@ -170,9 +149,9 @@ pub fn App(props: &AppProps) -> Html {
                 let down = Rc::new(std::cell::Cell::new(false));
                 let generation = Rc::new(std::cell::Cell::new(0u32));
                 let (d1, d2) = (down.clone(), down.clone());
-                let press = Listener::new(d.clone().into(), "mousedown", move |_| d1.set(true));
-                let release = Listener::new(d.clone().into(), "mouseup", move |_| d2.set(false));
-                let change = Listener::new(d.into(), "selectionchange", move |_| {
+                let press = dom::Listener::new(d.clone().into(), "mousedown", move |_| d1.set(true));
+                let release = dom::Listener::new(d.clone().into(), "mouseup", move |_| d2.set(false));
+                let change = dom::Listener::new(d.into(), "selectionchange", move |_| {
                     if down.get() {
                         return;
                     }
@@ -207,7 +186,7 @@ pub fn App(props: &AppProps) -> Html {
                 let p2 = p.clone();
                 let p3 = p.clone();
                 // Another tab on the same document saved: merge it in.
-                let other_tab = Listener::new(w.clone().into(), "storage", move |e| {
+                let other_tab = dom::Listener::new(w.clone().into(), "storage", move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else { return };
                     if e.key().as_deref() != Some(p3.key()) {
                         return;
@@ -218,10 +197,10 @@ pub fn App(props: &AppProps) -> Html {
                         }
                     }
                 });
-                let hide = Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
+                let hide = dom::Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
                 let vis = w.document().map(|d| {
                     let d2 = d.clone();
-                    Listener::new(d.into(), "visibilitychange", move |_| {
+                    dom::Listener::new(d.into(), "visibilitychange", move |_| {
                         if d2.hidden() {
                             p2.flush();
                         }

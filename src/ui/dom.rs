@@ -188,3 +188,60 @@ pub fn place(el: &web_sys::HtmlElement, left: f64, top: f64) {
     let _ = style.set_property("left", &format!("{left:.0}px"));
     let _ = style.set_property("top", &format!("{top:.0}px"));
 }
+
+/// An event listener, removed when the guard is dropped.
+pub struct Listener {
+    target: web_sys::EventTarget,
+    name: &'static str,
+    capture: bool,
+    closure: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    pub fn new(target: web_sys::EventTarget, name: &'static str, f: impl FnMut(web_sys::Event) + 'static) -> Listener {
+        Listener::with(target, name, false, f)
+    }
+
+    /// A passive listener in the capture phase: on `window`, it hears `scroll` from every
+    /// scrolling element of the page (the event does not bubble).
+    pub fn capturing(target: web_sys::EventTarget, name: &'static str, f: impl FnMut(web_sys::Event) + 'static) -> Listener {
+        Listener::with(target, name, true, f)
+    }
+
+    fn with(target: web_sys::EventTarget, name: &'static str, capture: bool, f: impl FnMut(web_sys::Event) + 'static) -> Listener {
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(capture);
+        options.set_passive(capture);
+        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(name, closure.as_ref().unchecked_ref(), &options);
+        Listener { target, name, capture, closure }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback_and_bool(self.name, self.closure.as_ref().unchecked_ref(), self.capture);
+    }
+}
+
+/// A `ResizeObserver` on one element, disconnected when dropped.
+pub struct SizeObserver {
+    observer: web_sys::ResizeObserver,
+    _closure: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl SizeObserver {
+    /// Calls `f` after every change of `el`'s size (and once, when it is first laid out).
+    pub fn new(el: &Element, mut f: impl FnMut() + 'static) -> Option<SizeObserver> {
+        let closure = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_| f());
+        let observer = web_sys::ResizeObserver::new(closure.as_ref().unchecked_ref()).ok()?;
+        observer.observe(el);
+        Some(SizeObserver { observer, _closure: closure })
+    }
+}
+
+impl Drop for SizeObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}

@@ -3,18 +3,28 @@
 //! `CSS.highlights` registry, holding one DOM `Range` per annotation. The article's DOM
 //! is never changed.
 //!
+//! Only the annotations near the viewport are registered: those that meet the *band*,
+//! the blocks within one and a half viewport heights above and below what is visible
+//! ([`crate::core::viewport`] says why: Chromium rebuilds the markers of every registered
+//! range after any DOM or style change, so the cost of each change follows the number
+//! registered). The article view moves the band as the page scrolls or resizes
+//! ([`HighlightLayer::follow_view`]); printing paints everything.
+//!
 //! [`HighlightLayer::sync`] diffs the session against what is painted and touches only
 //! the annotations that changed, so an edit costs its own ranges, not the article.
 //! Several widgets on a page never share a highlight: each has its own prefix, and
 //! removes its names when it goes away ([`HighlightLayer::clear`]).
 //!
-//! Invariants: `painted` holds exactly the ranges this layer added to the registry; a
-//! block's text nodes are cached once, which is sound because blocks never re-render.
+//! Invariants: `painted` holds exactly the ranges this layer added to the registry, and
+//! after every sync or band move they are exactly the anchored annotations that meet the
+//! band; a block's text nodes are cached once, which is sound because blocks never
+//! re-render.
 
 use crate::core::document::Document;
 use crate::core::model::{Annotation, AnnotationId};
 use crate::core::offset::{CharOffset, CharRange};
 use crate::core::session::Session;
+use crate::core::viewport::{self, Extent};
 use crate::ui::theme::Theme;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -57,6 +67,12 @@ pub struct HighlightLayer {
     extra: HashMap<String, Range>,
     /// The session revision painted; `None` before the first sync.
     synced: Option<u64>,
+    /// The document range of the band painted; `None` before it is first measured.
+    band: Option<CharRange>,
+    /// The band's blocks (inclusive); `None` when everything is painted.
+    band_blocks: Option<(usize, usize)>,
+    /// Paint every annotation, whatever the band (while the page prints).
+    everything: bool,
 }
 
 /// The page's highlight registry, `CSS.highlights`.
@@ -83,19 +99,24 @@ pub fn supported() -> bool {
 
 impl HighlightLayer {
     pub fn new(article: Element, theme: Rc<Theme>) -> HighlightLayer {
-        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None }
+        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None, band: None, band_blocks: None, everything: false }
     }
 
-    fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
-        if self.blocks.is_none() {
-            let list = self.article.query_selector_all("[data-block]").ok()?;
+    /// Every block element, by block index.
+    fn blocks(&mut self) -> &[Element] {
+        let article = &self.article;
+        self.blocks.get_or_insert_with(|| {
+            let Ok(list) = article.query_selector_all("[data-block]") else { return Vec::new() };
             let mut blocks: Vec<Element> = (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect();
             // Document order is block order; check rather than trust it.
             blocks.sort_by_key(|e| e.get_attribute("data-block").and_then(|v| v.parse::<usize>().ok()).unwrap_or(usize::MAX));
-            self.blocks = Some(blocks);
-        }
+            blocks
+        })
+    }
+
+    fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
         if !self.nodes.contains_key(&block) {
-            let el = self.blocks.as_ref()?.get(block)?.clone();
+            let el = self.blocks().get(block)?.clone();
             let document = el.owner_document()?;
             let walker = document.create_tree_walker_with_what_to_show(&el, 4).ok()?;
             let mut list = Vec::new();
@@ -158,9 +179,40 @@ impl HighlightLayer {
         u16::try_from(self.kinds.len() - 1).ok()
     }
 
+    /// The blocks from `from` to `to` viewport heights below the top of the viewport
+    /// (`-1.0` is one height above it), widened by `slack` blocks; `None` while printing
+    /// or when there is no window to measure (then everything is painted).
+    fn measure(&mut self, from: f64, to: f64, slack: usize) -> Option<(usize, usize)> {
+        let view = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
+        let (false, Some(view)) = (self.everything, view) else { return None };
+        let blocks = self.blocks();
+        let extent = |i: usize| {
+            let r = blocks[i].get_bounding_client_rect();
+            Extent { top: r.top(), bottom: r.bottom() }
+        };
+        viewport::band(blocks.len(), extent, from * view, to * view, slack)
+    }
+
+    /// Measures a new band: one and a half viewport heights above and below what is
+    /// visible, four blocks of slack (side-by-side blocks, such as table cells, break
+    /// strict order). Its document range, or the whole document.
+    fn new_band(&mut self, doc: &Document) -> Option<CharRange> {
+        let whole = CharRange::new(CharOffset(0), doc.len_chars());
+        self.band_blocks = self.measure(-1.5, 2.5, 4);
+        self.band_blocks.and_then(|b| viewport::chars(doc, b)).or(whole)
+    }
+
+    /// True when an annotation at `at` is to be painted.
+    fn wanted(&self, at: CharRange) -> bool {
+        self.band.is_some_and(|b| b.overlaps(&at) || (at.is_empty() && b.start() <= at.start() && at.start() < b.end()))
+    }
+
     /// Brings the painted ranges in line with the session, touching only the annotations
     /// the session's change log names since the last sync (all of them after a load).
     pub fn sync(&mut self, session: &Session) {
+        if self.band.is_none() {
+            self.band = self.new_band(&session.doc);
+        }
         let changed = self.synced.and_then(|rev| session.changed_since(rev));
         self.synced = Some(session.revision());
         let Some(changed) = changed else { return self.sync_all(session) };
@@ -172,9 +224,40 @@ impl HighlightLayer {
         }
     }
 
-    /// Paints one annotation (or unpaints an orphan), unless it is painted as it is.
+    /// Moves the band to where the page now is (after a scroll or a resize) and paints
+    /// what came into it, unpainting what left it. The band moves only when what is
+    /// visible, and half a viewport height around it, is no longer inside it, so a
+    /// steady scroll moves it about once per viewport height, not at every block.
+    /// Cheap when it does not move: a bisection over the blocks' boxes, which reads
+    /// layout but never forces one after a scroll.
+    pub fn follow_view(&mut self, session: &Session) {
+        if self.synced.is_none() {
+            return;
+        }
+        let need = self.measure(-0.5, 1.5, 0);
+        let covered = match (need, self.band_blocks) {
+            (Some((lo, hi)), Some((first, last))) => first <= lo && hi <= last,
+            // Everything is painted, and everything is wanted (printing, or no window).
+            (None, None) => true,
+            _ => false,
+        };
+        if covered {
+            return;
+        }
+        self.band = self.new_band(&session.doc);
+        self.sync_all(session);
+    }
+
+    /// Paints everything (the page is about to print) or goes back to the band.
+    pub fn set_everything(&mut self, on: bool, session: &Session) {
+        self.everything = on;
+        self.follow_view(session);
+    }
+
+    /// Paints one annotation if it meets the band (or unpaints it), unless it is painted
+    /// as it is.
     fn paint(&mut self, a: &Annotation, doc: &Document) {
-        let Some(at) = a.target.range else { return self.unpaint(&a.id) };
+        let Some(at) = a.target.range.filter(|&at| self.wanted(at)) else { return self.unpaint(&a.id) };
         let Some(kind) = self.kind(&self.theme.highlight_of(a)) else { return };
         if self.painted.get(&a.id).is_some_and(|p| p.at == at && p.kind == kind) {
             return;
@@ -187,16 +270,23 @@ impl HighlightLayer {
         }
     }
 
-    /// Compares every annotation with what is painted.
+    /// Compares every annotation with what is painted: unpaints what is gone or out of
+    /// the band, paints what meets it. Only what meets the band costs more than a
+    /// comparison.
     fn sync_all(&mut self, session: &Session) {
-        let mut seen: std::collections::HashSet<&AnnotationId> = std::collections::HashSet::with_capacity(session.annotations().len());
-        for a in session.annotations().iter() {
-            seen.insert(&a.id);
-            self.paint(a, &session.doc);
-        }
-        let gone: Vec<AnnotationId> = self.painted.keys().filter(|id| !seen.contains(id)).cloned().collect();
+        let gone: Vec<AnnotationId> = self
+            .painted
+            .iter()
+            .filter(|(id, p)| !self.wanted(p.at) || session.annotations().get(id).is_none_or(|a| a.target.range != Some(p.at)))
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in gone {
             self.unpaint(&id);
+        }
+        for a in session.annotations().iter() {
+            if a.target.range.is_some_and(|at| self.wanted(at)) {
+                self.paint(a, &session.doc);
+            }
         }
     }
 
@@ -216,9 +306,9 @@ impl HighlightLayer {
         }
     }
 
-    /// The painted DOM range of an annotation, if it is painted.
-    pub fn range_of(&self, id: &AnnotationId) -> Option<&Range> {
-        self.painted.get(id).map(|p| &p.range)
+    /// The DOM range of one of the extra highlights, if it is painted.
+    pub fn extra_range(&self, part: &'static str) -> Option<&Range> {
+        self.extra.get(&self.theme.name(part))
     }
 
     /// Removes every range this layer painted (the widget is going away).

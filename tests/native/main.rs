@@ -25,6 +25,8 @@ mod reanchoring;
 mod sync;
 // The side panel's grouping (linear time, equal to sorting everything).
 mod panel;
+// The band of blocks near the viewport that the highlight layer registers.
+mod viewport;
 // The storage digest and values written in pieces.
 mod storage;
 // The article's HTML markup: block texts and escaping.

@@ -18,11 +18,24 @@ fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// A fresh host element for one test.
+/// A fresh host element for one test, at the top of the page and in view (only the
+/// annotations near the viewport are painted; earlier tests' widgets move down).
 fn host() -> Element {
     let el = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&el).unwrap();
+    let body = document().body().unwrap();
+    body.insert_before(&el, body.first_child().as_ref()).unwrap();
+    web_sys::window().unwrap().scroll_to_with_x_and_y(0.0, 0.0);
     el
+}
+
+/// Waits for `n` animation frames (scroll events are dispatched in the next frame).
+async fn frames(n: usize) {
+    for _ in 0..n {
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            web_sys::window().unwrap().request_animation_frame(&resolve).unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    }
 }
 
 fn options(document_id: &str, storage: &str) -> JsValue {
@@ -330,4 +343,59 @@ async fn the_js_api_loads_adds_removes_and_lists() {
     a.load(js_sys::Array::new().into()).map_err(JsValue::from).unwrap();
     settle().await;
     assert_eq!(a.count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the_rest() {
+    // 400 paragraphs (about 40,000 px): "Marker<i>" opens each.
+    let filler = "and some more words to fill the line so that every paragraph takes a few lines of text";
+    let paragraphs: Vec<String> = (0..400).map(|i| format!("Marker{i} {filler}.")).collect();
+    let text = paragraphs.join("\n\n");
+    let at = |needle: &str| {
+        let s = text.find(needle).unwrap();
+        (s, s + needle.len()) // ASCII: bytes are code points
+    };
+    let (s0, e0) = at("Marker0 ");
+    let (s1, e1) = at("Marker399");
+    let o = js_sys::Object::new();
+    let article = js_sys::Object::new();
+    js_sys::Reflect::set(&article, &"format".into(), &"text".into()).unwrap();
+    js_sys::Reflect::set(&article, &"content".into(), &text.as_str().into()).unwrap();
+    js_sys::Reflect::set(&o, &"article".into(), &article).unwrap();
+    js_sys::Reflect::set(&o, &"documentId".into(), &"web-band".into()).unwrap();
+    js_sys::Reflect::set(&o, &"storage".into(), &"none".into()).unwrap();
+    let list = js_sys::Array::of2(&w3c_entity("urn:x:first", "Marker0", s0, e0 - 1, "person"), &w3c_entity("urn:x:last", "Marker399", s1, e1, "person"));
+    js_sys::Reflect::set(&o, &"annotations".into(), &list).unwrap();
+    let host_el = host();
+    let mut a = mount(host_el.clone(), o.into()).map_err(JsValue::from).unwrap();
+    let root = inner(&host_el);
+    settle().await;
+    assert_eq!(a.count(), 2);
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker0"], "the last paragraph is far below the viewport");
+
+    // Scrolling to the end paints what comes into view and unpaints what left it.
+    let last = root.query_selector("[data-block=\"399\"]").unwrap().unwrap();
+    last.scroll_into_view();
+    frames(3).await;
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker399"]);
+
+    // Printing paints everything; afterwards only what is near the view again.
+    let window = web_sys::window().unwrap();
+    window.dispatch_event(&web_sys::Event::new("beforeprint").unwrap()).unwrap();
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker0", "Marker399"]);
+    window.dispatch_event(&web_sys::Event::new("afterprint").unwrap()).unwrap();
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker399"]);
+
+    // An annotation added far from the view is counted and listed, and painted once
+    // the reader gets there.
+    let (s2, e2) = at("Marker1 ");
+    a.add(w3c_entity("urn:x:second", "Marker1", s2, e2 - 1, "person")).map_err(JsValue::from).unwrap();
+    settle().await;
+    assert_eq!(a.count(), 3);
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker399"]);
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+    frames(3).await;
+    assert_eq!(painted(&root, "aa-person"), vec!["Marker0", "Marker1"]);
+    a.destroy();
+    settle().await;
 }

@@ -7,6 +7,9 @@
 //! Clicks and hovering are hit-tested by caret position (`caretPositionFromPoint` to a
 //! document offset to the annotations covering it), since highlights are not elements.
 //!
+//! Only the annotations near the viewport are painted (see
+//! [`crate::ui::highlights`]); the view moves that band as the page scrolls or resizes.
+//!
 //! Invariant: a block element holds exactly the block's text in its text nodes (see
 //! [`crate::ui::dom`]), and its text and structure never change after the first render
 //! (the only change is the `aa-over` class on the block under the pointer). The article
@@ -125,6 +128,51 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             }
         });
     }
+    // Only annotations near the viewport are painted: move that band when the page (or
+    // any element in it) scrolls, the window resizes, or the article's own size changes
+    // (fonts, a narrower column, blocks laid out for the first time); paint everything
+    // while printing.
+    {
+        let layer = layer.clone();
+        let session = props.session.clone();
+        let article = props.article_ref.clone();
+        use_effect_with((), move |_| {
+            let follow = {
+                let layer = layer.clone();
+                let session = session.clone();
+                move || {
+                    // An event never arrives inside a borrow, but do not trust it with a panic.
+                    if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.0.try_borrow()) {
+                        if let Some(l) = l.as_mut() {
+                            l.follow_view(&s);
+                        }
+                    }
+                }
+            };
+            let printing = move |on: bool| {
+                if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.0.try_borrow()) {
+                    if let Some(l) = l.as_mut() {
+                        l.set_everything(on, &s);
+                    }
+                }
+            };
+            let mut guards = Vec::new();
+            let mut observer = None;
+            if let Some(w) = web_sys::window() {
+                let (f1, f2, f3) = (follow.clone(), follow.clone(), follow.clone());
+                let (p1, p2) = (printing.clone(), printing);
+                guards.push(dom::Listener::capturing(w.clone().into(), "scroll", move |_| f1()));
+                guards.push(dom::Listener::new(w.clone().into(), "resize", move |_| f2()));
+                guards.push(dom::Listener::new(w.clone().into(), "beforeprint", move |_| p1(true)));
+                guards.push(dom::Listener::new(w.into(), "afterprint", move |_| p2(false)));
+                observer = article.cast::<web_sys::Element>().and_then(|a| dom::SizeObserver::new(&a, f3));
+            }
+            move || {
+                drop(guards);
+                drop(observer);
+            }
+        });
+    }
     // The extra highlights: flash, keyboard cursor, pending selection.
     {
         let layer = layer.clone();
@@ -137,9 +185,10 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                 l.set_extra(FLASH, &s.doc, range_of(&flash.as_ref().map(|f| f.0.clone())));
                 l.set_extra(CURRENT, &s.doc, range_of(current));
                 l.set_extra(PENDING, &s.doc, *pending);
-                // Bring the flashed or current annotation into view.
-                let target = flash.as_ref().map(|f| &f.0).or(current.as_ref());
-                if let Some(r) = target.and_then(|id| l.range_of(id)) {
+                // Bring the flashed or current annotation into view (the scroll then moves
+                // the band of painted annotations to it).
+                let target = if flash.is_some() { l.extra_range(FLASH) } else { l.extra_range(CURRENT) };
+                if let Some(r) = target {
                     dom::scroll_into_view(r);
                 }
             }
