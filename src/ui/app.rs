@@ -368,13 +368,12 @@ pub fn App(props: &AppProps) -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |id: AnnotationId| dispatch.emit(Action::OpenEditor(Some(id))))
     };
-    let on_pick = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |id: AnnotationId| {
-            dispatch.emit(Action::OpenEditor(Some(id.clone())));
-            dispatch.emit(Action::Flash(id));
-        })
-    };
+    // The panel's callbacks keep their identity across renders, so that a render for
+    // something the panel does not show (a selection, the cursor) skips the panel's rows.
+    let on_pick = use_callback(state.dispatcher(), |id: AnnotationId, d| {
+        d.dispatch(Action::OpenEditor(Some(id.clone())));
+        d.dispatch(Action::Flash(id));
+    });
     let on_export = {
         let session = props.session.clone();
         let dispatch = dispatch.clone();
@@ -405,14 +404,11 @@ pub fn App(props: &AppProps) -> Html {
             panel_data(s.annotations().iter(), &s.schema, expanded, |id| s.annotations().get(id))
         })
     };
-    let on_expand = {
-        let expanded = expanded.clone();
-        Callback::from(move |key: String| {
-            let mut set = (*expanded).clone();
-            set.insert(key);
-            expanded.set(set);
-        })
-    };
+    let on_expand = use_callback(expanded.clone(), |key: String, expanded| {
+        let mut set = (**expanded).clone();
+        set.insert(key);
+        expanded.set(set);
+    });
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
         let claimants: Vec<ClaimantOption> = session_ref
             .annotations()
