@@ -13,14 +13,18 @@ use crate::core::offset::CharRange;
 use std::fmt;
 
 /// The identity of an annotation, an IRI such as `urn:uuid:…`.
+///
+/// Shared, not copied: the set's index, the annotation, claims naming it, the panel's
+/// rows and the change log all hold the same text (an id per copy cost 0.7 MB at 10,000
+/// annotations).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AnnotationId(String);
+pub struct AnnotationId(std::rc::Rc<str>);
 
 impl AnnotationId {
     /// `None` for an empty id or one containing whitespace.
     pub fn new(s: impl Into<String>) -> Option<AnnotationId> {
         let s = s.into();
-        (!s.is_empty() && !s.chars().any(char::is_whitespace)).then_some(AnnotationId(s))
+        (!s.is_empty() && !s.chars().any(char::is_whitespace)).then(|| AnnotationId(s.into()))
     }
     /// A `urn:uuid:` id from 16 random bytes (the caller supplies the randomness:
     /// `core` has no source of it). Sets the version 4 and variant bits.
@@ -28,14 +32,9 @@ impl AnnotationId {
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
         let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        AnnotationId(format!(
-            "urn:uuid:{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        ))
+        AnnotationId(
+            format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]).into(),
+        )
     }
     pub fn as_str(&self) -> &str {
         &self.0
