@@ -145,9 +145,9 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
     let mut entities = Vec::with_capacity(incoming.len());
     let mut claims = Vec::new();
     let mut seen = HashSet::with_capacity(incoming.len());
-    for mut a in incoming {
+    crate::core::edit::each_freeing(incoming, |mut a| {
         if !seen.insert(a.id.clone()) {
-            continue; // Duplicate id inside the file: the first one wins.
+            return; // Duplicate id inside the file: the first one wins.
         }
         let old = set.get(&a.id);
         if let Some(old) = old {
@@ -163,7 +163,7 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
         let edit = match old {
             Some(old) if *old == a => {
                 report.unchanged += 1;
-                continue;
+                return;
             }
             Some(_) => {
                 report.updated += 1;
@@ -183,7 +183,7 @@ pub fn merge_edit(set: &AnnotationSet, incoming: Vec<Annotation>, carries: Carri
         } else {
             entities.push(edit);
         }
-    }
+    });
     entities.extend(order_claims(claims, set));
     (Edit::Batch(entities), report)
 }

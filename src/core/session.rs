@@ -203,9 +203,9 @@ impl Session {
             Edit::Batch(steps) => steps,
             other => vec![other],
         };
-        for step in steps {
+        crate::core::edit::each_freeing(steps, |step| {
             let _ = crate::core::edit::apply(&mut set, step);
-        }
+        });
         self.set = set;
         self.history.clear();
         self.revision += 1;

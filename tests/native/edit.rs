@@ -206,3 +206,11 @@ fn claims_naming_claims_load_whatever_their_order() {
     assert!(m.undo().unwrap());
     assert_eq!(m.annotations().len(), 0);
 }
+
+#[test]
+fn each_freeing_visits_every_item_in_order() {
+    let mut seen = Vec::new();
+    article_annotator::core::edit::each_freeing((0..5000).collect::<Vec<u32>>(), |x| seen.push(x));
+    assert_eq!(seen, (0..5000).collect::<Vec<u32>>());
+    article_annotator::core::edit::each_freeing(Vec::<u32>::new(), |_| unreachable!());
+}
