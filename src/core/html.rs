@@ -7,11 +7,21 @@
 //! link targets are http(s) or mailto URLs and image sources http(s) URLs (checked by the
 //! readers that build the document).
 //!
-//! Invariant: the text content of each `data-block` element is exactly its block's text
-//! in the canonical text, so DOM offsets map onto document offsets.
+//! Blocks are grouped [`CHUNK`] at a time in `<div class="aa-chunk">` elements, each of
+//! which the stylesheet lets the browser skip while it is off screen
+//! (`content-visibility: auto`). Per block, Chromium's observer of those elements cost
+//! about 5 ms of every frame at 2,000 blocks (measured while scrolling and tagging);
+//! per chunk it observes 16 times fewer.
+//!
+//! Invariants: the text content of each `data-block` element is exactly its block's text
+//! in the canonical text, so DOM offsets map onto document offsets; chunk `k` (the
+//! article's `k`-th `aa-chunk` child) holds blocks `k * CHUNK` to `k * CHUNK + CHUNK - 1`.
 
 use crate::core::document::{Block, BlockKind, Document, Image, InlineKind};
 use crate::core::offset::CharRange;
+
+/// How many blocks one `aa-chunk` element holds.
+pub const CHUNK: usize = 16;
 
 /// Escapes text for HTML content and double-quoted attribute values.
 pub fn escape(s: &str, out: &mut String) {
@@ -95,13 +105,18 @@ fn image(img: &Image, out: &mut String) {
     out.push_str("\">");
 }
 
-/// The whole article: one element per block, each with `data-block="<index>"`; images
-/// (outside every block, so they add no text) before the block they precede.
+/// The whole article: one element per block, each with `data-block="<index>"`, in
+/// chunks of [`CHUNK`]; images (outside every block, so they add no text) before the
+/// block they precede, inside its chunk.
 pub fn article_html(doc: &Document) -> String {
     let mut out = String::with_capacity(doc.text().len() + doc.blocks().len() * 48);
     let images = doc.images();
     let mut next_image = 0;
+    let last = doc.blocks().len().saturating_sub(1);
     for (i, b) in doc.blocks().iter().enumerate() {
+        if i % CHUNK == 0 {
+            out.push_str("<div class=\"aa-chunk\">\n");
+        }
         let (tag, class) = open_tag(&b.kind);
         let first = next_image;
         while images.get(next_image).is_some_and(|m| m.before <= i) {
@@ -133,6 +148,9 @@ pub fn article_html(doc: &Document) -> String {
             out.push_str("</figure>");
         }
         out.push('\n');
+        if i % CHUNK == CHUNK - 1 || i == last {
+            out.push_str("</div>\n");
+        }
     }
     if next_image < images.len() {
         out.push_str("<figure class=\"aa-figure\">");

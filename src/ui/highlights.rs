@@ -21,6 +21,7 @@
 //! re-render.
 
 use crate::core::document::Document;
+use crate::core::html::CHUNK;
 use crate::core::model::{Annotation, AnnotationId};
 use crate::core::offset::{CharOffset, CharRange};
 use crate::core::session::Session;
@@ -61,6 +62,8 @@ pub struct HighlightLayer {
     kinds: Vec<(String, Highlight)>,
     /// Every block element, by block index (found in one pass, on first use).
     blocks: Option<Vec<Element>>,
+    /// Every chunk element (`CHUNK` blocks each), in order, on first use.
+    chunks: Option<Vec<Element>>,
     /// Per block: its text nodes and the UTF-16 offset (within the block) each starts at.
     nodes: HashMap<usize, Vec<(usize, Text)>>,
     /// Ranges painted for the flash, cursor and pending selection.
@@ -99,7 +102,7 @@ pub fn supported() -> bool {
 
 impl HighlightLayer {
     pub fn new(article: Element, theme: Rc<Theme>) -> HighlightLayer {
-        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None, band: None, band_blocks: None, everything: false }
+        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, chunks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None, band: None, band_blocks: None, everything: false }
     }
 
     /// Every block element, by block index.
@@ -180,25 +183,35 @@ impl HighlightLayer {
     }
 
     /// The blocks from `from` to `to` viewport heights below the top of the viewport
-    /// (`-1.0` is one height above it), widened by `slack` blocks; `None` while printing
-    /// or when there is no window to measure (then everything is painted).
+    /// (`-1.0` is one height above it), in whole chunks (see [`crate::core::html`]),
+    /// widened by `slack` chunks; `None` while printing or when there is no window to
+    /// measure (then everything is painted). Only chunks' boxes are read: a block's box
+    /// inside a chunk the browser skips would force that chunk's layout.
     fn measure(&mut self, from: f64, to: f64, slack: usize) -> Option<(usize, usize)> {
         let view = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
         let (false, Some(view)) = (self.everything, view) else { return None };
-        let blocks = self.blocks();
+        let blocks = self.blocks().len();
+        let article = &self.article;
+        let chunks = self.chunks.get_or_insert_with(|| {
+            let Ok(list) = article.query_selector_all(":scope > .aa-chunk") else { return Vec::new() };
+            (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect()
+        });
         let extent = |i: usize| {
-            let r = blocks[i].get_bounding_client_rect();
+            let r = chunks[i].get_bounding_client_rect();
             Extent { top: r.top(), bottom: r.bottom() }
         };
-        viewport::band(blocks.len(), extent, from * view, to * view, slack)
+        let (first, last) = viewport::band(chunks.len(), extent, from * view, to * view, slack)?;
+        let end = ((last + 1) * CHUNK).min(blocks);
+        (first * CHUNK < end).then(|| (first * CHUNK, end - 1))
     }
 
     /// Measures a new band: one and a half viewport heights above and below what is
-    /// visible, four blocks of slack (side-by-side blocks, such as table cells, break
-    /// strict order). Its document range, or the whole document.
+    /// visible, and a chunk of slack (blocks side by side, such as table cells, or a
+    /// chunk without a box, break strict order). Its document range, or the whole
+    /// document.
     fn new_band(&mut self, doc: &Document) -> Option<CharRange> {
         let whole = CharRange::new(CharOffset(0), doc.len_chars());
-        self.band_blocks = self.measure(-1.5, 2.5, 4);
+        self.band_blocks = self.measure(-1.5, 2.5, 1);
         self.band_blocks.and_then(|b| viewport::chars(doc, b)).or(whole)
     }
 
@@ -228,7 +241,7 @@ impl HighlightLayer {
     /// what came into it, unpainting what left it. The band moves only when what is
     /// visible, and half a viewport height around it, is no longer inside it, so a
     /// steady scroll moves it about once per viewport height, not at every block.
-    /// Cheap when it does not move: a bisection over the blocks' boxes, which reads
+    /// Cheap when it does not move: a bisection over the chunks' boxes, which reads
     /// layout but never forces one after a scroll.
     pub fn follow_view(&mut self, session: &Session) {
         if self.synced.is_none() {

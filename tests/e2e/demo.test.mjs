@@ -165,7 +165,7 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     assert.equal(await page.textContent('.aa-tip'), 'Location · Organization');
     // The pointer cursor is set on the hovered block, never on the article (whose own
     // style must not change: that would restyle every block).
-    assert.deepEqual(await page.evaluate(() => [aa.qa('.aa-article > .aa-over').length, getComputedStyle(aa.q('.aa-over')).cursor, aa.q('.aa-article').className]),
+    assert.deepEqual(await page.evaluate(() => [aa.qa('.aa-article .aa-over').length, getComputedStyle(aa.q('.aa-over')).cursor, aa.q('.aa-article').className]),
       [1, 'pointer', 'aa-article']);
     await page.keyboard.press('Escape');
     // Panel groups with counts.

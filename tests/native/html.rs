@@ -55,3 +55,23 @@ fn article_text_is_escaped_never_markup() {
     let want: Vec<String> = doc.blocks().iter().map(|b| doc.slice(b.range).unwrap().to_string()).collect();
     assert_eq!(block_texts(&html), want);
 }
+
+#[test]
+fn blocks_come_in_chunks_of_chunk_blocks_in_order() {
+    use article_annotator::core::html::CHUNK;
+    let text: Vec<String> = (0..(2 * CHUNK + 3)).map(|i| format!("Paragraph {i}.")).collect();
+    let doc = article_annotator::core::document::Document::from_plain_text(&text.join("\n\n"));
+    let html = article_html(&doc);
+    let chunks: Vec<Vec<usize>> = html
+        .split("<div class=\"aa-chunk\">")
+        .skip(1)
+        .map(|c| c.split("data-block=\"").skip(1).map(|b| b[..b.find('"').unwrap()].parse().unwrap()).collect())
+        .collect();
+    assert_eq!(chunks.len(), 3);
+    for (k, c) in chunks.iter().enumerate() {
+        let want: Vec<usize> = (k * CHUNK..((k + 1) * CHUNK).min(doc.blocks().len())).collect();
+        assert_eq!(c, &want, "chunk {k}");
+    }
+    assert_eq!(html.matches("<div class=\"aa-chunk\">").count(), html.matches("</div>").count());
+    assert_eq!(block_texts(&html), text);
+}
