@@ -205,13 +205,12 @@ impl HighlightLayer {
         (first * CHUNK < end).then(|| (first * CHUNK, end - 1))
     }
 
-    /// Measures a new band: one and a half viewport heights above and below what is
-    /// visible, and a chunk of slack (blocks side by side, such as table cells, or a
-    /// chunk without a box, break strict order). Its document range, or the whole
-    /// document.
+    /// Measures a new band: the chunks within one and a half viewport heights above and
+    /// below what is visible (chunks stack down the article, so their boxes are in
+    /// order and no slack is needed). Its document range, or the whole document.
     fn new_band(&mut self, doc: &Document) -> Option<CharRange> {
         let whole = CharRange::new(CharOffset(0), doc.len_chars());
-        self.band_blocks = self.measure(-1.5, 2.5, 1);
+        self.band_blocks = self.measure(-1.5, 2.5, 0);
         self.band_blocks.and_then(|b| viewport::chars(doc, b)).or(whole)
     }
 
