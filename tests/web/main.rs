@@ -54,6 +54,23 @@ async fn settle() {
     yew::scheduler::flush().await;
 }
 
+/// Scrolls the first text holding `needle` to the middle of the viewport, as a reader
+/// would before working on it, and waits for the scroll to be handled (only the
+/// annotations near the viewport are painted).
+async fn show(root: &Element, needle: &str) {
+    let walker = document().create_tree_walker_with_what_to_show(root, 4).unwrap();
+    while let Ok(Some(node)) = walker.next_node() {
+        if node.text_content().unwrap_or_default().contains(needle) {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+            node.parent_element().unwrap().scroll_into_view_with_scroll_into_view_options(&opts);
+            frames(3).await;
+            return;
+        }
+    }
+    panic!("{needle:?} not found");
+}
+
 /// Selects the first occurrence of `needle` in `root`'s text as a reader would, and
 /// ends the gesture with a mouseup on the article.
 fn select_text(root: &Element, needle: &str) {
@@ -153,6 +170,7 @@ async fn a_selection_becomes_an_annotation() {
     let a = mount(root.clone(), options("web-select", "none")).map_err(JsValue::from).unwrap();
     let root = inner(&root);
     settle().await;
+    show(&root, " Kaspersky La").await;
     select_text(&root, " Kaspersky La"); // rough: a space before, half a word after
     settle().await;
     assert_eq!(root.query_selector_all(".aa-toolbar").unwrap().length(), 1, "toolbar shows");
@@ -181,6 +199,7 @@ async fn annotations_are_saved_and_restored() {
     let mut a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
     let root = inner(&root);
     settle().await;
+    show(&root, "Edward Snowden").await;
     select_text(&root, "Edward Snowden");
     settle().await;
     press(&root, "1");
@@ -196,6 +215,7 @@ async fn annotations_are_saved_and_restored() {
     let b = mount(root2.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
     let root2 = inner(&root2);
     settle().await;
+    show(&root2, "Edward Snowden").await;
     assert_eq!(painted(&root2, "aa-person"), vec!["Edward Snowden"]);
     assert_eq!(b.count(), 1);
     store.remove(&key_for(&id)).unwrap();
@@ -322,6 +342,7 @@ async fn the_js_api_loads_adds_removes_and_lists() {
     let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
     let root = inner(&root);
     settle().await;
+    show(&root, "Kaspersky Lab").await;
     assert_eq!(painted(&root, "aa-organization"), vec!["Kaspersky Lab"], "options.annotations are loaded");
     a.add(w3c_entity("urn:x:2", "Edward Snowden", s2, e2, "person")).map_err(JsValue::from).unwrap();
     settle().await;
