@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths, exportFile } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths, exportFile, withDemo } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -87,9 +87,7 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
   }
 
   // Import into a fresh profile: the same set, and the same file on export.
-  const b = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(b.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     const file = saveArtifact('to-import.jsonld', exported.text);
     await page.setInputFiles('.aa-file', file);
     await page.waitForSelector('.aa-notice');
@@ -101,15 +99,11 @@ test('tag an entity and a claim, reload, export with code-point offsets, import 
     await page.setInputFiles('.aa-file', file);
     await page.waitForFunction(() => /0 added, 0 updated, 2 unchanged/.test(aa.q('.aa-notice')?.textContent || ''));
     assert.deepEqual(errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });
 
 test('keyboard only: Shift+arrows select, a key tags, Enter opens the editor, Escape closes it', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     await page.focus('.aa-article');
     await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
@@ -135,15 +129,11 @@ test('keyboard only: Shift+arrows select, a key tags, Enter opens the editor, Es
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !aa.q('.aa-toolbar'));
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('nested and overlapping spans are all visible; the panel flashes and scrolls to a span', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     await mouseSelect(page, 'anti-virus software maker Kaspersky Lab, which is expanding into Asian markets');
     await page.keyboard.press('c');
     await page.waitForSelector('.aa-editor');
@@ -176,15 +166,11 @@ test('nested and overlapping spans are all visible; the panel flashes and scroll
     assert.deepEqual(await painted(page, 'aa-flash'), ['China']);
     await page.screenshot({ path: saveArtifact('nested.png', '') });
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('storage full: a clear message, the work stays, export works, saving resumes when space frees', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     // Fill localStorage to the brim.
     await page.evaluate(() => {
       let chunk = 'x'.repeat(1 << 20), i = 0;
@@ -208,15 +194,11 @@ test('storage full: a clear message, the work stays, export works, saving resume
     assert.match(saved, /Edward Snowden/);
     assert.match(saved, /Kaspersky Lab/);
     assert.deepEqual(errors.filter((e) => !/quota/i.test(e)), []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap tags it; the panel fits 390 px', async () => {
-  const a = await launchFresh({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     // The OS makes the selection (long-press and handles); no mouse events reach us.
     await page.evaluate(() => {
       const p = [...aa.qa('.aa-article p')].find((x) => x.textContent.includes('Edward Snowden'));
@@ -233,15 +215,11 @@ test('phone: a touch selection (as long-press makes it) shows the toolbar; a tap
     assert.ok(widths.panel <= 390 && widths.page <= 390, JSON.stringify(widths));
     await page.screenshot({ path: saveArtifact('phone.png', '') });
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  }, { launch: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } });
 });
 
 test('files of other tools: brat (.ann with its .txt) and doccano import; the export menu by keyboard; the brat zip and CoNLL download', async () => {
-  const b = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(b.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     const text = await canonicalText(page);
     const cp = (s) => [...s].length; // code points, as brat and doccano count
     const at = (needle) => cp(text.slice(0, text.indexOf(needle)));
@@ -295,7 +273,5 @@ test('files of other tools: brat (.ann with its .txt) and doccano import; the ex
     assert.match(tokens, /\nNikolai _ _ B-Person\nNikiforov _ _ I-Person\nsaid _ _ O\n/);
     await page.waitForFunction(() => /Not in it: 1 claim \(CoNLL IOB2 holds entities only\)/.test(aa.q('.aa-notice')?.textContent || ''));
     assert.deepEqual(errors, []);
-  } finally {
-    await b.close();
-  }
+  });
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers, exportFile } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, installHelpers, exportFile, withDemo } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -54,9 +54,7 @@ test('storage blocked (access throws, as in a sandboxed iframe): works in memory
 });
 
 test('corrupt stored data: never overwritten, moved to a backup key, reported, downloadable as it was', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     const damaged = '{"v":2,"doc":"moscow-times-2014-08-18","a":[{"id":"urn:x", TRUNCATED';
     await reloadWithStored(page, damaged, '.aa-notice.aa-error');
     assert.match(await notice(page), /Saved annotations were damaged .*kept unchanged under the storage key "article-annotator\/v1\/moscow-times-2014-08-18\/corrupt\/\d+"/);
@@ -76,15 +74,11 @@ test('corrupt stored data: never overwritten, moved to a backup key, reported, d
     assert.deepEqual(await backups(page), [damaged, 'garbage written by another script'].sort());
     assert.match(await page.evaluate((k) => localStorage.getItem(k), KEY), /Kaspersky Lab/, 'the tab\u2019s own annotations saved in their place');
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('data from a newer version: left untouched, a clear message; work continues in the tab and exports', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     const newer = '{"v":9,"doc":"moscow-times-2014-08-18","a":[],"future":true}';
     await reloadWithStored(page, newer, '.aa-notice.aa-warning');
     assert.match(await notice(page), /newer version of this tool \(format 9\)\. They are left untouched/);
@@ -94,9 +88,7 @@ test('data from a newer version: left untouched, a clear message; work continues
     assert.equal(await page.evaluate((k) => localStorage.getItem(k), KEY), newer, 'never overwritten');
     assert.equal(JSON.parse((await exportFile(page)).text).total, 1);
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('two tabs on one document: edits appear in the other; concurrent edits merge; deletions follow', async () => {
@@ -136,9 +128,7 @@ test('two tabs on one document: edits appear in the other; concurrent edits merg
 });
 
 test('a 50 MB import is refused at once and a malformed one cleanly; nothing is lost and the tab stays responsive', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     await tag(page, 'Edward Snowden', '1');
     const big = saveArtifact('big.jsonld', Buffer.alloc(50 * 1000 * 1000, 'x'));
     const started = Date.now();
@@ -156,9 +146,7 @@ test('a 50 MB import is refused at once and a malformed one cleanly; nothing is 
     assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
     fs.rmSync(big);
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });
 
 test('the tab closed right after an edit: the edit is on disk (flushed on pagehide)', async () => {
@@ -182,9 +170,7 @@ test('the tab closed right after an edit: the edit is on disk (flushed on pagehi
 });
 
 test('the article replaced under the widget (same document id, new text): re-anchored, lost spans listed as orphans', async () => {
-  const a = await launchFresh();
-  try {
-    const { page, errors } = await openDemo(a.context, url);
+  await withDemo(url, async ({ page, errors }) => {
     await tag(page, 'Edward Snowden', '1');
     await tag(page, 'Kaspersky Lab', '2');
     await tag(page, 'Nikolai Nikiforov said', '1');
@@ -222,7 +208,5 @@ test('the article replaced under the widget (same document id, new text): re-anc
     await page.keyboard.press('Control+z');
     await page.waitForFunction(() => aa.qa('.aa-orphans .aa-entry').length === 2);
     assert.deepEqual(errors, []);
-  } finally {
-    await a.close();
-  }
+  });
 });

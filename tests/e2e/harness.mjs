@@ -47,6 +47,19 @@ export function installHelpers() {
   };
 }
 
+/** Runs `fn({ page, errors, context })` on the demo at `url` in a fresh browser profile
+ *  (`launch`: launchFresh's options; `selector`: what to wait for), and always closes
+ *  the browser. */
+export async function withDemo(url, fn, { launch = {}, selector } = {}) {
+  const { context, close } = await launchFresh(launch);
+  try {
+    const { page, errors } = await openDemo(context, url, selector);
+    return await fn({ page, errors, context });
+  } finally {
+    await close();
+  }
+}
+
 /** Opens the demo and waits for the article; collects console errors. */
 export async function openDemo(context, url, selector = '.aa-article [data-block]') {
   const page = context.pages()[0] || await context.newPage();
