@@ -4,7 +4,8 @@
 //! is never changed.
 //!
 //! Only the annotations near the viewport are registered: those that meet the *band*,
-//! the blocks within one and a half viewport heights above and below what is visible
+//! the chunks of blocks (see [`crate::core::html`]) within one and a half viewport
+//! heights above and below what is visible
 //! ([`crate::core::viewport`] says why: Chromium rebuilds the markers of every registered
 //! range after any DOM or style change, so the cost of each change follows the number
 //! registered). The article view moves the band as the page scrolls or resizes
@@ -183,11 +184,12 @@ impl HighlightLayer {
     }
 
     /// The blocks from `from` to `to` viewport heights below the top of the viewport
-    /// (`-1.0` is one height above it), in whole chunks (see [`crate::core::html`]),
-    /// widened by `slack` chunks; `None` while printing or when there is no window to
-    /// measure (then everything is painted). Only chunks' boxes are read: a block's box
-    /// inside a chunk the browser skips would force that chunk's layout.
-    fn measure(&mut self, from: f64, to: f64, slack: usize) -> Option<(usize, usize)> {
+    /// (`-1.0` is one height above it), in whole chunks (see [`crate::core::html`]);
+    /// `None` while printing or when there is no window to measure (then everything is
+    /// painted). Only chunks' boxes are read: a block's box inside a chunk the browser
+    /// skips would force that chunk's layout. Chunks stack down the article, so their
+    /// boxes are in order and no slack is needed.
+    fn measure(&mut self, from: f64, to: f64) -> Option<(usize, usize)> {
         let view = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
         let (false, Some(view)) = (self.everything, view) else { return None };
         let blocks = self.blocks().len();
@@ -200,17 +202,16 @@ impl HighlightLayer {
             let r = chunks[i].get_bounding_client_rect();
             Extent { top: r.top(), bottom: r.bottom() }
         };
-        let (first, last) = viewport::band(chunks.len(), extent, from * view, to * view, slack)?;
+        let (first, last) = viewport::band(chunks.len(), extent, from * view, to * view, 0)?;
         let end = ((last + 1) * CHUNK).min(blocks);
         (first * CHUNK < end).then(|| (first * CHUNK, end - 1))
     }
 
     /// Measures a new band: the chunks within one and a half viewport heights above and
-    /// below what is visible (chunks stack down the article, so their boxes are in
-    /// order and no slack is needed). Its document range, or the whole document.
+    /// below what is visible. Its document range, or the whole document.
     fn new_band(&mut self, doc: &Document) -> Option<CharRange> {
         let whole = CharRange::new(CharOffset(0), doc.len_chars());
-        self.band_blocks = self.measure(-1.5, 2.5, 0);
+        self.band_blocks = self.measure(-1.5, 2.5);
         self.band_blocks.and_then(|b| viewport::chars(doc, b)).or(whole)
     }
 
@@ -246,7 +247,7 @@ impl HighlightLayer {
         if self.synced.is_none() {
             return;
         }
-        let need = self.measure(-0.5, 1.5, 0);
+        let need = self.measure(-0.5, 1.5);
         let covered = match (need, self.band_blocks) {
             (Some((lo, hi)), Some((first, last))) => first <= lo && hi <= last,
             // Everything is painted, and everything is wanted (printing, or no window).

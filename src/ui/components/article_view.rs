@@ -137,25 +137,20 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let session = props.session.clone();
         let article = props.article_ref.clone();
         use_effect_with((), move |_| {
-            let follow = {
-                let layer = layer.clone();
-                let session = session.clone();
-                move || {
-                    // An event never arrives inside a borrow, but do not trust it with a panic.
-                    if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.0.try_borrow()) {
-                        if let Some(l) = l.as_mut() {
-                            l.follow_view(&s);
-                        }
-                    }
-                }
-            };
-            let printing = move |on: bool| {
+            // Runs `f` on the layer and the session. An event never arrives inside a
+            // borrow, but do not trust that with a panic.
+            let with_layer = move |f: &dyn Fn(&mut HighlightLayer, &crate::core::session::Session)| {
                 if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.0.try_borrow()) {
                     if let Some(l) = l.as_mut() {
-                        l.set_everything(on, &s);
+                        f(l, &s);
                     }
                 }
             };
+            let follow = {
+                let with_layer = with_layer.clone();
+                move || with_layer(&|l, s| l.follow_view(s))
+            };
+            let printing = move |on: bool| with_layer(&|l, s| l.set_everything(on, s));
             let mut guards = Vec::new();
             let mut observer = None;
             if let Some(w) = web_sys::window() {
