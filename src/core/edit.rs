@@ -40,8 +40,6 @@ impl AnnotationSet {
     }
 }
 
-/// The order of [`AnnotationSet::in_reading_order`]: anchored by start, then longer
-/// first, then id; orphans after, by id.
 /// Calls `f` with each item of `v`, in order, giving back the list's room as it goes
 /// (every 1,024 items): a load moves 10,000 annotations from one list into another,
 /// and wasm memory never shrinks, so holding both lists whole raised its size for good.
@@ -57,6 +55,8 @@ pub fn each_freeing<T>(mut v: Vec<T>, mut f: impl FnMut(T)) {
     }
 }
 
+/// The order of [`AnnotationSet::in_reading_order`]: anchored by start, then longer
+/// first, then id; orphans after, by id.
 pub fn reading_order(a: &Annotation, b: &Annotation) -> std::cmp::Ordering {
     match (a.target.range, b.target.range) {
         (Some(x), Some(y)) => x.start().cmp(&y.start()).then(y.end().cmp(&x.end())).then_with(|| a.id.cmp(&b.id)),
