@@ -64,6 +64,11 @@ impl CharRange {
     pub fn overlaps(&self, other: &CharRange) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// True when the ranges overlap, or `other` is empty and sits inside `self` (a caret
+    /// position meets the range around it).
+    pub fn meets(&self, other: &CharRange) -> bool {
+        self.overlaps(other) || (other.is_empty() && self.start <= other.start && other.start < self.end)
+    }
     /// True when `other` lies wholly inside `self`.
     pub fn contains_range(&self, other: &CharRange) -> bool {
         self.start <= other.start && other.end <= self.end

@@ -234,7 +234,7 @@ impl Session {
         let mut v: Vec<&Annotation> = self
             .set
             .iter()
-            .filter(|a| a.target.range.is_some_and(|r| r.overlaps(&range) || (range.is_empty() && r.start() <= range.start() && range.start() < r.end())))
+            .filter(|a| a.target.range.is_some_and(|r| r.meets(&range)))
             .collect();
         v.sort_by_key(|a| a.target.range.map_or(usize::MAX, |r| r.len()));
         v

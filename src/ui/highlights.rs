@@ -217,7 +217,7 @@ impl HighlightLayer {
 
     /// True when an annotation at `at` is to be painted.
     fn wanted(&self, at: CharRange) -> bool {
-        self.band.is_some_and(|b| b.overlaps(&at) || (at.is_empty() && b.start() <= at.start() && at.start() < b.end()))
+        self.band.is_some_and(|b| b.meets(&at))
     }
 
     /// Brings the painted ranges in line with the session, touching only the annotations

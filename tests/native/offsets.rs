@@ -93,3 +93,13 @@ proptest! {
         prop_assert!(ix.char_to_utf16(fwd).unwrap() >= u);
     }
 }
+
+#[test]
+fn a_range_meets_what_overlaps_it_and_carets_inside_it() {
+    use article_annotator::core::offset::{CharOffset, CharRange};
+    let r = |a, b| CharRange::new(CharOffset(a), CharOffset(b)).unwrap();
+    assert!(r(2, 5).meets(&r(4, 8)));
+    assert!(!r(2, 5).meets(&r(5, 8)), "touching ends share no code point");
+    assert!(r(2, 5).meets(&r(2, 2)) && r(2, 5).meets(&r(4, 4)));
+    assert!(!r(2, 5).meets(&r(5, 5)), "a caret at the end is after the range");
+}
