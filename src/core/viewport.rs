@@ -1,5 +1,6 @@
-//! Which blocks are near the viewport: the band of the article whose annotations the
-//! highlight layer keeps registered with the browser.
+//! Which parts of the article are near the viewport: the band whose annotations the
+//! highlight layer keeps registered with the browser (the UI asks about chunks of
+//! blocks, see [`crate::core::html`]).
 //!
 //! Why a band and not everything: Chromium rebuilds the markers of *every* range in
 //! `CSS.highlights` after any change to the DOM or to style (measured: 20–30 ms at
@@ -7,38 +8,36 @@
 //! highlight). Registering only the annotations near the viewport makes that cost follow
 //! what is on screen, not the size of the set.
 //!
-//! The search is pure: it is given each block's vertical extent in viewport coordinates
-//! through a closure (the UI reads `getBoundingClientRect`), and asks for O(log n) of
-//! them.
+//! The search is pure: it is given each element's vertical extent in viewport
+//! coordinates through a closure (the UI reads `getBoundingClientRect`), and asks for
+//! O(log n) of them.
 //!
-//! Invariants: when the extents are in document order and non-decreasing (blocks stack
-//! down the page), every block whose extent reaches into the asked interval is inside
-//! the band ([`band`] is tested against a scan of every block); the band is never empty
-//! when there are blocks; `slack` more blocks each side absorb small departures from
-//! order (side-by-side blocks, a block without a box).
+//! Invariants: when the extents are in document order and non-decreasing (elements
+//! stack down the page), the band is exactly the elements whose extents reach into the
+//! asked interval ([`band`] is tested against a scan of every element); it is never
+//! empty when there are elements.
 
-/// The vertical extent of a block, in CSS pixels from the top of the viewport.
+/// The vertical extent of an element, in CSS pixels from the top of the viewport.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Extent {
     pub top: f64,
     pub bottom: f64,
 }
 
-/// The blocks, as inclusive indices `(first, last)`, whose extents reach into
-/// `[from, to]`, widened by `slack` blocks on each side; `None` when there are no blocks.
+/// The elements, as inclusive indices `(first, last)`, whose extents reach into
+/// `[from, to]`; `None` when there are none at all.
 ///
-/// When no block reaches into the interval (it falls in a gap between blocks, or above
-/// or below the article) the band is the `slack` blocks nearest to it, so that it is
-/// never empty. `extent(i)` is asked for about `2 log2(n)` indices.
-pub fn band(n: usize, mut extent: impl FnMut(usize) -> Extent, from: f64, to: f64, slack: usize) -> Option<(usize, usize)> {
+/// When no element reaches into the interval (it falls in a gap between them, or above
+/// or below all of them) the band is the one element after it (or the last), so that it
+/// is never empty. `extent(i)` is asked for about `2 log2(n)` indices.
+pub fn band(n: usize, mut extent: impl FnMut(usize) -> Extent, from: f64, to: f64) -> Option<(usize, usize)> {
     if n == 0 {
         return None;
     }
-    // The first block that ends at or below `from`, and the first that starts below `to`.
+    // The first element that ends at or below `from`, and the first that starts below `to`.
     let first = partition(n, |i| extent(i).bottom < from);
     let after = partition(n, |i| extent(i).top <= to);
-    let (lo, hi) = if first < after { (first, after - 1) } else { (after.min(n - 1), after.min(n - 1)) };
-    Some((lo.saturating_sub(slack), hi.saturating_add(slack).min(n - 1)))
+    Some(if first < after { (first, after - 1) } else { (after.min(n - 1), after.min(n - 1)) })
 }
 
 /// The number of leading indices in `0..n` for which `pred` holds (it must hold for a

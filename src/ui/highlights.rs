@@ -202,7 +202,7 @@ impl HighlightLayer {
             let r = chunks[i].get_bounding_client_rect();
             Extent { top: r.top(), bottom: r.bottom() }
         };
-        let (first, last) = viewport::band(chunks.len(), extent, from * view, to * view, 0)?;
+        let (first, last) = viewport::band(chunks.len(), extent, from * view, to * view)?;
         let end = ((last + 1) * CHUNK).min(blocks);
         (first * CHUNK < end).then(|| (first * CHUNK, end - 1))
     }

@@ -1,5 +1,5 @@
-//! The band of blocks near the viewport: equal to scanning every block (widened by the
-//! slack), never empty, and found with a logarithmic number of extent reads.
+//! The band of elements near the viewport: equal to scanning every element, never
+//! empty, and found with a logarithmic number of extent reads.
 
 use article_annotator::core::document::Document;
 use article_annotator::core::viewport::{band, chars, Extent};
@@ -26,25 +26,24 @@ fn scan(blocks: &[Extent], from: f64, to: f64) -> Vec<usize> {
 
 proptest! {
     #[test]
-    fn the_band_holds_every_block_in_view_and_only_slack_more(
+    fn the_band_is_every_block_in_view(
         top in -5000.0f64..500.0,
         heights in proptest::collection::vec((0.0f64..40.0, 0.0f64..300.0), 1..300),
         from in -1000.0f64..1000.0,
         len in 0.0f64..2000.0,
-        slack in 0usize..4,
     ) {
         let blocks = stack(top, &heights);
         let to = from + len;
         let mut reads = 0;
-        let (lo, hi) = band(blocks.len(), |i| { reads += 1; blocks[i] }, from, to, slack).unwrap();
+        let (lo, hi) = band(blocks.len(), |i| { reads += 1; blocks[i] }, from, to).unwrap();
         prop_assert!(lo <= hi && hi < blocks.len());
         let seen = scan(&blocks, from, to);
         if let (Some(&a), Some(&b)) = (seen.first(), seen.last()) {
-            prop_assert_eq!(lo, a.saturating_sub(slack));
-            prop_assert_eq!(hi, (b + slack).min(blocks.len() - 1));
+            prop_assert_eq!(lo, a);
+            prop_assert_eq!(hi, b);
         } else {
-            // Nothing in view: the band is the nearest blocks, at most 2 × slack + 1.
-            prop_assert!(hi - lo <= 2 * slack);
+            // Nothing in view: the band is one block, the nearest after the interval.
+            prop_assert_eq!(lo, hi);
         }
         let bound = 2 * (usize::BITS - blocks.len().leading_zeros()) as usize + 2;
         prop_assert!(reads <= bound, "{} reads for {} blocks", reads, blocks.len());
@@ -53,16 +52,17 @@ proptest! {
 
 #[test]
 fn no_blocks_no_band() {
-    assert_eq!(band(0, |_| unreachable!(), 0.0, 100.0, 2), None);
+    assert_eq!(band(0, |_| unreachable!(), 0.0, 100.0), None);
 }
 
 #[test]
-fn a_view_below_the_article_keeps_its_last_blocks() {
+fn a_view_beyond_the_article_keeps_its_nearest_block() {
     let blocks = stack(0.0, &[(0.0, 100.0); 10]);
-    assert_eq!(band(10, |i| blocks[i], 5000.0, 6000.0, 2), Some((7, 9)));
-    assert_eq!(band(10, |i| blocks[i], -900.0, -100.0, 2), Some((0, 2)));
+    assert_eq!(band(10, |i| blocks[i], 5000.0, 6000.0), Some((9, 9)));
+    assert_eq!(band(10, |i| blocks[i], -900.0, -100.0), Some((0, 0)));
+    assert_eq!(band(10, |i| blocks[i], 250.0, 420.0), Some((2, 4)));
     // A hidden article: every box is empty at 0, so every block is in view.
-    assert_eq!(band(10, |_| Extent { top: 0.0, bottom: 0.0 }, -800.0, 1600.0, 2), Some((0, 9)));
+    assert_eq!(band(10, |_| Extent { top: 0.0, bottom: 0.0 }, -800.0, 1600.0), Some((0, 9)));
 }
 
 #[test]
