@@ -54,50 +54,48 @@ async fn settle() {
     yew::scheduler::flush().await;
 }
 
-/// Scrolls the first text holding `needle` to the middle of the viewport, as a reader
-/// would before working on it, and waits for the scroll to be handled (only the
-/// annotations near the viewport are painted).
-async fn show(root: &Element, needle: &str) {
+/// The first text node in `root` holding `needle`, and the UTF-16 offset it starts at.
+fn text_with(root: &Element, needle: &str) -> (web_sys::Node, u32) {
     let walker = document().create_tree_walker_with_what_to_show(root, 4).unwrap();
     while let Ok(Some(node)) = walker.next_node() {
-        if node.text_content().unwrap_or_default().contains(needle) {
-            let opts = web_sys::ScrollIntoViewOptions::new();
-            opts.set_block(web_sys::ScrollLogicalPosition::Center);
-            node.parent_element().unwrap().scroll_into_view_with_scroll_into_view_options(&opts);
-            frames(3).await;
-            return;
+        let text = node.text_content().unwrap_or_default();
+        if let Some(b) = text.find(needle) {
+            return (node, text[..b].encode_utf16().count() as u32);
         }
     }
     panic!("{needle:?} not found");
 }
 
+/// Scrolls the first text holding `needle` to the middle of the viewport, as a reader
+/// would before working on it, and waits for the scroll to be handled (only the
+/// annotations near the viewport are painted).
+async fn show(root: &Element, needle: &str) {
+    let (node, _) = text_with(root, needle);
+    let opts = web_sys::ScrollIntoViewOptions::new();
+    opts.set_block(web_sys::ScrollLogicalPosition::Center);
+    node.parent_element().unwrap().scroll_into_view_with_scroll_into_view_options(&opts);
+    frames(3).await;
+}
+
 /// Selects the first occurrence of `needle` in `root`'s text as a reader would, and
 /// ends the gesture with a mouseup on the article.
 fn select_text(root: &Element, needle: &str) {
-    let walker = document().create_tree_walker_with_what_to_show(root, 4).unwrap();
-    while let Ok(Some(node)) = walker.next_node() {
-        let text = node.text_content().unwrap_or_default();
-        if let Some(b) = text.find(needle) {
-            let start = text[..b].encode_utf16().count() as u32;
-            let end = start + needle.encode_utf16().count() as u32;
-            let range = document().create_range().unwrap();
-            range.set_start(&node, start).unwrap();
-            range.set_end(&node, end).unwrap();
-            let sel = web_sys::window().unwrap().get_selection().unwrap().unwrap();
-            sel.remove_all_ranges().unwrap();
-            sel.add_range(&range).unwrap();
-            let article = root.query_selector(".aa-article").unwrap().unwrap();
-            let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseup", &{
-                let i = web_sys::MouseEventInit::new();
-                i.set_bubbles(true);
-                i
-            })
-            .unwrap();
-            article.dispatch_event(&ev).unwrap();
-            return;
-        }
-    }
-    panic!("{needle:?} not found");
+    let (node, start) = text_with(root, needle);
+    let end = start + needle.encode_utf16().count() as u32;
+    let range = document().create_range().unwrap();
+    range.set_start(&node, start).unwrap();
+    range.set_end(&node, end).unwrap();
+    let sel = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    sel.remove_all_ranges().unwrap();
+    sel.add_range(&range).unwrap();
+    let article = root.query_selector(".aa-article").unwrap().unwrap();
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("mouseup", &{
+        let i = web_sys::MouseEventInit::new();
+        i.set_bubbles(true);
+        i
+    })
+    .unwrap();
+    article.dispatch_event(&ev).unwrap();
 }
 
 fn press(root: &Element, key: &str) {
