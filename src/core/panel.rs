@@ -6,19 +6,25 @@
 //! partial selection (O(n)) and a sort of those rows only. At 10,000 annotations this is
 //! what keeps an add within a frame of the browser's own cost.
 //!
+//! After an add (the common change), [`panel_since`] works the new panel out from the
+//! last one instead: a count goes up and a row may be inserted, and every other row is
+//! the same shared [`Row`], so the view skips it.
+//!
 //! Invariants: `count` is every member of the group; `rows` are the group's first
 //! members in [`reading_order`] (all of them when the group is expanded); entity groups
 //! follow the schema's order, then types it does not know in order of their first
 //! annotation; the result equals grouping the set in reading order (tested against
-//! that).
+//! that), and so does the result of [`panel_since`].
 
 use crate::core::edit::reading_order;
 use crate::core::model::{Annotation, AnnotationId, Body};
 use crate::core::schema::Schema;
+use crate::core::session::Session;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// One row of the panel, already worked out by the root.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub id: AnnotationId,
     pub quote: String,
@@ -34,7 +40,9 @@ pub struct Group {
     pub key: String,
     pub label: String,
     pub count: usize,
-    pub rows: Vec<Row>,
+    /// Shared, so that a panel worked out from the last one keeps its unchanged rows
+    /// (comparing two `Rc<Row>` of one row is a pointer comparison).
+    pub rows: Vec<Rc<Row>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -56,6 +64,16 @@ fn shorten(s: &str, n: usize) -> String {
     } else {
         format!("{}…", one_line.chars().take(n - 1).collect::<String>())
     }
+}
+
+/// The row of one annotation; `lookup` finds a claim's claimant.
+fn row_of<'a>(a: &Annotation, schema: &Schema, lookup: &impl Fn(&AnnotationId) -> Option<&'a Annotation>) -> Rc<Row> {
+    let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
+    if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
+        row.claimant = Some(c.claimant.as_ref().and_then(lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
+        row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));
+    }
+    Rc::new(row)
 }
 
 /// The panel's groups from the annotations (in any order); groups named in `expanded`
@@ -106,14 +124,7 @@ pub fn panel_data<'a>(
         data.entities.push(g);
         entities.push(m);
     }
-    let row = |a: &Annotation| {
-        let mut row = Row { id: a.id.clone(), quote: shorten(&a.target.quote.exact, 120), claimant: None, verdict: None };
-        if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
-            row.claimant = Some(c.claimant.as_ref().and_then(&lookup).map_or("unknown".into(), |w| shorten(&w.target.quote.exact, 40)));
-            row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));
-        }
-        row
-    };
+    let row = |a: &Annotation| row_of(a, schema, &lookup);
     let fill = |g: &mut Group, mut members: Vec<&Annotation>| {
         g.count = members.len();
         if members.len() > ROWS_SHOWN && !expanded.contains(&g.key) {
@@ -130,4 +141,76 @@ pub fn panel_data<'a>(
         fill(g, m);
     }
     data
+}
+
+/// The panel of the session now, given the panel `last` worked out at revision `at`
+/// (with the same `expanded`): when every change since then added an annotation (of a
+/// claim, an orphan or a type the schema knows), the new panel is `last` with those
+/// added; otherwise, and when there is no `last`, it is worked out from scratch.
+pub fn panel_since(s: &Session, last: Option<(u64, &PanelData)>, expanded: &HashSet<String>) -> PanelData {
+    let set = s.annotations();
+    let lookup = |id: &AnnotationId| set.get(id);
+    let full = || panel_data(set.iter(), &s.schema, expanded, lookup);
+    let Some((at, last)) = last else { return full() };
+    let Some(mut touched) = s.changed_since(at) else { return full() };
+    touched.sort_unstable();
+    touched.dedup();
+    // Every touched annotation is in the set now, so none was removed, and the set grew
+    // by as many as were touched, so none of them was there before: all were added.
+    let added: Option<Vec<&Annotation>> = touched.iter().map(|id| set.get(id)).collect();
+    match added {
+        Some(added) if set.len() == last.total + added.len() => with_added(last, &added, &s.schema, expanded, lookup).unwrap_or_else(full),
+        _ => full(),
+    }
+}
+
+/// `last` with `added` (annotations not in it) counted and, where they fall among a
+/// group's first rows, shown; `None` when an annotation is of a type the schema does
+/// not know (those groups are ordered by their first annotation: work it out afresh).
+fn with_added<'a>(
+    last: &PanelData,
+    added: &[&'a Annotation],
+    schema: &Schema,
+    expanded: &HashSet<String>,
+    lookup: impl Fn(&AnnotationId) -> Option<&'a Annotation>,
+) -> Option<PanelData> {
+    let mut data = last.clone();
+    let known = schema.types().len().min(data.entities.len());
+    for &a in added {
+        let g = if a.is_orphan() {
+            &mut data.orphans
+        } else {
+            match &a.body {
+                Body::Claim(_) => &mut data.claims,
+                Body::Entity(t) => data.entities[..known].iter_mut().find(|g| &g.key == t)?,
+            }
+        };
+        // Where `a` goes among the rows shown (each row's annotation is unchanged, so it
+        // is in the set; a row that is not cannot happen, but then work it all out).
+        let mut missing = false;
+        let at = g.rows.partition_point(|r| match lookup(&r.id) {
+            Some(b) => reading_order(b, a) == std::cmp::Ordering::Less,
+            None => {
+                missing = true;
+                true
+            }
+        });
+        if missing {
+            return None;
+        }
+        let all_shown = g.rows.len() == g.count;
+        g.count += 1;
+        data.total += 1;
+        if expanded.contains(&g.key) || g.rows.len() < ROWS_SHOWN {
+            // Every member is shown (a group under the limit shows all of them).
+            if !all_shown {
+                return None;
+            }
+            g.rows.insert(at, row_of(a, schema, &lookup));
+        } else if at < g.rows.len() {
+            g.rows.insert(at, row_of(a, schema, &lookup));
+            g.rows.pop();
+        }
+    }
+    Some(data)
 }

@@ -8,7 +8,7 @@ use crate::core::schema::CLAIM_KEY;
 use crate::ui::components::article_view::ArticleView;
 use crate::ui::components::editor::{ClaimantOption, Editor};
 use crate::ui::components::header::Header;
-use crate::core::panel::panel_data;
+use crate::core::panel::{panel_since, PanelData};
 use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
@@ -397,12 +397,21 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let expanded = use_state(std::collections::HashSet::<String>::new);
+    // The panel's groups, worked out from the last ones when only adds happened since
+    // (`panel_since`): the rows it keeps are the same shared rows, which the panel skips.
+    let last_panel = use_mut_ref(|| None::<(u64, std::collections::HashSet<String>, Rc<PanelData>)>);
     let data = {
-        let session = props.session.clone();
-        use_memo((state.rev, (*expanded).clone()), move |(_, expanded)| {
-            let s = session.0.borrow();
-            panel_data(s.annotations().iter(), &s.schema, expanded, |id| s.annotations().get(id))
-        })
+        let mut last = last_panel.borrow_mut();
+        let rev = session_ref.revision();
+        match &*last {
+            Some((at, exp, d)) if *at == rev && *exp == *expanded => d.clone(),
+            _ => {
+                let since = last.as_ref().filter(|(_, exp, _)| *exp == *expanded).map(|(at, _, d)| (*at, &**d));
+                let d = Rc::new(panel_since(&session_ref, since, &expanded));
+                *last = Some((rev, (*expanded).clone(), d.clone()));
+                d
+            }
+        }
     };
     let on_expand = use_callback(expanded.clone(), |key: String, expanded| {
         let mut set = (**expanded).clone();

@@ -4,6 +4,7 @@
 use crate::core::model::AnnotationId;
 pub use crate::core::panel::{Group, PanelData, Row};
 use crate::ui::theme::ident_in;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,30 +27,24 @@ pub struct PanelProps {
 pub fn Panel(props: &PanelProps) -> Html {
     let theme = use_context::<std::rc::Rc<crate::ui::theme::Theme>>();
     let d = &props.data;
-    // A group's rows, and a button for the rest if they were not all built.
-    let rows = |g: &Group, item: &dyn Fn(&Row) -> Html| -> Html {
-        let shown: Html = g.rows.iter().map(item).collect();
+    // A group's rows, and a button for the rest if they were not all built. Each row is
+    // its own component keyed by id: a row whose props did not change (the same shared
+    // `Row`) is skipped, so an add re-renders one row, not every row shown.
+    let rows = |g: &Group, claim: bool| -> Html {
+        let shown: Html = g
+            .rows
+            .iter()
+            .map(|row| {
+                let current = props.selected.as_ref() == Some(&row.id);
+                html! { <Entry key={row.id.as_str()} row={row.clone()} {current} {claim} on_pick={props.on_pick.clone()} /> }
+            })
+            .collect();
         let more = (g.rows.len() < g.count).then(|| {
             let key = g.key.clone();
             let onclick = props.on_expand.reform(move |_| key.clone());
             html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", g.count)}</button></li> }
         });
         html! { <>{shown}{more}</> }
-    };
-    let item = |row: &Row, extra: Html| {
-        let pick = props.on_pick.clone();
-        let id = row.id.clone();
-        let current = props.selected.as_ref() == Some(&row.id);
-        // Keyed by id: a row added or removed moves no other row's text.
-        html! {
-            <li key={row.id.as_str().to_string()}>
-                <button type="button" class={classes!("aa-entry", current.then_some("aa-current"))} aria-current={current.then_some("true")}
-                    onclick={Callback::from(move |_| pick.emit(id.clone()))}>
-                    <span class="aa-entry-quote">{&row.quote}</span>
-                    {extra}
-                </button>
-            </li>
-        }
     };
     let body = if d.total == 0 && props.read_only {
         html! { <div class="aa-empty"><h3>{"No annotations"}</h3><p class="aa-hint">{"Nothing has been published for this article yet."}</p></div> }
@@ -70,15 +65,7 @@ pub fn Panel(props: &PanelProps) -> Html {
             <section class="aa-group" aria-label="Claims">
                 <h3>{"Claims "}<span class="aa-count">{d.claims.count}</span></h3>
                 if d.claims.count == 0 { <p class="aa-hint">{"No claims yet: select a statement and press C."}</p> }
-                <ul>{ rows(&d.claims, &|r: &Row| {
-                    let (v, label) = r.verdict.clone().unwrap_or(("unverified", "Unverified".to_string()));
-                    item(r, html! {
-                        <span class="aa-entry-meta">
-                            <span class="aa-claimant-name">{"by "}{r.claimant.clone().unwrap_or_default()}</span>
-                            <span class={format!("aa-verdict-badge aa-v-{v}")}>{label}</span>
-                        </span>
-                    })
-                }) }</ul>
+                <ul>{ rows(&d.claims, true) }</ul>
             </section>
         };
         let entities: Html = d
@@ -89,7 +76,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 html! {
                     <section class="aa-group" aria-label={g.label.clone()}>
                         <h3><span class={format!("aa-swatch aa-sw-{}", ident_in(theme.as_deref(), &g.key))} aria-hidden="true"></span>{&g.label}{" "}<span class="aa-count">{g.count}</span></h3>
-                        <ul>{ rows(g, &|r: &Row| item(r, html! {})) }</ul>
+                        <ul>{ rows(g, false) }</ul>
                     </section>
                 }
             })
@@ -101,7 +88,7 @@ pub fn Panel(props: &PanelProps) -> Html {
                 <section class="aa-group aa-orphans" aria-label="Orphans">
                     <h3>{"Orphans "}<span class="aa-count">{d.orphans.count}</span></h3>
                     <p class="aa-hint">{"Their text is no longer in the article. They are kept and exported."}</p>
-                    <ul>{ rows(&d.orphans, &|r: &Row| item(r, html! {})) }</ul>
+                    <ul>{ rows(&d.orphans, false) }</ul>
                 </section>
             }
         };
@@ -113,5 +100,44 @@ pub fn Panel(props: &PanelProps) -> Html {
             <h2 class="aa-panel-title">{"Annotations "}<span class="aa-count">{d.total}</span></h2>
             {body}
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EntryProps {
+    row: Rc<Row>,
+    /// The annotation open in the editor.
+    current: bool,
+    /// In the claims group: show the claimant and the verdict.
+    claim: bool,
+    on_pick: Callback<AnnotationId>,
+}
+
+/// One row: the quote, and for a claim who makes it and the verdict.
+#[component]
+fn Entry(props: &EntryProps) -> Html {
+    let row = &props.row;
+    let onclick = {
+        let pick = props.on_pick.clone();
+        let id = row.id.clone();
+        Callback::from(move |_| pick.emit(id.clone()))
+    };
+    let meta = props.claim.then(|| {
+        let (v, label) = row.verdict.clone().unwrap_or(("unverified", "Unverified".to_string()));
+        html! {
+            <span class="aa-entry-meta">
+                <span class="aa-claimant-name">{"by "}{row.claimant.clone().unwrap_or_default()}</span>
+                <span class={format!("aa-verdict-badge aa-v-{v}")}>{label}</span>
+            </span>
+        }
+    });
+    let current = props.current;
+    html! {
+        <li>
+            <button type="button" class={classes!("aa-entry", current.then_some("aa-current"))} aria-current={current.then_some("true")} {onclick}>
+                <span class="aa-entry-quote">{&row.quote}</span>
+                {meta}
+            </button>
+        </li>
     }
 }
