@@ -4,7 +4,6 @@
 use crate::core::model::AnnotationId;
 pub use crate::core::panel::{Group, PanelData, Row};
 use crate::ui::theme::ident_in;
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,24 +26,10 @@ pub struct PanelProps {
 pub fn Panel(props: &PanelProps) -> Html {
     let theme = use_context::<std::rc::Rc<crate::ui::theme::Theme>>();
     let d = &props.data;
-    // A group's rows, and a button for the rest if they were not all built. Each row is
-    // its own component keyed by id: a row whose props did not change (the same shared
-    // `Row`) is skipped, so an add re-renders one row, not every row shown.
+    // Each group's rows are their own component: after an add, the groups the add did
+    // not touch hold the same shared rows, compare equal at once, and are skipped.
     let rows = |g: &Group, claim: bool| -> Html {
-        let shown: Html = g
-            .rows
-            .iter()
-            .map(|row| {
-                let current = props.selected.as_ref() == Some(&row.id);
-                html! { <Entry key={row.id.as_str()} row={row.clone()} {current} {claim} on_pick={props.on_pick.clone()} /> }
-            })
-            .collect();
-        let more = (g.rows.len() < g.count).then(|| {
-            let key = g.key.clone();
-            let onclick = props.on_expand.reform(move |_| key.clone());
-            html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", g.count)}</button></li> }
-        });
-        html! { <>{shown}{more}</> }
+        html! { <Rows group={g.clone()} {claim} selected={props.selected.clone()} on_pick={props.on_pick.clone()} on_expand={props.on_expand.clone()} /> }
     };
     let body = if d.total == 0 && props.read_only {
         html! { <div class="aa-empty"><h3>{"No annotations"}</h3><p class="aa-hint">{"Nothing has been published for this article yet."}</p></div> }
@@ -104,19 +89,32 @@ pub fn Panel(props: &PanelProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct EntryProps {
-    row: Rc<Row>,
-    /// The annotation open in the editor.
-    current: bool,
-    /// In the claims group: show the claimant and the verdict.
+struct RowsProps {
+    group: Group,
+    /// The claims group: show each claim's claimant and verdict.
     claim: bool,
+    /// The annotation open in the editor.
+    selected: Option<AnnotationId>,
     on_pick: Callback<AnnotationId>,
+    on_expand: Callback<String>,
 }
 
-/// One row: the quote, and for a claim who makes it and the verdict.
+/// A group's rows, and a button for the rest if they were not all built.
 #[component]
-fn Entry(props: &EntryProps) -> Html {
-    let row = &props.row;
+fn Rows(props: &RowsProps) -> Html {
+    let g = &props.group;
+    let shown: Html = g.rows.iter().map(|row| entry(row, props)).collect();
+    let more = (g.rows.len() < g.count).then(|| {
+        let key = g.key.clone();
+        let onclick = props.on_expand.reform(move |_| key.clone());
+        html! { <li><button type="button" class="aa-more" {onclick}>{format!("Show all {}", g.count)}</button></li> }
+    });
+    html! { <>{shown}{more}</> }
+}
+
+/// One row: the quote, and for a claim who makes it and the verdict. Keyed by id: a row
+/// added or removed moves no other row's text.
+fn entry(row: &Row, props: &RowsProps) -> Html {
     let onclick = {
         let pick = props.on_pick.clone();
         let id = row.id.clone();
@@ -131,9 +129,9 @@ fn Entry(props: &EntryProps) -> Html {
             </span>
         }
     });
-    let current = props.current;
+    let current = props.selected.as_ref() == Some(&row.id);
     html! {
-        <li>
+        <li key={row.id.as_str()}>
             <button type="button" class={classes!("aa-entry", current.then_some("aa-current"))} aria-current={current.then_some("true")} {onclick}>
                 <span class="aa-entry-quote">{&row.quote}</span>
                 {meta}
