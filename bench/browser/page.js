@@ -62,18 +62,31 @@ window.bench = {
   // Marks the time of the next mouseup and keydown, and when the toolbar, then the new
   // highlight, were painted after them. The runner awaits `marks.shown` and `marks.painted`
   // (one call each) rather than polling, which would add its own scripts to the frames.
-  armSelection() {
+  // The floor has no toolbar: its mouseup leaves the browser's selection painted, and its
+  // key turns the selection into a highlight (a Range in `CSS.highlights`) and clears it.
+  armSelection(subject) {
     const marks = {};
     let shown, painted_;
     marks.shown = new Promise((r) => { shown = r; });
     marks.painted = new Promise((r) => { painted_ = r; });
     document.addEventListener('mouseup', () => {
       marks.up = performance.now();
-      const wait = async () => { while (!host.shadowRoot?.querySelector('.aa-toolbar')) await tick(); await painted(); marks.toolbar = performance.now(); shown(); };
+      const wait = async () => {
+        while (subject !== 'floor' && !host.shadowRoot?.querySelector('.aa-toolbar')) await tick();
+        await painted(); marks.toolbar = performance.now(); shown();
+      };
       wait();
     }, { once: true, capture: true });
     document.addEventListener('keydown', () => {
       marks.key = performance.now();
+      if (subject === 'floor') {
+        const sel = getSelection();
+        const range = sel.getRangeAt(0).cloneRange();
+        sel.removeAllRanges();
+        window.subject.highlights.values().next().value.add(range);
+        painted().then(() => { marks.done = performance.now(); painted_(); });
+        return;
+      }
       const n = window.subject.count + 1;
       const wait = async () => { await rendered(window.subject, n); await painted(); marks.done = performance.now(); painted_(); };
       wait();

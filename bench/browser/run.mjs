@@ -50,12 +50,12 @@ async function runOne(url, subject, text, list) {
     const dom = (await cdp.send('Memory.getDOMCounters')).nodes;
     const result = { load, add: median(adds), heap: heap + wasm, jsHeap: heap, wasm, dom };
     if (process.env.BENCH_DEBUG) process.stderr.write(`  ${subject} heap: JS ${(heap / 1048576).toFixed(1)} MB, wasm ${(wasm / 1048576).toFixed(1)} MB\n`);
+    // The selection from a quiet page (the saves the adds scheduled have run), then the
+    // widget's save of everything: the 2 MB write and its garbage are not in the
+    // selection's frames.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    result.select = await measureSelection(page, subject);
     if (subject === 'widget') {
-      // The selection first, from a quiet page (the saves the adds scheduled have run),
-      // then the save of everything: the 2 MB write and its garbage are not in the
-      // selection's frames.
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
-      result.select = await measureSelection(page, text);
       const w = ws[Math.floor(ws.length / 3)];
       Object.assign(result, await page.evaluate((a) => window.bench.save(a), w3c(text, 'urn:bench:save', w[0], w[1], 'Other')));
     }
@@ -66,10 +66,11 @@ async function runOne(url, subject, text, list) {
 }
 
 /** Mouse-drag over a word near the middle, then press 1: the two intervals summed. */
-async function measureSelection(page, text) {
-  await page.evaluate(() => window.bench.armSelection());
-  const box = await page.evaluate(() => {
-    const ps = document.getElementById('host').shadowRoot.querySelectorAll('.aa-article p');
+async function measureSelection(page, subject) {
+  await page.evaluate((s) => window.bench.armSelection(s), subject);
+  const box = await page.evaluate((s) => {
+    const host = document.getElementById('host');
+    const ps = s === 'floor' ? host.querySelectorAll('p') : host.shadowRoot.querySelectorAll('.aa-article p');
     const p = ps[Math.floor(ps.length / 2)];
     p.scrollIntoView({ block: 'center' });
     const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
@@ -81,7 +82,7 @@ async function measureSelection(page, text) {
       return { x1: b.left + 1, x2: b.right - 1, y: b.top + b.height / 2 };
     }
     return null;
-  });
+  }, subject);
   if (!box) return NaN;
   await page.mouse.move(box.x1, box.y); await page.mouse.down();
   await page.mouse.move(box.x2, box.y, { steps: 3 }); await page.mouse.up();
@@ -89,7 +90,7 @@ async function measureSelection(page, text) {
   await page.keyboard.press('1');
   await page.evaluate(() => window.selectionMarks.painted);
   const m = await page.evaluate(() => ({ ...window.selectionMarks, shown: 0, painted: 0 }));
-  if (process.env.BENCH_DEBUG) process.stderr.write(`  select: mouseup→toolbar ${(m.toolbar - m.up).toFixed(1)} ms, key→painted ${(m.done - m.key).toFixed(1)} ms\n`);
+  if (process.env.BENCH_DEBUG) process.stderr.write(`  ${subject} select: mouseup→painted ${(m.toolbar - m.up).toFixed(1)} ms, key→painted ${(m.done - m.key).toFixed(1)} ms\n`);
   return (m.toolbar - m.up) + (m.done - m.key);
 }
 
@@ -118,7 +119,7 @@ try {
         const floor = await runOne(url, 'floor', text, list);
         const widget = await runOne(url, 'widget', text, list);
         rounds.push({ floor, widget });
-        process.stderr.write(`${size} words × ${count}: round ${r + 1}: load ${widget.load.toFixed(0)} ms (floor ${floor.load.toFixed(0)}), add ${widget.add.toFixed(1)} (floor ${floor.add.toFixed(1)}), select ${widget.select.toFixed(1)} ms\n`);
+        process.stderr.write(`${size} words × ${count}: round ${r + 1}: load ${widget.load.toFixed(0)} ms (floor ${floor.load.toFixed(0)}), add ${widget.add.toFixed(1)} (floor ${floor.add.toFixed(1)}), select ${widget.select.toFixed(1)} (floor ${floor.select.toFixed(1)}) ms\n`);
       }
       rows.push({ size, words: text.split(/\s+/).length, count, rounds });
     }
@@ -132,12 +133,12 @@ const stat = (xs, digits = 0) => { const f = (x) => x.toFixed(digits); return `$
 const ratio = (rows, key) => stat(rows.map((r) => r.widget[key] / r.floor[key]), 2);
 const mb = (x) => (x / 1048576).toFixed(1);
 let md = '';
-md += `| words | annotations | load → painted, ms | floor, ms | ratio | add → painted, ms | floor, ms | ratio | select → painted, ms | heap JS+wasm, MB (floor) | DOM nodes (floor) | save, ms | stored, chars |\n`;
-md += `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
+md += `| words | annotations | load → painted, ms | floor, ms | ratio | add → painted, ms | floor, ms | ratio | select → painted, ms | floor, ms | ratio | heap JS+wasm, MB (floor) | DOM nodes (floor) | save, ms | stored, chars |\n`;
+md += `|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
 for (const row of rows) {
   const w = (k) => row.rounds.map((r) => r.widget[k]);
   const f = (k) => row.rounds.map((r) => r.floor[k]);
-  md += `| ${row.words} | ${row.count} | ${stat(w('load'))} | ${stat(f('load'))} | ${ratio(row.rounds, 'load')} | ${stat(w('add'), 1)} | ${stat(f('add'), 1)} | ${ratio(row.rounds, 'add')} | ${stat(w('select'), 1)} | ${mb(median(w('heap')))} (${mb(median(f('heap')))}) | ${median(w('dom'))} (${median(f('dom'))}) | ${stat(w('ms'), 1)} | ${median(w('chars'))} |\n`;
+  md += `| ${row.words} | ${row.count} | ${stat(w('load'))} | ${stat(f('load'))} | ${ratio(row.rounds, 'load')} | ${stat(w('add'), 1)} | ${stat(f('add'), 1)} | ${ratio(row.rounds, 'add')} | ${stat(w('select'), 1)} | ${stat(f('select'), 1)} | ${ratio(row.rounds, 'select')} | ${mb(median(w('heap')))} (${mb(median(f('heap')))}) | ${median(w('dom'))} (${median(f('dom'))}) | ${stat(w('ms'), 1)} | ${median(w('chars'))} |\n`;
 }
 const sz = sizes();
 let sizeMd = `| file | raw, bytes | gzip -9, bytes |\n|---|---:|---:|\n`;
