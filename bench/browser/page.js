@@ -4,16 +4,22 @@ import { floorLoad, floorAdd } from './floor.js';
 
 const host = document.getElementById('host');
 const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-// Yields to the event loop without setTimeout's 4 ms clamping.
-const channel = new MessageChannel();
-const tick = () => new Promise((r) => { channel.port1.onmessage = () => r(); channel.port2.postMessage(0); });
-
-// The widget has applied `count` annotations and rendered that revision.
-const rendered = async (annotator, count) => {
-  while (annotator.count !== count || host.shadowRoot?.querySelector('.aa-root')?.dataset.rev !== String(annotator.revision)) {
-    await tick();
+// Resolves once a frame that shows what `shown()` checks has been painted. The first
+// frame is awaited from the moment of the change, as the floor's is (`painted`); `shown()`
+// is asked at that frame's start, after the widget's render (a microtask of the task that
+// made the change), and only if it is not yet true are later frames awaited. (Waiting for
+// the render first, then for a frame, could miss a frame that had begun meanwhile, and
+// added up to a frame to the widget's figures only.)
+const paintedWith = async (shown) => {
+  for (;;) {
+    const ok = await new Promise((r) => requestAnimationFrame(() => { const yes = shown(); setTimeout(() => r(yes), 0); }));
+    if (ok) return;
   }
 };
+
+// The widget has applied `count` annotations and rendered that revision.
+const rendered = (annotator, count) => () =>
+  annotator.count === count && host.shadowRoot?.querySelector('.aa-root')?.dataset.rev === String(annotator.revision);
 
 let wasm = null;
 window.bench = {
@@ -26,9 +32,8 @@ window.bench = {
       window.subject = floorLoad(host, text, annotations);
     } else {
       window.subject = mount(host, { documentId: 'bench', storage: 'local', article: { format: 'text', content: text }, annotations });
-      await rendered(window.subject, annotations.length);
     }
-    await painted();
+    await (subject === 'floor' ? painted() : paintedWith(rendered(window.subject, annotations.length)));
     return performance.now() - t0;
   },
 
@@ -43,9 +48,14 @@ window.bench = {
 
   async add(subject, annotation) {
     const t0 = performance.now();
-    if (subject === 'floor') floorAdd(window.subject, annotation);
-    else { const n = window.subject.count + 1; window.subject.add(annotation); await rendered(window.subject, n); }
-    await painted();
+    if (subject === 'floor') {
+      floorAdd(window.subject, annotation);
+      await painted();
+    } else {
+      const n = window.subject.count + 1;
+      window.subject.add(annotation);
+      await paintedWith(rendered(window.subject, n));
+    }
     return performance.now() - t0;
   },
 
@@ -71,11 +81,7 @@ window.bench = {
     marks.painted = new Promise((r) => { painted_ = r; });
     document.addEventListener('mouseup', () => {
       marks.up = performance.now();
-      const wait = async () => {
-        while (subject !== 'floor' && !host.shadowRoot?.querySelector('.aa-toolbar')) await tick();
-        await painted(); marks.toolbar = performance.now(); shown();
-      };
-      wait();
+      paintedWith(() => subject === 'floor' || !!host.shadowRoot?.querySelector('.aa-toolbar')).then(() => { marks.toolbar = performance.now(); shown(); });
     }, { once: true, capture: true });
     document.addEventListener('keydown', () => {
       marks.key = performance.now();
@@ -87,9 +93,7 @@ window.bench = {
         painted().then(() => { marks.done = performance.now(); painted_(); });
         return;
       }
-      const n = window.subject.count + 1;
-      const wait = async () => { await rendered(window.subject, n); await painted(); marks.done = performance.now(); painted_(); };
-      wait();
+      paintedWith(rendered(window.subject, window.subject.count + 1)).then(() => { marks.done = performance.now(); painted_(); });
     }, { once: true, capture: true });
     window.selectionMarks = marks;
   },
