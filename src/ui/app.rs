@@ -103,19 +103,14 @@ pub fn App(props: &AppProps) -> Html {
     };
     let root = use_node_ref();
     let article = use_node_ref();
-    let dispatch: Callback<Action> = {
-        let d = state.dispatcher();
-        Callback::from(move |a| d.dispatch(a))
-    };
+    // The root's callbacks keep their identity across renders (`use_callback`), so that a
+    // render for a selection or the cursor skips the header, and the panel's rows.
+    let dispatch: Callback<Action> = use_callback(state.dispatcher(), |a, d| d.dispatch(a));
 
-    let on_selection_gesture = {
-        let session = props.session.clone();
-        let article = article.clone();
-        let root = root.clone();
-        let dispatch = dispatch.clone();
-        let read_only = props.read_only;
-        Callback::from(move |()| {
-            if read_only {
+    let on_selection_gesture = use_callback(
+        (props.session.clone(), article.clone(), root.clone(), dispatch.clone(), props.read_only),
+        |(), (session, article, root, dispatch, read_only)| {
+            if *read_only {
                 return;
             }
             let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
@@ -126,9 +121,10 @@ pub fn App(props: &AppProps) -> Html {
                 let x = (rect.left() + rect.width() / 2.0 - base.left()).max(8.0);
                 Some(Pending { range, x, y: rect.bottom() - base.top() + 8.0 })
             });
+            drop(s);
             dispatch.emit(Action::Select(pending));
-        })
-    };
+        },
+    );
 
     {
         let bridge = props.bridge.clone();
@@ -364,26 +360,19 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
 
-    let on_open = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |id: AnnotationId| dispatch.emit(Action::OpenEditor(Some(id))))
-    };
+    let on_open = use_callback(dispatch.clone(), |id: AnnotationId, dispatch| dispatch.emit(Action::OpenEditor(Some(id))));
     // The panel's callbacks keep their identity across renders, so that a render for
     // something the panel does not show (a selection, the cursor) skips the panel's rows.
     let on_pick = use_callback(state.dispatcher(), |id: AnnotationId, d| {
         d.dispatch(Action::OpenEditor(Some(id.clone())));
         d.dispatch(Action::Flash(id));
     });
-    let on_export = {
-        let session = props.session.clone();
-        let dispatch = dispatch.clone();
-        Callback::from(move |format: Format| files::download(&session, format, &dispatch))
-    };
-    let on_import = {
-        let session = props.session.clone();
-        let dispatch = dispatch.clone();
-        Callback::from(move |list: Vec<web_sys::File>| files::import_files(list, session.clone(), dispatch.clone()))
-    };
+    let on_export = use_callback((props.session.clone(), dispatch.clone()), |format: Format, (session, dispatch)| files::download(session, format, dispatch));
+    let on_import = use_callback((props.session.clone(), dispatch.clone()), |list: Vec<web_sys::File>, (session, dispatch)| {
+        files::import_files(list, session.clone(), dispatch.clone())
+    });
+    let on_undo = use_callback(dispatch.clone(), |(), dispatch| dispatch.emit(Action::Undo));
+    let on_redo = use_callback(dispatch.clone(), |(), dispatch| dispatch.emit(Action::Redo));
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
         let on_import = on_import.clone();
@@ -505,7 +494,7 @@ pub fn App(props: &AppProps) -> Html {
         <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
         <div class={classes!("aa-root", props.read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
             data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} on_undo={dispatch.reform(|()| Action::Undo)} on_redo={dispatch.reform(|()| Action::Redo)} {on_export} {on_import} read_only={props.read_only} />
+            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={props.read_only} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
