@@ -418,3 +418,78 @@ async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the
     a.destroy();
     settle().await;
 }
+
+/// A mouse move over the article at `(x, y)` (viewport), with `buttons` held.
+fn hover(root: &Element, x: f64, y: f64, buttons: u16) {
+    let i = web_sys::MouseEventInit::new();
+    i.set_bubbles(true);
+    i.set_client_x(x as i32);
+    i.set_client_y(y as i32);
+    i.set_buttons(buttons);
+    let article = root.query_selector(".aa-article").unwrap().unwrap();
+    let (node, _) = text_with(root, "Kaspersky Lab");
+    // Dispatched on the text's element, as the browser would.
+    node.parent_element().unwrap_or(article).dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &i).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_is_still() {
+    let root = host();
+    let _a = mount(root.clone(), options("web-hover", "none")).map_err(JsValue::from).unwrap();
+    let root = inner(&root);
+    settle().await;
+    show(&root, "Kaspersky Lab").await;
+    let (node, start) = text_with(&root, "Kaspersky Lab");
+    let range = document().create_range().unwrap();
+    range.set_start(&node, start + 2).unwrap();
+    range.set_end(&node, start + 3).unwrap();
+    let r = range.get_bounding_client_rect();
+    let (x, y) = (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
+    let shown = || !root.query_selector(".aa-tip").unwrap().unwrap().has_attribute("hidden");
+    // The pointer rests on the name, not yet tagged: nothing to say.
+    hover(&root, x, y, 0);
+    settle().await;
+    assert!(!shown());
+    select_text(&root, "Kaspersky Lab");
+    settle().await;
+    press(&root, "2");
+    settle().await;
+    // Chromium's move at the same point after the change is not looked at: no tooltip
+    // pops up over the text just tagged.
+    hover(&root, x, y, 0);
+    settle().await;
+    assert!(!shown(), "a move to the same point is not looked at again");
+    // Nor a move with a button held (a selection being dragged).
+    hover(&root, x + 1.0, y, 1);
+    settle().await;
+    assert!(!shown(), "no tooltip while a button is held");
+    hover(&root, x + 1.0, y, 0);
+    settle().await;
+    assert!(shown());
+    assert_eq!(texts(&root, ".aa-tip"), vec!["Organization"]);
+    // A change of the annotations hides it (it would be stale) until the pointer moves.
+    let key = |k: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(k);
+        init.set_ctrl_key(true);
+        init.set_bubbles(true);
+        root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    };
+    key("z");
+    settle().await;
+    assert!(!shown(), "an undo hides the tooltip");
+    key("y");
+    settle().await;
+    hover(&root, x + 1.0, y, 0);
+    settle().await;
+    assert!(!shown());
+    // A scroll moves the text under the pointer: the next move counts, even in place.
+    web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    hover(&root, x + 1.0, y, 0);
+    settle().await;
+    assert!(shown(), "after a scroll, a move in place is looked at");
+    let leave = web_sys::MouseEvent::new("mouseleave").unwrap();
+    root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&leave).unwrap();
+    settle().await;
+    assert!(!shown());
+}

@@ -100,6 +100,12 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     }
     let layer: Rc<RefCell<Option<HighlightLayer>>> = use_mut_ref(|| None);
     let tip = use_state(|| None::<Tip>);
+    // Hover is looked at only when the pointer moved with no button down: no tooltip
+    // while a selection is dragged (each change of it is a style change, after which
+    // Chromium rebuilds every highlight's markers), and none for the mouse move Chromium
+    // sends, at the same point, after a layout change. A scroll moves the text under the
+    // pointer, so the move after it is looked at even at the same point.
+    let last_point: Rc<RefCell<Option<(f64, f64)>>> = use_mut_ref(|| None);
     let tip_ref = use_node_ref();
 
     // Paint after every change of the annotations; unpaint when the widget goes away.
@@ -136,6 +142,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let layer = layer.clone();
         let session = props.session.clone();
         let article = props.article_ref.clone();
+        let last_point = last_point.clone();
         use_effect_with((), move |_| {
             // Runs `f` on the layer and the session. An event never arrives inside a
             // borrow, but do not trust that with a panic.
@@ -156,7 +163,10 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             if let Some(w) = web_sys::window() {
                 let (f1, f2, f3) = (follow.clone(), follow.clone(), follow.clone());
                 let (p1, p2) = (printing.clone(), printing);
-                guards.push(dom::Listener::capturing(w.clone().into(), "scroll", move |_| f1()));
+                guards.push(dom::Listener::capturing(w.clone().into(), "scroll", move |_| {
+                    last_point.replace(None);
+                    f1()
+                }));
                 guards.push(dom::Listener::new(w.clone().into(), "resize", move |_| f2()));
                 guards.push(dom::Listener::new(w.clone().into(), "beforeprint", move |_| p1(true)));
                 guards.push(dom::Listener::new(w.into(), "afterprint", move |_| p2(false)));
@@ -186,6 +196,16 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                 if let Some(r) = target {
                     dom::scroll_into_view(r);
                 }
+            }
+        });
+    }
+    // A change of the annotations hides the tooltip (it may name what is gone); it comes
+    // back when the pointer moves.
+    {
+        let tip = tip.clone();
+        use_effect_with(props.rev, move |_| {
+            if tip.is_some() {
+                tip.set(None);
             }
         });
     }
@@ -249,9 +269,13 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let article = props.article_ref.clone();
         let tip = tip.clone();
         let set_over = set_over.clone();
+        let last_point = last_point.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(art) = article.cast::<web_sys::Element>() else { return };
             let (x, y) = (e.client_x(), e.client_y());
+            if e.buttons() != 0 || last_point.replace(Some((x, y))) == Some((x, y)) {
+                return;
+            }
             let here = hit(&session, &art, x, y);
             let block = (!here.is_empty())
                 .then(|| e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()))
@@ -270,7 +294,9 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     };
     let onmouseleave = {
         let tip = tip.clone();
+        let last_point = last_point.clone();
         Callback::from(move |_: MouseEvent| {
+            last_point.replace(None);
             set_over(None);
             tip.set(None)
         })
