@@ -99,8 +99,14 @@ fn select_text(root: &Element, needle: &str) {
 }
 
 fn press(root: &Element, key: &str) {
+    press_with(root, key, false);
+}
+
+/// A key down on the article, with Ctrl held or not.
+fn press_with(root: &Element, key: &str, ctrl: bool) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
+    init.set_ctrl_key(ctrl);
     init.set_bubbles(true);
     let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&ev).unwrap();
@@ -180,11 +186,7 @@ async fn a_selection_becomes_an_annotation() {
     // The article's DOM is untouched: highlights are painted, not inserted.
     assert_eq!(root.query_selector_all(".aa-article span").unwrap().length(), 0);
     // Undo removes it.
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("z");
-    init.set_ctrl_key(true);
-    init.set_bubbles(true);
-    root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    press_with(&root, "z", true);
     settle().await;
     assert_eq!(a.count(), 0);
 }
@@ -419,17 +421,15 @@ async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the
     settle().await;
 }
 
-/// A mouse move over the article at `(x, y)` (viewport), with `buttons` held.
-fn hover(root: &Element, x: f64, y: f64, buttons: u16) {
+/// A mouse move at `(x, y)` (viewport) with `buttons` held, dispatched on `target` (the
+/// element under that point), as the browser would.
+fn hover(target: &Element, x: f64, y: f64, buttons: u16) {
     let i = web_sys::MouseEventInit::new();
     i.set_bubbles(true);
     i.set_client_x(x as i32);
     i.set_client_y(y as i32);
     i.set_buttons(buttons);
-    let article = root.query_selector(".aa-article").unwrap().unwrap();
-    let (node, _) = text_with(root, "Kaspersky Lab");
-    // Dispatched on the text's element, as the browser would.
-    node.parent_element().unwrap_or(article).dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &i).unwrap()).unwrap();
+    target.dispatch_event(&web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &i).unwrap()).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -446,8 +446,9 @@ async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_
     let r = range.get_bounding_client_rect();
     let (x, y) = (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
     let shown = || !root.query_selector(".aa-tip").unwrap().unwrap().has_attribute("hidden");
+    let under = node.parent_element().unwrap();
     // The pointer rests on the name, not yet tagged: nothing to say.
-    hover(&root, x, y, 0);
+    hover(&under, x, y, 0);
     settle().await;
     assert!(!shown());
     select_text(&root, "Kaspersky Lab");
@@ -456,36 +457,29 @@ async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_
     settle().await;
     // Chromium's move at the same point after the change is not looked at: no tooltip
     // pops up over the text just tagged.
-    hover(&root, x, y, 0);
+    hover(&under, x, y, 0);
     settle().await;
     assert!(!shown(), "a move to the same point is not looked at again");
     // Nor a move with a button held (a selection being dragged).
-    hover(&root, x + 1.0, y, 1);
+    hover(&under, x + 1.0, y, 1);
     settle().await;
     assert!(!shown(), "no tooltip while a button is held");
-    hover(&root, x + 1.0, y, 0);
+    hover(&under, x + 1.0, y, 0);
     settle().await;
     assert!(shown());
     assert_eq!(texts(&root, ".aa-tip"), vec!["Organization"]);
     // A change of the annotations hides it (it would be stale) until the pointer moves.
-    let key = |k: &str| {
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key(k);
-        init.set_ctrl_key(true);
-        init.set_bubbles(true);
-        root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
-    };
-    key("z");
+    press_with(&root, "z", true);
     settle().await;
     assert!(!shown(), "an undo hides the tooltip");
-    key("y");
+    press_with(&root, "y", true);
     settle().await;
-    hover(&root, x + 1.0, y, 0);
+    hover(&under, x + 1.0, y, 0);
     settle().await;
     assert!(!shown());
     // A scroll moves the text under the pointer: the next move counts, even in place.
     web_sys::window().unwrap().dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
-    hover(&root, x + 1.0, y, 0);
+    hover(&under, x + 1.0, y, 0);
     settle().await;
     assert!(shown(), "after a scroll, a move in place is looked at");
     let leave = web_sys::MouseEvent::new("mouseleave").unwrap();
