@@ -8,7 +8,8 @@
 //!
 //! After an add (the common change), [`panel_since`] works the new panel out from the
 //! last one instead: a count goes up and a row may be inserted, and every other row is
-//! the same shared [`Row`], so the view skips it.
+//! the same shared [`Row`], so a group the add did not touch compares equal at once and
+//! the view skips it.
 //!
 //! Invariants: `count` is every member of the group; `rows` are the group's first
 //! members in [`reading_order`] (all of them when the group is expanded); entity groups

@@ -104,7 +104,8 @@ pub fn App(props: &AppProps) -> Html {
     let root = use_node_ref();
     let article = use_node_ref();
     // The root's callbacks keep their identity across renders (`use_callback`), so that a
-    // render for a selection or the cursor skips the header, and the panel's rows.
+    // render for something the header and the panel do not show (a selection, the
+    // cursor) skips them.
     let dispatch: Callback<Action> = use_callback(state.dispatcher(), |a, d| d.dispatch(a));
 
     let on_selection_gesture = use_callback(
@@ -361,11 +362,9 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     let on_open = use_callback(dispatch.clone(), |id: AnnotationId, dispatch| dispatch.emit(Action::OpenEditor(Some(id))));
-    // The panel's callbacks keep their identity across renders, so that a render for
-    // something the panel does not show (a selection, the cursor) skips the panel's rows.
-    let on_pick = use_callback(state.dispatcher(), |id: AnnotationId, d| {
-        d.dispatch(Action::OpenEditor(Some(id.clone())));
-        d.dispatch(Action::Flash(id));
+    let on_pick = use_callback(dispatch.clone(), |id: AnnotationId, dispatch| {
+        dispatch.emit(Action::OpenEditor(Some(id.clone())));
+        dispatch.emit(Action::Flash(id));
     });
     let on_export = use_callback((props.session.clone(), dispatch.clone()), |format: Format, (session, dispatch)| files::download(session, format, dispatch));
     let on_import = use_callback((props.session.clone(), dispatch.clone()), |list: Vec<web_sys::File>, (session, dispatch)| {
@@ -387,7 +386,8 @@ pub fn App(props: &AppProps) -> Html {
 
     let expanded = use_state(std::collections::HashSet::<String>::new);
     // The panel's groups, worked out from the last ones when only adds happened since
-    // (`panel_since`): the rows it keeps are the same shared rows, which the panel skips.
+    // (`panel_since`): the groups an add did not touch keep the same shared rows, so the
+    // panel skips them.
     let last_panel = use_mut_ref(|| None::<(u64, std::collections::HashSet<String>, Rc<PanelData>)>);
     let data = {
         let mut last = last_panel.borrow_mut();
