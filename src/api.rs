@@ -179,6 +179,14 @@ impl Annotator {
         self.session.0.borrow().revision() as f64
     }
 
+    /// The revision whose highlights the article shows: it equals `revision` once the
+    /// article's text and highlights for the latest change are in the page, before the
+    /// browser paints them; `undefined` before the first time.
+    #[wasm_bindgen(getter, js_name = paintedRevision)]
+    pub fn painted_revision(&self) -> Option<f64> {
+        self.session.painted().map(|r| r as f64)
+    }
+
     /// The number of annotations, orphans included.
     #[wasm_bindgen(getter)]
     pub fn count(&self) -> usize {
@@ -328,7 +336,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let user = get_str(&options, "user")?;
     let read_only = get_bool(&options, "readOnly")?;
     let theme = Rc::new(Theme::new(&schema));
-    let session = SharedSession(Rc::new(RefCell::new(Session::new(document_id, doc, schema))));
+    let session = SharedSession::new(Session::new(document_id, doc, schema));
     // Annotations the host passes are loaded before the first render (one render, not two)
     // and take the place of what storage held.
     let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;

@@ -3,7 +3,9 @@
 //!
 //! [`app::App`] is the root: it owns the reducer ([`state`]) and persistence
 //! ([`persist`]). Components under [`components`] get only data and callbacks. [`dom`]
-//! is the one place that turns DOM positions (UTF-16) into document offsets.
+//! is the one place that turns DOM positions (UTF-16) into document offsets. [`hooks`]
+//! holds the effect that must run before the browser paints (the article's markup and
+//! highlights).
 //!
 //! Invariant: no component changes the session itself; every change is an
 //! [`Action`](state::Action) handled by the reducer.
@@ -14,6 +16,7 @@ pub mod dom;
 pub mod events;
 pub mod files;
 pub mod highlights;
+pub mod hooks;
 pub mod persist;
 pub mod shell;
 pub mod state;

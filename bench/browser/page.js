@@ -17,9 +17,14 @@ const paintedWith = async (shown) => {
   }
 };
 
-// The widget has applied `count` annotations and rendered that revision.
+// The widget has applied `count` annotations, rendered that revision, and put its
+// article text and highlights in the page (`paintedRevision`). Yew may paint the
+// rendered revision a frame before its effects run; a frame with `data-rev` alone could
+// show an empty article (it did, before the widget painted its article before Yew's
+// effects, and this check counted it).
 const rendered = (annotator, count) => () =>
-  annotator.count === count && host.shadowRoot?.querySelector('.aa-root')?.dataset.rev === String(annotator.revision);
+  annotator.count === count && annotator.paintedRevision === annotator.revision &&
+  host.shadowRoot?.querySelector('.aa-root')?.dataset.rev === String(annotator.revision);
 
 let wasm = null;
 window.bench = {

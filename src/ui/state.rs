@@ -11,13 +11,28 @@ use crate::core::format::Imported;
 use crate::core::model::AnnotationId;
 use crate::core::offset::CharRange;
 use crate::core::session::Session;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Reducible;
 
 /// The session, shared between the UI and the JS API. Equal when it is the same session.
+/// Beside it, the revision whose highlights the article last painted (the JS API's
+/// `paintedRevision`; no DOM change marks it, since any would restyle the article).
 #[derive(Clone, Debug)]
-pub struct SharedSession(pub Rc<RefCell<Session>>);
+pub struct SharedSession(pub Rc<RefCell<Session>>, Rc<Cell<Option<u64>>>);
+
+impl SharedSession {
+    pub fn new(session: Session) -> SharedSession {
+        SharedSession(Rc::new(RefCell::new(session)), Rc::default())
+    }
+    /// The revision the article's highlights show, once they have been painted.
+    pub fn painted(&self) -> Option<u64> {
+        self.1.get()
+    }
+    pub fn set_painted(&self, revision: u64) {
+        self.1.set(Some(revision));
+    }
+}
 
 impl PartialEq for SharedSession {
     fn eq(&self, other: &Self) -> bool {

@@ -275,3 +275,56 @@ test('files of other tools: brat (.ann with its .txt) and doccano import; the ex
     assert.deepEqual(errors, []);
   });
 });
+
+test('the first frame after mount shows the whole article and its highlights', async () => {
+  // Yew 0.23 yields to the browser after 16 ms of rendering and runs effects in a later
+  // task. A frame painted in between showed the header and panel beside an empty
+  // article; that frame must not exist. A blank page (the widget's code not yet compiled)
+  // and a 4x slower CPU make the first render take longer than 16 ms.
+  const { context, close } = await launchFresh();
+  try {
+    const page = context.pages()[0];
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.route('**/first-frame.html', (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>first frame</title><body></body>' }));
+    await page.goto(url + 'first-frame.html');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const seen = await page.evaluate(async () => {
+      const { default: init, mount } = await import('./pkg/article_annotator.js');
+      await init();
+      const para = 'Nikolai Nikiforov met officials of Huawei in Moscow and Beijing to discuss software. '.repeat(3).trim();
+      const content = Array.from({ length: 400 }, () => para).join('\n\n');
+      // The first name of every paragraph is a person (code-point offsets).
+      const annotations = Array.from({ length: 400 }, (_, k) => {
+        const start = k * (para.length + 2);
+        return { '@context': 'http://www.w3.org/ns/anno.jsonld', id: `urn:e2e:${k}`, type: 'Annotation',
+          body: { type: 'TextualBody', purpose: 'tagging', value: 'Person' },
+          target: { selector: [{ type: 'TextPositionSelector', start, end: start + 7 }, { type: 'TextQuoteSelector', exact: 'Nikolai' }] } };
+      });
+      const host = document.createElement('div');
+      document.body.append(host);
+      const annotator = mount(host, { documentId: 'first-frame', storage: 'none', article: { format: 'text', content }, annotations });
+      return new Promise((resolve) => requestAnimationFrame(() => {
+        let ranges = 0;
+        for (const h of CSS.highlights.values()) for (const r of h) if (host.shadowRoot.contains(r.startContainer)) ranges += 1;
+        resolve({
+          blocks: host.shadowRoot.querySelectorAll('.aa-article [data-block]').length,
+          ranges,
+          count: annotator.count,
+          rendered: host.shadowRoot.querySelector('.aa-root')?.dataset.rev === String(annotator.revision),
+          painted: annotator.paintedRevision === annotator.revision,
+        });
+      }));
+    });
+    assert.equal(seen.count, 400);
+    assert.ok(seen.rendered, JSON.stringify(seen));
+    assert.equal(seen.blocks, 400, 'every paragraph is in the first frame');
+    assert.ok(seen.ranges > 0, `highlights are registered in the first frame (${seen.ranges})`);
+    assert.ok(seen.painted, JSON.stringify(seen));
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});

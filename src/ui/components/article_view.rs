@@ -21,6 +21,7 @@ use crate::core::html::article_html;
 use crate::core::model::{AnnotationId, Body};
 use crate::core::offset::{Bias, CharOffset, CharRange};
 use crate::ui::dom;
+use crate::ui::hooks::use_effect_before_paint;
 use crate::ui::highlights::{HighlightLayer, CURRENT, FLASH, PENDING};
 
 /// The class of the block under the pointer while it is over a highlight.
@@ -85,14 +86,14 @@ struct Tip {
 
 #[component]
 pub fn ArticleView(props: &ArticleViewProps) -> Html {
-    // The markup goes into the article element once, before the first paint (effects run
-    // in order, so before the highlights are painted); Yew renders the element empty and
-    // never touches its children. The markup string is dropped at once: kept as Yew's
-    // raw HTML it held 0.7 MB of wasm memory at 100,000 words (measured).
+    // The markup goes into the article element once, before the first paint (and before
+    // the highlights, which are queued after it); Yew renders the element empty and never
+    // touches its children. The markup string is dropped at once: kept as Yew's raw HTML
+    // it held 0.7 MB of wasm memory at 100,000 words (measured).
     {
         let session = props.session.clone();
         let article = props.article_ref.clone();
-        use_effect_with((), move |_| {
+        use_effect_before_paint((), move |_| {
             if let Some(el) = article.cast::<web_sys::Element>() {
                 el.set_inner_html(&article_html(&session.0.borrow().doc));
             }
@@ -114,13 +115,17 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let session = props.session.clone();
         let article = props.article_ref.clone();
         let theme = props.theme.clone();
-        use_effect_with(props.rev, move |_| {
+        use_effect_before_paint(props.rev, move |_| {
             let mut l = layer.borrow_mut();
             if l.is_none() {
-                *l = article.cast::<web_sys::Element>().map(|a| HighlightLayer::new(a, theme.clone()));
+                // Not for an article already gone (a widget destroyed in the batch that
+                // made it): its ranges would stay in the page's highlight registry.
+                *l = article.cast::<web_sys::Element>().filter(|a| a.is_connected()).map(|a| HighlightLayer::new(a, theme.clone()));
             }
             if let Some(l) = l.as_mut() {
-                l.sync(&session.0.borrow());
+                let s = session.0.borrow();
+                l.sync(&s);
+                session.set_painted(s.revision());
             }
         });
     }
@@ -183,7 +188,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let layer = layer.clone();
         let session = props.session.clone();
         let extras = (props.flash.clone(), props.current.clone(), props.pending, props.rev);
-        use_effect_with(extras, move |(flash, current, pending, _)| {
+        use_effect_before_paint(extras, move |(flash, current, pending, _)| {
             if let Some(l) = layer.borrow_mut().as_mut() {
                 let s = session.0.borrow();
                 let range_of = |id: &Option<AnnotationId>| id.as_ref().and_then(|id| s.annotations().get(id)).and_then(|a| a.target.range);
