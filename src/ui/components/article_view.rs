@@ -217,7 +217,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     // The tooltip follows the pointer; it is placed through the CSSOM (strict-CSP safe).
     {
         let tip_ref = tip_ref.clone();
-        use_effect_with((*tip).clone(), move |t| {
+        use_effect_before_paint((*tip).clone(), move |t| {
             if let (Some(t), Some(el)) = (t, tip_ref.cast::<web_sys::HtmlElement>()) {
                 dom::place(&el, t.x, t.y);
             }

@@ -5,6 +5,7 @@
 
 use crate::core::schema::{EntityType, CLAIM_KEY};
 use crate::ui::dom::place;
+use crate::ui::hooks::use_effect_before_paint;
 use crate::ui::state::Pending;
 use yew::prelude::*;
 
@@ -30,7 +31,8 @@ pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
     {
         let node = node.clone();
         let (x, y) = (props.pending.x, props.pending.y);
-        use_effect_with((x as i64, y as i64), move |_| {
+        // Placed before the browser paints it, even when Yew runs effects after a paint.
+        use_effect_before_paint((x as i64, y as i64), move |_| {
             if let Some(el) = node.cast::<web_sys::HtmlElement>() {
                 // Centre on the selection, but keep the whole toolbar inside the widget.
                 let w = f64::from(el.offset_width());
