@@ -4,8 +4,8 @@
 //! [`app::App`] is the root: it owns the reducer ([`state`]) and persistence
 //! ([`persist`]). Components under [`components`] get only data and callbacks. [`dom`]
 //! is the one place that turns DOM positions (UTF-16) into document offsets. [`hooks`]
-//! holds the effect that must run before the browser paints (the article's markup and
-//! highlights).
+//! holds the effect for what must be in place before the browser paints (the article's
+//! markup and highlights, where the toolbar and the tooltip go).
 //!
 //! Invariant: no component changes the session itself; every change is an
 //! [`Action`](state::Action) handled by the reducer.

@@ -283,12 +283,8 @@ test('the first frame after mount shows the whole article and its highlights', a
   // and a 4x slower CPU make the first render take longer than 16 ms.
   const { context, close } = await launchFresh();
   try {
-    const page = context.pages()[0];
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.route('**/first-frame.html', (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>first frame</title><body></body>' }));
-    await page.goto(url + 'first-frame.html');
+    await context.route('**/first-frame.html', (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>first frame</title><p id="blank">A page without the widget.</p>' }));
+    const { page, errors } = await openDemo(context, url + 'first-frame.html', '#blank');
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     const seen = await page.evaluate(async () => {
