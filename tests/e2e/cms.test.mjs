@@ -187,6 +187,12 @@ test('two widgets on one page keep apart: own schema, keys, highlights, storage 
     const { page, errors } = await openCms(a.context);
     const legend = await page.evaluate(() => aa.qa('.aa-legend li', 1).map((li) => li.textContent));
     assert.deepEqual(legend, ['Source' + 's', 'Figure' + 'f', 'Claim' + 'C'], 'labels and their keys');
+    // The note sits in a narrow sidebar: its header's buttons wrap inside it.
+    const past = await page.evaluate(() => [0, 1].map((i) => {
+      const edge = aa.q('.aa-root', i).getBoundingClientRect().right;
+      return aa.qa('.aa-header button', i).filter((b) => b.getBoundingClientRect().right > edge + 0.5).map((b) => b.textContent);
+    }));
+    assert.deepEqual(past, [[], []], 'no header button reaches past its widget');
     await mouseSelect(page, 'Reuters', 'Reuters', NOTE);
     await page.waitForSelector('.aa-toolbar');
     await page.keyboard.press('s');
