@@ -20,7 +20,7 @@ pub fn doc() -> Document {
 pub fn check(doc: &Document, imported: Imported) {
     for a in &imported.annotations {
         if let Some(r) = a.target.range {
-            assert_eq!(doc.slice(r), Some(a.target.quote.exact.as_str()), "an anchored range holds its quote");
+            assert_eq!(doc.slice(r), Some(a.target.quote.exact()), "an anchored range holds its quote");
         }
     }
     let mut set = AnnotationSet::default();

@@ -33,11 +33,11 @@ use crate::core::offset::{CharOffset, CharRange, Utf8Offset};
 
 /// The quote of `range` in `doc`; `None` if the range runs past the end.
 pub fn quote_at(doc: &Document, range: CharRange) -> Option<Quote> {
-    let exact = doc.slice(range)?.to_string();
+    let exact = doc.slice(range)?;
     let pre = CharRange::new(CharOffset(range.start().0.saturating_sub(QUOTE_CONTEXT)), range.start())?;
     let post_end = CharOffset((range.end().0 + QUOTE_CONTEXT).min(doc.len_chars().0));
     let post = CharRange::new(range.end(), post_end)?;
-    Some(Quote { exact, prefix: doc.slice(pre)?.to_string(), suffix: doc.slice(post)?.to_string() })
+    Some(Quote::new(doc.slice(pre)?, exact, doc.slice(post)?))
 }
 
 /// Why a target could not be anchored.
@@ -116,7 +116,7 @@ pub fn anchor_with(
     quote: Option<&Quote>,
     hint: &mut AnchorHint,
 ) -> Result<(CharRange, AnchorMethod), Unanchored> {
-    let matches = |r: CharRange, q: Option<&Quote>| !r.is_empty() && doc.slice(r).is_some_and(|t| q.is_none_or(|q| t == q.exact));
+    let matches = |r: CharRange, q: Option<&Quote>| !r.is_empty() && doc.slice(r).is_some_and(|t| q.is_none_or(|q| t == q.exact()));
     if let Some(p) = position {
         // The quote's text at the old place is not enough: after an insertion above, a
         // repeated word can slide into it. Its context must be there too.
@@ -125,10 +125,10 @@ pub fn anchor_with(
             return Ok((p, AnchorMethod::Position));
         }
     }
-    let Some(q) = quote.filter(|q| !q.exact.is_empty()) else {
+    let Some(q) = quote.filter(|q| !q.exact().is_empty()) else {
         return Err(if position.is_some() { Unanchored::NotFound } else { Unanchored::NoSelector });
     };
-    let qlen = q.exact.chars().count();
+    let qlen = q.exact().chars().count();
     if let Some(p) = position {
         // The same shift as the previous annotation, with its context intact.
         let shifted = p.start().0.checked_add_signed(hint.shift).and_then(|s| CharRange::from_usize(s, s + qlen));
@@ -169,7 +169,7 @@ fn shifted_hint(p: CharRange, hint: &AnchorHint) -> CharRange {
 
 /// Step 3 of the cascade: the quote with a few edits, near `position` first.
 fn approximate(doc: &Document, q: &Quote, position: Option<CharRange>, budget: &mut Budget) -> Result<(CharRange, AnchorMethod), Unanchored> {
-    let pat: Vec<char> = q.exact.chars().collect();
+    let pat: Vec<char> = q.exact().chars().collect();
     let m = pat.len();
     let max_err = m * MAX_ERROR_PERCENT / 100;
     if m < MIN_APPROX_LEN || max_err == 0 {
@@ -230,11 +230,11 @@ fn approximate(doc: &Document, q: &Quote, position: Option<CharRange>, budget: &
 fn context_score(doc: &Document, r: CharRange, q: &Quote) -> usize {
     let text = doc.text();
     let (Some(b0), Some(b1)) = (doc.index().char_to_utf8(r.start()), doc.index().char_to_utf8(r.end())) else { return 0 };
-    common_suffix_chars(text.get(..b0.0).unwrap_or(""), &q.prefix) + common_prefix_chars(text.get(b1.0..).unwrap_or(""), &q.suffix)
+    common_suffix_chars(text.get(..b0.0).unwrap_or(""), q.prefix()) + common_prefix_chars(text.get(b1.0..).unwrap_or(""), q.suffix())
 }
 
 fn full_context(q: &Quote) -> usize {
-    q.prefix.chars().count() + q.suffix.chars().count()
+    q.prefix().chars().count() + q.suffix().chars().count()
 }
 
 /// The best occurrence of the quote inside `within`: most matched context, then nearest
@@ -245,15 +245,15 @@ fn best_match(doc: &Document, within: CharRange, q: &Quote, position: Option<Cha
     let index = doc.index();
     let Some(bytes) = index.utf8_range(within) else { return Ok(None) };
     let Some(hay) = doc.text().get(bytes.clone()) else { return Ok(None) };
-    let qlen = q.exact.chars().count();
+    let qlen = q.exact().chars().count();
     let full = full_context(q);
     let mut best: Option<(usize, usize, CharRange)> = None; // (context score, distance, range)
     let mut ties = 0usize;
     let mut count = 0usize;
     // Every occurrence, overlapping ones too ("the the" in "the the the").
-    let overlapping = std::iter::successors(hay.find(q.exact.as_str()), |&prev| {
+    let overlapping = std::iter::successors(hay.find(q.exact()), |&prev| {
         let next = prev + hay[prev..].chars().next().map_or(1, char::len_utf8);
-        hay.get(next..).and_then(|rest| rest.find(q.exact.as_str())).map(|k| next + k)
+        hay.get(next..).and_then(|rest| rest.find(q.exact())).map(|k| next + k)
     });
     for b in overlapping {
         let Some(start) = index.utf8_to_char(Utf8Offset(bytes.start + b)) else { continue };
@@ -278,7 +278,7 @@ fn best_match(doc: &Document, within: CharRange, q: &Quote, position: Option<Cha
         Some((score, _, r)) if score == full && full > 0 => Ok(Some((r, true))),
         // Not all of the context is around it: sure enough only with some of it, or for
         // a long quote found once (a moved sentence); a short quote elsewhere is a guess.
-        Some((score, _, r)) if score >= full.min(SHORT_QUOTE_CONTEXT) || (count == 1 && q.exact.chars().count() >= SHORT_QUOTE) => Ok(Some((r, false))),
+        Some((score, _, r)) if score >= full.min(SHORT_QUOTE_CONTEXT) || (count == 1 && q.exact().chars().count() >= SHORT_QUOTE) => Ok(Some((r, false))),
         Some(_) => Err(Unanchored::WeakContext),
     }
 }

@@ -98,7 +98,7 @@ pub struct Imported {
 /// becomes an orphan. Returns why it was orphaned, if it was. Anchoring a list in
 /// reading order with one `hint` makes re-anchoring after an edit linear.
 pub fn anchor_into(doc: &Document, mut a: Annotation, position: Option<CharRange>, hint: &mut AnchorHint) -> (Annotation, Option<Unanchored>) {
-    let quote = (!a.target.quote.exact.is_empty()).then_some(&a.target.quote);
+    let quote = (!a.target.quote.exact().is_empty()).then_some(&a.target.quote);
     match anchor_with(doc, position, quote, hint) {
         Ok((range, _)) => {
             if let Some(q) = crate::core::anchor::quote_at(doc, range) {
@@ -108,7 +108,7 @@ pub fn anchor_into(doc: &Document, mut a: Annotation, position: Option<CharRange
             (a, None)
         }
         Err(why) => {
-            if a.target.quote.exact.is_empty() {
+            if a.target.quote.exact().is_empty() {
                 // Keep what the position pointed at, if anything, so the orphan has a quote.
                 if let Some(q) = position.and_then(|p| crate::core::anchor::quote_at(doc, p)) {
                     a.target.quote = q;
@@ -377,16 +377,10 @@ impl<'a> FileText<'a> {
         if end > len {
             return Err(format!("end {end} is past the end of the text ({len} code points)"));
         }
-        let cut = |a: usize, b: usize| -> String {
-            CharRange::from_usize(a, b).and_then(|r| self.index.utf8_range(r)).and_then(|r| self.text.get(r)).unwrap_or("").to_string()
-        };
-        let quote = Quote { exact: cut(start, end), prefix: cut(start.saturating_sub(QUOTE_CONTEXT), start), suffix: cut(end, (end + QUOTE_CONTEXT).min(len)) };
+        let cut = |a: usize, b: usize| -> &str { CharRange::from_usize(a, b).and_then(|r| self.index.utf8_range(r)).and_then(|r| self.text.get(r)).unwrap_or("") };
+        let quote = Quote::new(cut(start.saturating_sub(QUOTE_CONTEXT), start), cut(start, end), cut(end, (end + QUOTE_CONTEXT).min(len)));
         let shift = self.base.map_or(0, |b| b.0);
         Ok((CharRange::from_usize(start + shift, end + shift), quote))
     }
 }
 
-/// A quote with only `exact`, for files that carry no context.
-pub fn bare_quote(exact: &str) -> Quote {
-    Quote { exact: exact.to_string(), prefix: String::new(), suffix: String::new() }
-}

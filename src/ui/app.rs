@@ -416,8 +416,8 @@ pub fn App(props: &AppProps) -> Html {
             .map(|e| ClaimantOption {
                 id: e.id.clone(),
                 text: match &e.body {
-                    Body::Entity(t) => format!("{} ({})", e.target.quote.exact, schema.label(t)),
-                    Body::Claim(_) => e.target.quote.exact.clone(),
+                    Body::Entity(t) => format!("{} ({})", e.target.quote.exact(), schema.label(t)),
+                    Body::Claim(_) => e.target.quote.exact().to_string(),
                 },
             })
             .collect();
@@ -434,7 +434,7 @@ pub fn App(props: &AppProps) -> Html {
                             Body::Entity(t) => schema.label(t).to_string(),
                             Body::Claim(_) => "Claim".into(),
                         };
-                        (o.id.clone(), format!("{label}: {}", o.target.quote.exact.chars().take(40).collect::<String>()))
+                        (o.id.clone(), format!("{label}: {}", o.target.quote.exact().chars().take(40).collect::<String>()))
                     })
                     .collect()
             })
@@ -457,7 +457,7 @@ pub fn App(props: &AppProps) -> Html {
             Body::Entity(t) => schema.label(t).to_string(),
             Body::Claim(c) => format!("Claim, {}", schema.verdict_label(c.verdict).to_lowercase()),
         };
-        format!("{label}: {}. Press Enter to edit.", a.target.quote.exact)
+        format!("{label}: {}. Press Enter to edit.", a.target.quote.exact())
     });
     let can_undo = session_ref.can_undo();
     let can_redo = session_ref.can_redo();

@@ -10,17 +10,31 @@ fn quote_has_32_code_points_of_context() {
     let doc = sample();
     let r = find(&doc, "Nikolai Nikiforov said Monday");
     let q = quote_at(&doc, r).unwrap();
-    assert_eq!(q.exact, "Nikolai Nikiforov said Monday");
-    assert_eq!(q.prefix.chars().count(), 32);
-    assert!(q.prefix.ends_with("Mass Media Minister "));
-    assert_eq!(q.suffix, ".\n\nThe deal is likely aimed at h");
+    assert_eq!(q.exact(), "Nikolai Nikiforov said Monday");
+    assert_eq!(q.prefix().chars().count(), 32);
+    assert!(q.prefix().ends_with("Mass Media Minister "));
+    assert_eq!(q.suffix(), ".\n\nThe deal is likely aimed at h");
 }
 
 #[test]
 fn quote_context_is_clipped_at_the_document_edges() {
     let doc = Document::from_plain_text("Short text");
     let q = quote_at(&doc, CharRange::from_usize(0, 5).unwrap()).unwrap();
-    assert_eq!((q.prefix.as_str(), q.exact.as_str(), q.suffix.as_str()), ("", "Short", " text"));
+    assert_eq!((q.prefix(), q.exact(), q.suffix()), ("", "Short", " text"));
+}
+
+#[test]
+fn a_quote_keeps_its_three_parts_apart_in_one_string() {
+    // Multi-byte text on every side: the parts are cut at the byte offsets kept.
+    let q = Quote::new("Ж 中文 ", "👩‍👩‍👧 é", " 👋🏽 end");
+    assert_eq!((q.prefix(), q.exact(), q.suffix()), ("Ж 中文 ", "👩‍👩‍👧 é", " 👋🏽 end"));
+    let bare = Quote::bare("Москва");
+    assert_eq!((bare.prefix(), bare.exact(), bare.suffix()), ("", "Москва", ""));
+    let moved = q.with_exact("x");
+    assert_eq!((moved.prefix(), moved.exact(), moved.suffix()), ("Ж 中文 ", "x", " 👋🏽 end"));
+    // Equal quotes are equal part by part, not only as one string.
+    assert_ne!(Quote::new("ab", "c", ""), Quote::new("a", "bc", ""));
+    assert_eq!(Quote::default(), Quote::bare(""));
 }
 
 #[test]
@@ -46,7 +60,7 @@ fn moved_text_is_found_by_quote_and_context() {
 fn context_picks_the_right_one_of_several_occurrences() {
     let doc = sample();
     // "China" occurs many times; the prefix and suffix choose this one.
-    let q = Quote { exact: "China".into(), prefix: "the People's Daily newspaper in ".into(), suffix: ".\n\nChinese lawmakers".into() };
+    let q = Quote::new("the People's Daily newspaper in ", "China", ".\n\nChinese lawmakers");
     let (got, _) = anchor(&doc, None, Some(&q)).unwrap();
     assert_eq!(got, find(&doc, "China.\n\nChinese lawmakers").intersect(&got).unwrap());
     assert_eq!(doc.slice(CharRange::from_usize(got.start().0 - 13, got.end().0).unwrap()), Some("newspaper in China"));
@@ -55,9 +69,9 @@ fn context_picks_the_right_one_of_several_occurrences() {
 #[test]
 fn ambiguous_or_missing_quote_is_an_orphan_not_a_guess() {
     let doc = sample();
-    let q = Quote { exact: "China".into(), ..Quote::default() };
+    let q = Quote::bare("China");
     assert!(matches!(anchor(&doc, None, Some(&q)), Err(Unanchored::Ambiguous(n)) if n > 3));
-    let gone = Quote { exact: "Vladimir Putin".into(), ..Quote::default() };
+    let gone = Quote::bare("Vladimir Putin");
     assert_eq!(anchor(&doc, None, Some(&gone)), Err(Unanchored::NotFound));
     assert_eq!(anchor(&doc, None, None), Err(Unanchored::NoSelector));
 }
@@ -140,7 +154,7 @@ fn approximate_matching_prefers_an_orphan_to_a_guess() {
     assert_eq!(reanchor(STORY, "exports of servers would double", &STORY.replace("exports of servers would double", "imports of laptops might halve")), Err(Unanchored::NotFound));
     // Two equally good approximate places: ambiguous.
     let after = "A: the quick brown fix. B: the quick brown fax.";
-    let q = Quote { exact: "the quick brown fox".into(), prefix: String::new(), suffix: String::new() };
+    let q = Quote::new("", "the quick brown fox", "");
     assert!(matches!(anchor(&Document::from_plain_text(after), None, Some(&q)), Err(Unanchored::Ambiguous(2))));
 }
 
@@ -148,14 +162,14 @@ fn approximate_matching_prefers_an_orphan_to_a_guess() {
 fn the_search_budget_bounds_the_work() {
     let long = "lorem ipsum dolor sit amet ".repeat(20_000);
     let doc = Document::from_plain_text(&long);
-    let q = Quote { exact: "consectetur adipiscing elit".into(), prefix: String::new(), suffix: String::new() };
+    let q = Quote::new("", "consectetur adipiscing elit", "");
     let mut hint = AnchorHint { shift: 0, budget: Budget(10_000) };
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
     assert_eq!(hint.budget, Budget(0), "spent, so the next lost quote is not searched either");
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut hint), Err(Unanchored::OutOfTime));
     assert_eq!(anchor_with(&doc, None, Some(&q), &mut AnchorHint::default()), Err(Unanchored::NotFound), "the default budget covers a 540k-character search");
     // Whole-text exact searches spend it too; the stored position still works for free.
-    let there = Quote { exact: "dolor sit".into(), prefix: String::new(), suffix: String::new() };
+    let there = Quote::new("", "dolor sit", "");
     let mut spent = AnchorHint { shift: 0, budget: Budget(0) };
     assert_eq!(anchor_with(&doc, None, Some(&there), &mut spent), Err(Unanchored::OutOfTime));
     let p = CharRange::from_usize(12, 21).unwrap();
@@ -202,15 +216,15 @@ proptest::proptest! {
         after.splice(e_at..del_end, e_ins.split(' ').filter(|w| !w.is_empty()));
         let shift_words = if e_at < s { (e_ins.split(' ').filter(|w| !w.is_empty()).count() as isize) - (del_end - e_at) as isize } else { 0 };
         let new_s = (s as isize + shift_words) as usize;
-        let truth = CharRange::from_usize(char_at(&after, new_s), char_at(&after, new_s) + q.exact.chars().count()).unwrap();
+        let truth = CharRange::from_usize(char_at(&after, new_s), char_at(&after, new_s) + q.exact().chars().count()).unwrap();
         let doc = Document::from_plain_text(&after.join(" "));
         // Where the quote and all its context repeat, nothing can tell the places apart:
         // the test asks only what can be known.
-        let whole = format!("{}{}{}", q.prefix, q.exact, q.suffix);
+        let whole = format!("{}{}{}", q.prefix(), q.exact(), q.suffix());
         let t = doc.text();
         let places = t.char_indices().filter(|(i, _)| t[*i..].starts_with(whole.as_str())).count();
         proptest::prop_assume!(places <= 1);
-        proptest::prop_assert_eq!(doc.slice(truth), Some(q.exact.as_str()), "the test's own bookkeeping");
+        proptest::prop_assert_eq!(doc.slice(truth), Some(q.exact()), "the test's own bookkeeping");
         // An orphan is allowed; a wrong place is not.
         if let Ok((got, _)) = anchor(&doc, Some(r), Some(&q)) {
             proptest::prop_assert_eq!(got, truth, "anchored elsewhere: {:?} in {:?}", q, after.join(" "));

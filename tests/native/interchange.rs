@@ -34,7 +34,7 @@ fn rich_session() -> Session {
     s.apply(Edit::Add(a)).unwrap();
     let orphan = Annotation {
         id: id(70),
-        target: Target { range: None, quote: Quote { exact: "a sentence the editor removed".into(), prefix: String::new(), suffix: String::new() } },
+        target: Target { range: None, quote: Quote::new("", "a sentence the editor removed", "") },
         body: Body::Entity("event".into()),
         created: NOW,
         modified: NOW,
@@ -115,7 +115,7 @@ fn assert_round_trip(original: &Session, f: Format) {
             continue;
         };
         let got = back.iter().find(|b| b.target.range == Some(r) && b.body.is_claim() == a.body.is_claim());
-        let got = got.unwrap_or_else(|| panic!("{f:?}: {:?} at {r:?} did not come back", a.target.quote.exact));
+        let got = got.unwrap_or_else(|| panic!("{f:?}: {:?} at {r:?} did not come back", a.target.quote.exact()));
         if let Body::Entity(t) = &a.body {
             assert_eq!(got.body, Body::Entity(t.clone()), "{f:?}: entity type");
         }
@@ -203,7 +203,7 @@ fn py(text: &str, start: u64, end: u64) -> String {
 fn multilingual_offsets_are_code_points_in_every_format() {
     let s = multilingual_session();
     let text = s.doc.text();
-    let quotes: Vec<String> = s.annotations().iter().map(|a| a.target.quote.exact.clone()).collect();
+    let quotes: Vec<String> = s.annotations().iter().map(|a| a.target.quote.exact().to_string()).collect();
     let check = |f: &str, got: String, start: u64, end: u64| {
         assert!(quotes.contains(&got), "{f}: [{start}, {end}) is {got:?}, not a quote");
     };
@@ -313,7 +313,7 @@ fn brat_files_as_brat_writes_them() {
     assert!(msgs[4].starts_with("line 11: N1: events, normalisations"), "{msgs:?}");
     assert_eq!(got.annotations.len(), 4);
     let set = into_set(got);
-    let claim = set.iter().find(|a| a.target.quote.exact == "said the Kremlin agreed to sell software.").unwrap();
+    let claim = set.iter().find(|a| a.target.quote.exact() == "said the Kremlin agreed to sell software.").unwrap();
     let c = claim.claim().unwrap();
     assert_eq!(c.verdict, Verdict::MostlyTrue);
     assert_eq!(c.note, "per TASS, 18 Aug");
@@ -344,9 +344,9 @@ fn doccano_files_in_both_shapes() {
     let exact = |r: (usize, usize)| set.iter().find(|a| a.target.range == CharRange::from_usize(r.0, r.1)).unwrap();
     assert_eq!(exact((0, 17)).body, Body::Entity("person".into()));
     assert_eq!(exact((27, 34)).body, Body::Entity("organization".into()));
-    assert_eq!(exact((70, 72)).target.quote.exact, "👋🏽", "code points: the skin-toned hand is 2");
+    assert_eq!(exact((70, 72)).target.quote.exact(), "👋🏽", "code points: the skin-toned hand is 2");
     let claim = exact((61, 95));
-    assert_eq!(claim.target.quote.exact, "Miao Wei 👋🏽 said China will buy it");
+    assert_eq!(claim.target.quote.exact(), "Miao Wei 👋🏽 said China will buy it");
     assert_eq!(claim.claim().unwrap().claimant.as_ref(), Some(&exact((61, 69)).id));
 }
 
@@ -379,7 +379,7 @@ fn label_studio_tasks_as_label_studio_exports_them() {
     // An old export that counted UTF-16 units after the emoji is found by its text.
     let old = set.get(&AnnotationId::new("utf16").unwrap()).unwrap();
     assert_eq!(old.target.range, CharRange::from_usize(12, 22));
-    assert_eq!(old.target.quote.exact, "annotation");
+    assert_eq!(old.target.quote.exact(), "annotation");
 }
 
 #[test]
@@ -394,7 +394,7 @@ fn spacy_and_prodigy_lines_as_prodigy_writes_them() {
     assert_eq!(catalog::sniff("db-export.jsonl", &text), Some(Format::Spacy));
     let got = catalog::import(Format::Spacy, &text, None, &doc, &Schema::default(), NOW).unwrap();
     assert!(got.issues.is_empty(), "{:?}", got.issues);
-    assert_eq!(got.annotations.iter().map(|a| a.target.quote.exact.as_str()).collect::<Vec<_>>(), vec!["Nikolai Nikiforov", "buy it"]);
+    assert_eq!(got.annotations.iter().map(|a| a.target.quote.exact()).collect::<Vec<_>>(), vec!["Nikolai Nikiforov", "buy it"]);
 }
 
 #[test]
@@ -419,7 +419,7 @@ fn imports_land_in_the_current_article() {
     let got = catalog::import(Format::Doccano, &line.to_string(), None, doc, &s.schema, NOW).unwrap();
     assert_eq!(got.annotations[0].target.range, Some(find(doc, "Kaspersky Lab")), "re-anchored by quote and context");
     assert!(got.annotations[1].is_orphan(), "its quote is gone: kept as an orphan, not dropped");
-    assert_eq!(got.annotations[1].target.quote.exact, "the former contractor Edward Snowden");
+    assert_eq!(got.annotations[1].target.quote.exact(), "the former contractor Edward Snowden");
 }
 
 #[test]

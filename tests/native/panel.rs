@@ -44,9 +44,9 @@ fn reference(set: &AnnotationSet, schema: &Schema, expanded: &HashSet<String>) -
         };
         g.count += 1;
         if g.rows.len() < ROWS_SHOWN || expanded.contains(&g.key) {
-            let mut row = Row { id: a.id.clone(), quote: a.target.quote.exact.clone(), claimant: None, verdict: None };
+            let mut row = Row { id: a.id.clone(), quote: a.target.quote.exact().to_string(), claimant: None, verdict: None };
             if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
-                row.claimant = Some(c.claimant.as_ref().and_then(|id| set.get(id)).map_or("unknown".into(), |w| w.target.quote.exact.clone()));
+                row.claimant = Some(c.claimant.as_ref().and_then(|id| set.get(id)).map_or("unknown".into(), |w| w.target.quote.exact().to_string()));
                 row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));
             }
             g.rows.push(Rc::new(row));
@@ -72,7 +72,7 @@ fn annotation(&(n, start, len, kind, claimant): &Item) -> Annotation {
     };
     let range = start.and_then(|s| CharRange::from_usize(s as usize, s as usize + len as usize));
     // Short quotes (no shortening), distinct per id.
-    let quote = Quote { exact: format!("q{n}"), prefix: String::new(), suffix: String::new() };
+    let quote = Quote::new("", &format!("q{n}"), "");
     Annotation { id, target: Target { range, quote }, body, created: Timestamp(0), modified: Timestamp(0), creator: None }
 }
 

@@ -226,7 +226,7 @@ pub fn run() -> (usize, Vec<Row>) {
             };
             cell[outcome] += 1;
             if outcome == 2 && std::env::var_os("REANCHOR_DEBUG").is_some() {
-                eprintln!("{name}: {:?} ({:?}) went to {:?}, truth {:?}", a.target.quote.exact, truth.fate, got.target.range.map(|r| doc.slice(r)), truth.range);
+                eprintln!("{name}: {:?} ({:?}) went to {:?}, truth {:?}", a.target.quote.exact(), truth.fate, got.target.range.map(|r| doc.slice(r)), truth.range);
             }
         }
         rows.push(row);

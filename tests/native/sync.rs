@@ -111,13 +111,13 @@ fn a_claim_never_keeps_a_claimant_the_merge_removed() {
     apply(&mut a.set, Edit::Remove(who.id.clone())).unwrap();
     let mut newer = b.set.get(&ann(2, 0, Body::Entity(String::new())).id).unwrap().clone();
     newer.modified = Timestamp(5_000);
-    newer.target.quote.exact = "edited in B".into();
+    newer.target.quote = newer.target.quote.with_exact("edited in B");
     apply(&mut b.set, Edit::Update(newer)).unwrap();
     let from_a = a.save(100);
     b.receive(&from_a, 101);
     let c = b.set.iter().find(|x| x.body.is_claim()).unwrap();
     assert_eq!(c.claim().unwrap().claimant, None);
-    assert_eq!(c.target.quote.exact, "edited in B");
+    assert_eq!(c.target.quote.exact(), "edited in B");
 }
 
 /// A random edit: (tab, annotation number, kind: 0 add or retype, 1 delete, 2 make a claim).

@@ -15,8 +15,8 @@
 use crate::core::anchor::AnchorHint;
 use crate::core::document::Document;
 use crate::core::format::catalog::{body_for_label, label_of, ExportContext, OutFile};
-use crate::core::format::{anchor_into, bare_quote, derived_id, Carries, FileText, ImportIssue, Imported};
-use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp, Verdict};
+use crate::core::format::{anchor_into, derived_id, Carries, FileText, ImportIssue, Imported};
+use crate::core::model::{Annotation, AnnotationId, Body, Quote, Target, Timestamp, Verdict};
 use crate::core::offset::CharRange;
 use crate::core::schema::Schema;
 use std::collections::HashMap;
@@ -168,10 +168,10 @@ pub fn import(ann: &str, txt: Option<&str>, doc: &Document, schema: &Schema, now
                     continue;
                 }
             },
-            None => (CharRange::from_usize(start, end), if single { bare_quote(covered.unwrap_or("")) } else { bare_quote("") }),
+            None => (CharRange::from_usize(start, end), if single { Quote::bare(covered.unwrap_or("")) } else { Quote::bare("") }),
         };
         let body = body_for_label(schema, &ty.replace('_', " "));
-        let aid = derived_id("brat", &[ty, &start.to_string(), &end.to_string(), &quote.exact]);
+        let aid = derived_id("brat", &[ty, &start.to_string(), &end.to_string(), quote.exact()]);
         let annotation = Annotation { id: aid, target: Target { range: None, quote }, body, created: now, modified: now, creator: None };
         index.insert(id.to_string(), spans.len());
         spans.push(TextBound { line, brat_id: id.to_string(), annotation, position });
@@ -240,7 +240,7 @@ pub fn import(ann: &str, txt: Option<&str>, doc: &Document, schema: &Schema, now
     let mut hint = AnchorHint::default();
     for s in spans {
         let (a, why) = anchor_into(doc, s.annotation, s.position, &mut hint);
-        if why.is_some() && a.target.quote.exact.is_empty() {
+        if why.is_some() && a.target.quote.exact().is_empty() {
             out.issues.push(issue(s.line, "offsets", format!("{}: its offsets do not fit the article and it has no text to find it by", s.brat_id)));
             continue;
         }

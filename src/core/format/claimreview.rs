@@ -46,13 +46,13 @@ pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
                 Body::Entity(t) if t == "person" => "Person",
                 _ => "Organization",
             };
-            claim["author"] = json!({"@type": kind, "name": who.target.quote.exact});
+            claim["author"] = json!({"@type": kind, "name": who.target.quote.exact()});
         }
         let mut review = json!({
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "identifier": a.id.as_str(),
-            "claimReviewed": a.target.quote.exact,
+            "claimReviewed": a.target.quote.exact(),
             "itemReviewed": claim,
             "reviewRating": rating,
             "datePublished": time::format(a.created),

@@ -143,7 +143,7 @@ pub fn read_record(record: &Value, location: &str, format: &str, doc: &Document,
                 continue;
             }
         };
-        let id = derived_id(format, &[&label, &s.to_string(), &e.to_string(), &quote.exact]);
+        let id = derived_id(format, &[&label, &s.to_string(), &e.to_string(), quote.exact()]);
         if let Some(n) = num {
             by_num.insert(n, id.clone());
         }

@@ -16,8 +16,8 @@
 use crate::core::anchor::AnchorHint;
 use crate::core::document::Document;
 use crate::core::format::catalog::{body_for_label, label_of, ExportContext};
-use crate::core::format::{anchor_into, bare_quote, Carries, FileText, ImportIssue, Imported};
-use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp, Verdict};
+use crate::core::format::{anchor_into, Carries, FileText, ImportIssue, Imported};
+use crate::core::model::{Annotation, AnnotationId, Body, Quote, Target, Timestamp, Verdict};
 use crate::core::schema::Schema;
 use crate::core::time;
 use serde_json::{json, Value};
@@ -35,7 +35,7 @@ pub fn export(cx: &ExportContext) -> String {
         let Some(r) = a.target.range else { continue };
         first = Some(first.map_or(a.created, |f: Timestamp| f.min(a.created)));
         last = Some(last.map_or(a.modified, |l: Timestamp| l.max(a.modified)));
-        let (s, e, text) = (r.start().0, r.end().0, a.target.quote.exact.as_str());
+        let (s, e, text) = (r.start().0, r.end().0, a.target.quote.exact());
         let region = |from: &str, kind: &str, extra: (&str, Value)| {
             let mut value = json!({"start": s, "end": e, "text": text});
             value[extra.0] = extra.1;
@@ -127,9 +127,9 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Re
                 let (position, quote) = match file.span(s, e) {
                     // Offsets that disagree with the region's own text (an older export
                     // counting UTF-16 units): find it by that text instead.
-                    Ok((p, q)) if said.is_none_or(|t| t == q.exact) => (p, q),
-                    Ok((p, _)) => (p, bare_quote(said.unwrap_or(""))),
-                    Err(_) if said.is_some() => (None, bare_quote(said.unwrap_or(""))),
+                    Ok((p, q)) if said.is_none_or(|t| t == q.exact()) => (p, q),
+                    Ok((p, _)) => (p, Quote::bare(said.unwrap_or(""))),
+                    Err(_) if said.is_some() => (None, Quote::bare(said.unwrap_or(""))),
                     Err(m) => {
                         out.issues.push(issue(field, m));
                         continue;

@@ -101,9 +101,9 @@ impl<'a> StoredAnnotation<'a> {
             id: Cow::Borrowed(a.id.as_str()),
             s: a.target.range.map(|r| r.start().0),
             e: a.target.range.map(|r| r.end().0),
-            x: Cow::Borrowed(&q.exact),
-            p: Cow::Borrowed(&q.prefix),
-            q: Cow::Borrowed(&q.suffix),
+            x: Cow::Borrowed(q.exact()),
+            p: Cow::Borrowed(q.prefix()),
+            q: Cow::Borrowed(q.suffix()),
             t,
             cl,
             vd,
@@ -207,7 +207,7 @@ pub fn read(text: &str, doc: &Document) -> Result<Loaded, StoredError> {
         };
         let a = Annotation {
             id,
-            target: Target { range: None, quote: Quote { exact: s.x.into_owned(), prefix: s.p.into_owned(), suffix: s.q.into_owned() } },
+            target: Target { range: None, quote: Quote::new(&s.p, &s.x, &s.q) },
             body,
             created: Timestamp(s.c),
             modified: Timestamp(s.m),

@@ -138,7 +138,7 @@ pub fn annotation_out<'a>(a: &'a Annotation, schema: &'a Schema, source: &'a str
         }
     };
     let q = &a.target.quote;
-    let mut selector = vec![SelectorOut::Quote { kind: "TextQuoteSelector", exact: &q.exact, prefix: &q.prefix, suffix: &q.suffix }];
+    let mut selector = vec![SelectorOut::Quote { kind: "TextQuoteSelector", exact: q.exact(), prefix: q.prefix(), suffix: q.suffix() }];
     if let Some(r) = a.target.range {
         selector.push(SelectorOut::Position { kind: "TextPositionSelector", start: r.start().0, end: r.end().0 });
     }
@@ -333,11 +333,7 @@ pub fn annotation_from_json(o: &Value, schema: &Schema, now: Timestamp) -> Resul
         match str_field(s, "type") {
             Some("TextQuoteSelector") => {
                 let exact = str_field(s, "exact").ok_or_else(|| err("target.selector.exact", "missing in TextQuoteSelector"))?;
-                quote = Some(Quote {
-                    exact: exact.to_string(),
-                    prefix: str_field(s, "prefix").unwrap_or("").to_string(),
-                    suffix: str_field(s, "suffix").unwrap_or("").to_string(),
-                });
+                quote = Some(Quote::new(str_field(s, "prefix").unwrap_or(""), exact, str_field(s, "suffix").unwrap_or("")));
             }
             Some("TextPositionSelector") => {
                 let n = |k: &str| s.get(k).and_then(Value::as_u64).map(|n| CharOffset(n as usize));

@@ -159,7 +159,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let quote = a.target.quote.exact.clone();
+    let quote = a.target.quote.exact().to_string();
     let attach = props.attach_to.clone().map(|n| {
         let cb = props.on_edit.clone();
         Callback::from(move |_: MouseEvent| cb.emit(Edit::Update(n.clone())))
@@ -181,7 +181,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <button type="button" class="aa-primary aa-attach" disabled={attach.is_none()} onmousedown={keep_selection} onclick={attach.clone().unwrap_or_default()}
                         title="Attach this annotation to the text selected in the article">
                         {match &props.attach_to {
-                            Some(n) => format!("Attach to “{}”", n.target.quote.exact.chars().take(40).collect::<String>()),
+                            Some(n) => format!("Attach to “{}”", n.target.quote.exact().chars().take(40).collect::<String>()),
                             None => "Attach to selected text".to_string(),
                         }}
                     </button>
