@@ -150,10 +150,6 @@ impl Quote {
     pub fn bare(exact: &str) -> Quote {
         Quote::new("", exact, "")
     }
-    /// The same context around another `exact`.
-    pub fn with_exact(&self, exact: &str) -> Quote {
-        Quote::new(self.prefix(), exact, self.suffix())
-    }
     pub fn exact(&self) -> &str {
         self.text.get(self.exact_start..self.exact_end).unwrap_or("")
     }

@@ -111,7 +111,7 @@ fn a_claim_never_keeps_a_claimant_the_merge_removed() {
     apply(&mut a.set, Edit::Remove(who.id.clone())).unwrap();
     let mut newer = b.set.get(&ann(2, 0, Body::Entity(String::new())).id).unwrap().clone();
     newer.modified = Timestamp(5_000);
-    newer.target.quote = newer.target.quote.with_exact("edited in B");
+    newer.target.quote = Quote::new(newer.target.quote.prefix(), "edited in B", newer.target.quote.suffix());
     apply(&mut b.set, Edit::Update(newer)).unwrap();
     let from_a = a.save(100);
     b.receive(&from_a, 101);
