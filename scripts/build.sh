@@ -11,9 +11,7 @@ say "generating JS bindings into pkg/"
 wasm-bindgen --target web --out-dir pkg --out-name article_annotator \
   target/wasm32-unknown-unknown/release/article_annotator.wasm
 say "optimising pkg/article_annotator_bg.wasm with wasm-opt -Oz"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/article_annotator_bg.wasm -o pkg/article_annotator_bg.wasm
+scripts/wasm-opt.sh pkg/article_annotator_bg.wasm
 
 say "making pkg/ an npm package (custom element, package.json)"
 cp www/element.js www/element.d.ts pkg/

@@ -17,9 +17,7 @@ for features in "" json segmentation json,segmentation; do
     --target-dir target/size-floor ${features:+--features "$features"}
   rm -rf "$out/pkg"
   wasm-bindgen --target web --out-dir "$out/pkg" --out-name floor target/size-floor/wasm32-unknown-unknown/release/size_floor.wasm
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$out/pkg/floor_bg.wasm" -o "$out/pkg/floor_bg.wasm"
+  scripts/wasm-opt.sh "$out/pkg/floor_bg.wasm"
   printf '| Yew%s | %s | %s | %s |\n' "${features:+ + $features}" "$(wc -c < "$out/pkg/floor_bg.wasm")" \
     "$(gzip -9 -c "$out/pkg/floor_bg.wasm" | wc -c)" "$(gzip -9 -c "$out/pkg/floor.js" | wc -c)"
 done

@@ -50,7 +50,7 @@ pub fn mount(root: web_sys::Element) {
 }
 
 #[cfg(feature = "json")]
-#[derive(serde::Serialize, serde::Deserialize, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Item {
     id: String,
     start: u32,
