@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod approx;
 pub mod article;
+pub mod corpus;
 pub mod document;
 pub mod edit;
 pub mod format;

@@ -91,6 +91,8 @@ pub struct Imported {
     pub issues: Vec<ImportIssue>,
     /// What the file's format could say; fields it cannot are kept from the widget.
     pub carries: Carries,
+    /// How many documents of a corpus file were not this article (and not imported).
+    pub other_documents: usize,
 }
 
 /// Anchors an annotation read from a file or from storage against `doc`, from its
@@ -340,31 +342,45 @@ pub fn derived_id(format: &str, parts: &[&str]) -> AnnotationId {
 
 /// The text a file's positions count in (a doccano line's `text`, a brat `.txt`), and
 /// where it sits in the document: the whole document, one place inside it (a file of
-/// paragraphs), or nowhere (an older version of the article).
+/// paragraphs), the document before its white space was folded (a brat `.txt` with its
+/// line breaks: mapped exactly, position by position), or nowhere (an older version of
+/// the article, placed by quote).
 pub struct FileText<'a> {
     text: &'a str,
     index: TextIndex,
-    /// Where the file's text starts in the document, if it occurs there exactly once.
-    base: Option<CharOffset>,
+    place: Placement,
+}
+
+enum Placement {
+    /// The file's text starts here in the document.
+    At(CharOffset),
+    /// The file's text folds to the document's: for each code point of the file, the
+    /// document position of the next character that is not white space (and of the end).
+    Folded(Vec<u32>),
+    Nowhere,
 }
 
 impl<'a> FileText<'a> {
     pub fn new(doc: &Document, text: &'a str) -> FileText<'a> {
         let index = TextIndex::new(text);
-        let base = if text == doc.text() {
-            Some(CharOffset(0))
+        let place = if text == doc.text() {
+            Placement::At(CharOffset(0))
         } else {
             let t = text.trim_end_matches(['\n', '\r']);
             let mut found = doc.text().match_indices(t).filter(|_| !t.is_empty());
             match (found.next(), found.next()) {
-                (Some((b, _)), None) => doc.index().utf8_to_char(crate::core::offset::Utf8Offset(b)),
-                _ => None,
+                (Some((b, _)), None) => doc.index().utf8_to_char(crate::core::offset::Utf8Offset(b)).map_or(Placement::Nowhere, Placement::At),
+                _ => fold_map(text, doc).map_or(Placement::Nowhere, Placement::Folded),
             }
         };
-        FileText { text, index, base }
+        FileText { text, index, place }
     }
     pub fn len_chars(&self) -> usize {
         self.index.len_chars().0
+    }
+    /// Whether the file's text is the document's, or a part of it, or it before folding.
+    pub fn is_placed(&self) -> bool {
+        !matches!(self.place, Placement::Nowhere)
     }
     /// The document position (a hint when the texts differ) and the quote with context
     /// of the span `[start, end)` of the file's text; an error message if the span does
@@ -379,8 +395,52 @@ impl<'a> FileText<'a> {
         }
         let cut = |a: usize, b: usize| -> &str { CharRange::from_usize(a, b).and_then(|r| self.index.utf8_range(r)).and_then(|r| self.text.get(r)).unwrap_or("") };
         let quote = Quote::new(cut(start.saturating_sub(QUOTE_CONTEXT), start), cut(start, end), cut(end, (end + QUOTE_CONTEXT).min(len)));
-        let shift = self.base.map_or(0, |b| b.0);
-        Ok((CharRange::from_usize(start + shift, end + shift), quote))
+        let position = match &self.place {
+            Placement::At(b) => CharRange::from_usize(start + b.0, end + b.0),
+            Placement::Nowhere => CharRange::from_usize(start, end),
+            Placement::Folded(map) => {
+                // The start at its first visible character; the end after its last.
+                let s = map.get(start).map(|&x| x as usize);
+                let e = self.last_visible_before(end).and_then(|k| map.get(k)).map(|&x| x as usize + 1);
+                match (s, e) {
+                    (Some(s), Some(e)) if s < e => CharRange::from_usize(s, e),
+                    (Some(s), _) => CharRange::from_usize(s, s),
+                    _ => None,
+                }
+            }
+        };
+        Ok((position, quote))
+    }
+    /// The last code point before `end` that is not white space.
+    fn last_visible_before(&self, end: usize) -> Option<usize> {
+        let r = CharRange::from_usize(0, end).and_then(|r| self.index.utf8_range(r))?;
+        let head = self.text.get(r)?;
+        let trimmed = head.trim_end();
+        (!trimmed.is_empty()).then(|| trimmed.chars().count() - 1)
     }
 }
 
+/// When `text` is `doc`'s text before its white space was folded (the text of a
+/// document made with [`Document::from_plain_text`]), the document position of each
+/// code point of `text` (white space maps to the next visible character's position).
+fn fold_map(text: &str, doc: &Document) -> Option<Vec<u32>> {
+    if text.len() > u32::MAX as usize || Document::from_plain_text(text).text() != doc.text() {
+        return None;
+    }
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut visible = doc.text().chars().enumerate().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i as u32);
+    let mut pending = 0usize;
+    let mut end = doc.len_chars().0 as u32;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending += 1;
+        } else {
+            let at = visible.next()?;
+            map.extend(std::iter::repeat_n(at, pending + 1));
+            pending = 0;
+            end = end.max(at + 1);
+        }
+    }
+    map.extend(std::iter::repeat_n(doc.len_chars().0 as u32, pending + 1));
+    Some(map)
+}

@@ -60,8 +60,8 @@ fn w3c_to_brat_and_back_with_a_markdown_article() {
     let o = run(&["convert", "--from", "w3c", "--to", "brat", "--text", p(&article), p(&w3c), "-o", p(&out)]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(3), "an orphan cannot go to brat: exit 3\n{err}");
-    assert!(err.contains("note: left out of brat: 1 orphaned annotation"), "{err}");
-    assert!(err.contains("9 annotations read from"), "{err}");
+    assert!(err.contains("its quote \"a sentence the editor removed\" is not in") && err.contains("left out"), "{err}");
+    assert!(err.contains("1 document read from") && err.contains("(w3c): 13 items, 13 written as brat"), "{err}");
     let ann = std::fs::read_to_string(out.join("moscow-times-2014-08-18.ann")).unwrap();
     assert_eq!(ann, std::fs::read_to_string(fixtures().join("golden/test-doc.ann")).unwrap(), "the same .ann as the widget writes");
     assert!(out.join("moscow-times-2014-08-18.txt").is_file() && out.join("annotation.conf").is_file());
@@ -89,8 +89,9 @@ fn stdin_to_stdout_with_the_text_from_the_file() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8(o.stdout).unwrap();
-    assert!(out.contains("Miao _ _ B-Person\nWei _ _ I-Person\n👋🏽 _ _ O\nmet _ _ O\nNikolai _ _ B-Person\n"), "{out}");
-    assert!(out.contains("Beijing _ _ B-Location\n. _ _ O\n"), "{out}");
+    // Labels as the file spells them.
+    assert!(out.contains("Miao _ _ B-PER\nWei _ _ I-PER\n👋🏽 _ _ O\nmet _ _ O\nNikolai _ _ B-PER\n"), "{out}");
+    assert!(out.contains("Beijing _ _ B-GPE\n. _ _ O\n"), "{out}");
 }
 
 #[test]
@@ -109,7 +110,7 @@ fn html_and_plain_text_articles() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap();
     assert_eq!(v["text"], "Trade & software\n\nNikolai Nikiforov said the Kremlin agreed.\n\nSecond 👋 paragraph");
-    assert_eq!(v["label"], serde_json::json!([[41, 52, "Organization"]]));
+    assert_eq!(v["label"], serde_json::json!([[41, 52, "organization"]]), "the label as the file spells it");
     let o = run(&["convert", "--from", "jsonl", "--to", "doccano", "--text", p(&html), "--text-format", "text", p(&w3c)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(String::from_utf8(o.stdout).unwrap().trim()).unwrap();
@@ -144,10 +145,18 @@ fn errors_name_the_problem_and_set_the_exit_code() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("not JSON"), "{}", stderr(&o));
     let partly = dir.join("partly.jsonl");
-    std::fs::write(&partly, "{\"text\": \"Hello Anna\", \"label\": [[6, 10, \"PER\"]]}\n{\"text\": \"x\", \"label\": [[0, 9, \"PER\"]]}\n").unwrap();
+    std::fs::write(&partly, "{\"text\": \"Hello Anna\", \"label\": [[6, 10, \"PER\"], [0, 99, \"PER\"]]}\n").unwrap();
     let out = dir.join("partly.csv");
     let o = run(&["convert", "--to", "csv", p(&partly), "-o", p(&out)]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("warning: ") && stderr(&o).contains("line 2, label[0]: end 9 is past the end of the text (1 code points)"), "{}", stderr(&o));
-    assert!(std::fs::read_to_string(&out).unwrap().contains(",Anna,"), "the valid line was converted");
+    assert!(stderr(&o).contains("warning: ") && stderr(&o).contains("line 1, label[1]: end 99 is past the end of the text (10 code points); skipped"), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().contains(",Anna,"), "the valid span was converted");
+    // CSV holds one document: a corpus of two is refused, and nothing is written.
+    let two = dir.join("two.jsonl");
+    std::fs::write(&two, "{\"text\": \"Hello Anna\", \"label\": []}\n{\"text\": \"Bye\", \"label\": []}\n").unwrap();
+    let none = dir.join("two.csv");
+    let o = run(&["convert", "--to", "csv", p(&two), "-o", p(&none)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("csv holds one document, and the input holds more"), "{}", stderr(&o));
+    assert!(!none.exists(), "no partial output");
 }

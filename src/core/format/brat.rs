@@ -12,11 +12,11 @@
 //! is one line (line breaks become spaces); ids are `T`/`R`/`A`/`#` plus a number,
 //! numbered in reading order; orphans are not written (brat needs offsets).
 
-use crate::core::anchor::AnchorHint;
+use crate::core::corpus::{self, bridge};
 use crate::core::document::Document;
-use crate::core::format::catalog::{body_for_label, label_of, ExportContext, OutFile};
-use crate::core::format::{anchor_into, derived_id, Carries, FileText, ImportIssue, Imported};
-use crate::core::model::{Annotation, AnnotationId, Body, Quote, Target, Timestamp, Verdict};
+use crate::core::format::catalog::{label_of, ExportContext, OutFile};
+use crate::core::format::{Carries, Imported};
+use crate::core::model::{Annotation, AnnotationId, Timestamp, Verdict};
 use crate::core::offset::CharRange;
 use crate::core::schema::Schema;
 use std::collections::HashMap;
@@ -25,20 +25,11 @@ use std::fmt::Write as _;
 /// What brat keeps of our model.
 pub const CARRIES: Carries = Carries { claimants: true, verdicts: true, notes: true, ..Carries::SPANS };
 
-/// The relation type linking a claim (Arg1) to its claimant (Arg2).
-pub const CLAIMANT: &str = "Claimant";
-/// The attribute holding a claim's verdict.
-pub const VERDICT: &str = "Verdict";
+/// The relation from a claim (Arg1) to its claimant (Arg2), and the attribute holding
+/// a claim's verdict.
+pub use crate::core::corpus::bridge::{CLAIMANT, VERDICT};
 
-/// A type name brat accepts.
-pub fn type_name(label: &str) -> String {
-    let s: String = label.trim().chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    if s.is_empty() {
-        "Entity".into()
-    } else {
-        s
-    }
-}
+pub use crate::core::corpus::brat::type_name;
 
 /// The fragments of `r` between line breaks, as code-point ranges (empty ones dropped).
 fn fragments(doc: &Document, r: CharRange) -> Vec<CharRange> {
@@ -114,153 +105,34 @@ pub fn conf(schema: &Schema) -> String {
     )
 }
 
-struct TextBound {
-    line: usize,
-    brat_id: String,
-    annotation: Annotation,
-    position: Option<CharRange>,
-}
-
-/// Reads a `.ann` file; `txt` is the `.txt` it counts in, if given (without it, each
-/// span is placed by its offsets and checked against its covered text).
+/// Reads a `.ann` file; `txt` is the `.txt` it counts in, if given (without it, the
+/// offsets count in the article and are checked against the covered text).
 pub fn import(ann: &str, txt: Option<&str>, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
-    let mut out = Imported { carries: CARRIES, ..Imported::default() };
-    let file = txt.map(|t| FileText::new(doc, t));
-    let mut spans: Vec<TextBound> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let issue = |line: usize, field: &str, message: String| ImportIssue { location: format!("line {line}"), field: field.into(), message };
-    // Pass 1: text-bound annotations; pass 2: what refers to them.
-    for (i, raw) in ann.lines().enumerate() {
-        let line = i + 1;
-        let l = raw.trim_end_matches('\r');
-        if !l.starts_with('T') {
-            continue;
-        }
-        let mut cols = l.splitn(3, '\t');
-        let (id, spec, covered) = (cols.next().unwrap_or(""), cols.next(), cols.next());
-        let Some(spec) = spec else {
-            out.issues.push(issue(line, "", format!("{id}: expected a tab, then the type and offsets")));
-            continue;
-        };
-        let (ty, offsets) = spec.split_once(' ').unwrap_or((spec, ""));
-        let mut hull: Option<(usize, usize)> = None;
-        let mut bad = None;
-        for frag in offsets.split(';') {
-            let mut nums = frag.split_whitespace().map(str::parse::<usize>);
-            match (nums.next(), nums.next(), nums.next()) {
-                (Some(Ok(s)), Some(Ok(e)), None) if s <= e => hull = Some(hull.map_or((s, e), |(a, b)| (a.min(s), b.max(e)))),
-                _ => bad = Some(frag.to_string()),
-            }
-        }
-        let (start, end) = match (hull, bad) {
-            (Some(h), None) => h,
-            (_, b) => {
-                out.issues.push(issue(line, "offsets", format!("{id}: expected `start end` pairs separated by `;`, found {:?}", b.unwrap_or_default())));
-                continue;
-            }
-        };
-        let single = !offsets.contains(';');
-        let (position, quote) = match &file {
-            Some(f) => match f.span(start, end) {
-                Ok(pq) => pq,
-                Err(m) => {
-                    out.issues.push(issue(line, "offsets", format!("{id}: {m} of the .txt")));
-                    continue;
-                }
-            },
-            None => (CharRange::from_usize(start, end), if single { Quote::bare(covered.unwrap_or("")) } else { Quote::bare("") }),
-        };
-        let body = body_for_label(schema, &ty.replace('_', " "));
-        let aid = derived_id("brat", &[ty, &start.to_string(), &end.to_string(), quote.exact()]);
-        let annotation = Annotation { id: aid, target: Target { range: None, quote }, body, created: now, modified: now, creator: None };
-        index.insert(id.to_string(), spans.len());
-        spans.push(TextBound { line, brat_id: id.to_string(), annotation, position });
-    }
-    let arg = |s: &str, name: &str| s.strip_prefix(name).and_then(|r| r.strip_prefix(':')).map(str::to_string);
-    for (i, raw) in ann.lines().enumerate() {
-        let line = i + 1;
-        let l = raw.trim_end_matches('\r');
-        let mut cols = l.split('\t');
-        let id = cols.next().unwrap_or("");
-        let spec = cols.next().unwrap_or("");
-        let words: Vec<&str> = spec.split_whitespace().collect();
-        match id.chars().next() {
-            None | Some('T') => {}
-            Some('R') => {
-                let (Some(&kind), Some(a1), Some(a2)) = (words.first(), words.get(1).and_then(|w| arg(w, "Arg1")), words.get(2).and_then(|w| arg(w, "Arg2"))) else {
-                    out.issues.push(issue(line, "", format!("{id}: expected `Type Arg1:T.. Arg2:T..`")));
-                    continue;
-                };
-                if !kind.eq_ignore_ascii_case(CLAIMANT) {
-                    out.issues.push(issue(line, "", format!("{id}: relation {kind:?} skipped; only {CLAIMANT} (claim → who makes it) is read")));
-                    continue;
-                }
-                let (Some(&c), Some(&w)) = (index.get(&a1), index.get(&a2)) else {
-                    out.issues.push(issue(line, "", format!("{id}: refers to {a1} or {a2}, which is not a text-bound annotation of this file")));
-                    continue;
-                };
-                let who = spans[w].annotation.id.clone();
-                let who_is_entity = !spans[w].annotation.body.is_claim();
-                match &mut spans[c].annotation.body {
-                    Body::Claim(claim) if who_is_entity => claim.claimant = Some(who),
-                    _ => out.issues.push(issue(line, "", format!("{id}: Arg1 must be a Claim and Arg2 an entity"))),
-                }
-            }
-            Some('A' | 'M') => {
-                let target = words.get(1).and_then(|t| index.get(*t).copied());
-                match (words.first(), target, words.get(2)) {
-                    (Some(k), Some(t), Some(v)) if k.eq_ignore_ascii_case(VERDICT) => match (&mut spans[t].annotation.body, Verdict::parse(v)) {
-                        (Body::Claim(c), Some(verdict)) => c.verdict = verdict,
-                        (Body::Claim(_), None) => out.issues.push(issue(line, "", format!("{id}: unknown verdict {v:?}; expected one of {}", Verdict::ALL.map(|v| v.as_str()).join(", ")))),
-                        _ => out.issues.push(issue(line, "", format!("{id}: a verdict on {}, which is not a Claim", words[1]))),
-                    },
-                    (Some(k), _, _) if !k.eq_ignore_ascii_case(VERDICT) => out.issues.push(issue(line, "", format!("{id}: attribute {k:?} skipped; only {VERDICT} is read"))),
-                    _ => out.issues.push(issue(line, "", format!("{id}: expected `{VERDICT} T.. value` naming a text-bound annotation of this file"))),
-                }
-            }
-            Some('#') => {
-                let note = cols.next().unwrap_or("").trim();
-                match words.get(1).and_then(|t| index.get(*t).copied()) {
-                    Some(t) => match &mut spans[t].annotation.body {
-                        Body::Claim(c) => {
-                            if !c.note.is_empty() {
-                                c.note.push_str("\n\n");
-                            }
-                            c.note.push_str(note);
-                        }
-                        Body::Entity(_) => out.issues.push(issue(line, "", format!("{id}: a note on an entity is not kept (notes belong to claims)"))),
-                    },
-                    None => out.issues.push(issue(line, "", format!("{id}: expected `AnnotatorNotes T..` then a tab and the note"))),
-                }
-            }
-            Some('E' | 'N' | '*') => out.issues.push(issue(line, "", format!("{id}: events, normalisations and equivalences are not read"))),
-            Some(_) => out.issues.push(issue(line, "", format!("{id}: not a brat annotation line (expected an id starting with T, R, A, M, #, E, N or *)"))),
-        }
-    }
-    let mut hint = AnchorHint::default();
-    for s in spans {
-        let (a, why) = anchor_into(doc, s.annotation, s.position, &mut hint);
-        if why.is_some() && a.target.quote.exact().is_empty() {
-            out.issues.push(issue(s.line, "offsets", format!("{}: its offsets do not fit the article and it has no text to find it by", s.brat_id)));
-            continue;
-        }
-        out.annotations.push(a);
-    }
-    out
+    let (d, issues) = corpus::brat::read(ann, txt.unwrap_or(doc.text()), None);
+    bridge::into_article(vec![Ok((d, issues))], "brat", false, CARRIES, doc, schema, now)
 }
 
-/// Reads a brat export zipped (stored entries): the first `.ann` and the `.txt` of the
-/// same name (or the only `.txt`).
+/// Reads a brat export or corpus zipped (stored entries): every `.ann` with the `.txt`
+/// of the same name; the documents that are the article are imported.
 pub fn import_zip(bytes: &[u8], doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, String> {
     let entries = crate::core::format::zip::read(bytes)?;
-    let ann = entries.iter().find(|e| e.name.ends_with(".ann")).ok_or("the archive has no .ann file")?;
-    let stem = ann.name.trim_end_matches(".ann");
-    let txts: Vec<_> = entries.iter().filter(|e| e.name.ends_with(".txt")).collect();
-    let txt = txts.iter().find(|e| e.name.trim_end_matches(".txt") == stem).or(if txts.len() == 1 { txts.first() } else { None });
-    let ann_text = std::str::from_utf8(&ann.data).map_err(|e| format!("{} is not UTF-8: {e}", ann.name))?;
-    let txt_text = match txt {
-        Some(t) => Some(std::str::from_utf8(&t.data).map_err(|e| format!("{} is not UTF-8: {e}", t.name))?),
-        None => None,
-    };
-    Ok(import(ann_text, txt_text, doc, schema, now))
+    let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+    let pairs = corpus::brat::pair(&names);
+    if !pairs.iter().any(|(_, a, _)| a.is_some()) {
+        return Err("the archive has no .ann file".into());
+    }
+    let text = |i: usize| corpus::utf8(&entries[i].data).map_err(|e| format!("{}: {e}", entries[i].name));
+    let mut docs = Vec::new();
+    for (stem, ann, txt) in pairs {
+        let ann = match ann {
+            Some(a) => text(a)?,
+            None => "",
+        };
+        let txt = match txt {
+            Some(t) => text(t)?,
+            None => doc.text(),
+        };
+        docs.push(Ok(corpus::brat::read(ann, txt, Some(stem))));
+    }
+    Ok(bridge::into_article(docs, "brat", false, CARRIES, doc, schema, now))
 }

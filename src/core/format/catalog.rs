@@ -336,19 +336,6 @@ pub fn import(format: Format, text: &str, companion: Option<&str>, doc: &Documen
     Ok(imported)
 }
 
-/// The article text a file carries, if its format carries one (doccano, spaCy and
-/// Label Studio: the first record's text; brat: its `.txt`). The CLI uses it when no
-/// article is given.
-pub fn carried_text(format: Format, text: &str) -> Option<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = || text.lines().find(|l| !l.trim().is_empty()).and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok());
-    match format {
-        Format::Doccano | Format::DoccanoRelations | Format::Spacy => first_line()?.get("text")?.as_str().map(str::to_string),
-        Format::LabelStudio => labelstudio::first_text(text),
-        _ => None,
-    }
-}
-
 /// Guesses a file's format from its name and first bytes; `None` when nothing fits.
 pub fn sniff(name: &str, text: &str) -> Option<Format> {
     let lower = name.to_ascii_lowercase();

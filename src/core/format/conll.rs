@@ -49,25 +49,32 @@ pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
             (None, _) => {}
         }
     }
-    // Already sorted by start, longer first (reading order); keep the non-overlapping.
-    let mut kept: Vec<(CharRange, String)> = Vec::new();
-    let mut dropped = 0;
-    for (r, label) in entities {
-        if kept.last().is_some_and(|(k, _)| k.overlaps(&r)) {
-            dropped += 1;
-        } else {
-            kept.push((r, label));
-        }
-    }
     if claims > 0 {
         left_out.push(format!("{} (CoNLL IOB2 holds entities only)", count(claims, "claim", "claims")));
     }
+    let text = cx.doc.text();
+    let mut out = String::from("-DOCSTART- -X- -X- O\n\n");
+    // Already sorted by start, longer first (reading order).
+    let dropped = iob2(text, &tokens(text), &entities, &mut out).len();
     if dropped > 0 {
         left_out.push(format!("{} overlapping a longer or earlier one (IOB2 tags each token once)", count(dropped, "entity", "entities")));
     }
-    let text = cx.doc.text();
-    let toks = tokens(text);
-    let mut out = String::from("-DOCSTART- -X- -X- O\n\n");
+    out
+}
+
+/// Writes `toks` of `text` one a line, tagged IOB2 with `entities` (sorted by start,
+/// the longer first at the same start), a blank line after each sentence. Returns the
+/// indices of the entities left out for overlapping one already taken.
+pub fn iob2(text: &str, toks: &[Token], entities: &[(CharRange, String)], out: &mut String) -> Vec<usize> {
+    let mut kept: Vec<(CharRange, &str)> = Vec::new();
+    let mut dropped = Vec::new();
+    for (i, (r, label)) in entities.iter().enumerate() {
+        if kept.last().is_some_and(|(k, _)| k.overlaps(r)) {
+            dropped.push(i);
+        } else {
+            kept.push((*r, label));
+        }
+    }
     // Sentence ends as code-point offsets.
     let mut ends = Vec::new();
     let mut chars = 0usize;
@@ -79,7 +86,7 @@ pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
     let mut entity = 0usize;
     let mut open: Option<usize> = None; // index in `kept` of the entity the last token was in
     let mut in_sentence = false;
-    for t in &toks {
+    for t in toks {
         while sentence < ends.len() && t.range.start().0 >= ends[sentence] {
             sentence += 1;
             if in_sentence {
@@ -102,7 +109,9 @@ pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
                 "O".into()
             }
         };
-        out.push_str(t.text);
+        // A token holds no white space in this format.
+        let word: String = t.text.split_whitespace().collect::<Vec<_>>().join("_");
+        out.push_str(&word);
         out.push_str(" _ _ ");
         out.push_str(&tag);
         out.push('\n');
@@ -111,5 +120,5 @@ pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
     if in_sentence {
         out.push('\n');
     }
-    out
+    dropped
 }

@@ -13,15 +13,15 @@
 //! Invariants: export writes one task holding the whole article; the region id is the
 //! annotation id, so a round trip keeps ids; orphans are not written.
 
-use crate::core::anchor::AnchorHint;
+use crate::core::corpus;
 use crate::core::document::Document;
-use crate::core::format::catalog::{body_for_label, label_of, ExportContext};
-use crate::core::format::{anchor_into, Carries, FileText, ImportIssue, Imported};
-use crate::core::model::{Annotation, AnnotationId, Body, Quote, Target, Timestamp, Verdict};
+use crate::core::format::catalog::{label_of, ExportContext};
+use crate::core::format::doccano::records_into;
+use crate::core::format::{Carries, Imported};
+use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::schema::Schema;
 use crate::core::time;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 pub const CARRIES: Carries = Carries { timestamps: false, creator: false, orphans: false, ..Carries::ALL };
 
@@ -63,129 +63,18 @@ pub fn export(cx: &ExportContext) -> String {
     s
 }
 
-fn task_text(task: &Value) -> Option<&str> {
-    let data = task.get("data")?;
-    data.get("text").and_then(Value::as_str).or_else(|| data.as_object()?.values().find_map(Value::as_str))
-}
-
-/// The first task's text.
-pub fn first_text(text: &str) -> Option<String> {
-    let v: Value = serde_json::from_str(text).ok()?;
-    let task = match &v {
-        Value::Array(a) => a.first()?,
-        other => other,
-    };
-    task_text(task).map(str::to_string)
-}
-
 /// Reads a Label Studio export: a list of tasks, or one task. Errors only when the file
-/// is not JSON or holds no tasks.
+/// holds no task at all. Predictions are not imported (the issues say how many).
 pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let tasks: Vec<&Value> = match &v {
-        Value::Array(a) => a.iter().collect(),
-        Value::Object(_) if v.get("data").is_some() => vec![&v],
-        _ => return Err("no tasks found: expected a list of tasks, each with data.text and annotations[].result[]".into()),
-    };
-    let mut out = Imported { carries: CARRIES, ..Imported::default() };
-    let mut hint = AnchorHint::default();
-    for (t, task) in tasks.iter().enumerate() {
-        let location = format!("task {}", t + 1);
-        let issue = |field: String, message: String| ImportIssue { location: location.clone(), field, message };
-        let Some(text) = task_text(task) else {
-            out.issues.push(issue("data.text".into(), "missing; expected the text the regions count in".into()));
-            continue;
-        };
-        let file = FileText::new(doc, text);
-        let annotations = task.get("annotations").or_else(|| task.get("completions")).and_then(Value::as_array);
-        for (k, ann) in annotations.into_iter().flatten().enumerate() {
-            let created = ann.get("created_at").and_then(Value::as_str).and_then(time::parse).unwrap_or(now);
-            let modified = ann.get("updated_at").and_then(Value::as_str).and_then(time::parse).unwrap_or(created);
-            let mut regions: Vec<(Annotation, Option<crate::core::offset::CharRange>)> = Vec::new();
-            let mut by_id: HashMap<String, usize> = HashMap::new();
-            let results = ann.get("result").and_then(Value::as_array);
-            let results: Vec<&Value> = results.into_iter().flatten().collect();
-            // Regions first, then what refers to them (per-region choices, notes, relations).
-            for (i, r) in results.iter().enumerate() {
-                let field = format!("annotations[{k}].result[{i}]");
-                let value = r.get("value");
-                let Some(labels) = value.and_then(|v| v.get("labels")).and_then(Value::as_array) else { continue };
-                let Some(label) = labels.first().and_then(Value::as_str) else {
-                    out.issues.push(issue(field, "value.labels is empty".into()));
-                    continue;
-                };
-                let n = |key: &str| value.and_then(|v| v.get(key)).and_then(Value::as_u64).map(|n| n as usize);
-                let (Some(s), Some(e)) = (n("start"), n("end")) else {
-                    out.issues.push(issue(field, "expected value.start and value.end in code points (only regions over a Text are read)".into()));
-                    continue;
-                };
-                let Some(id) = r.get("id").and_then(Value::as_str).and_then(AnnotationId::new) else {
-                    out.issues.push(issue(format!("{field}.id"), "missing; every region needs an id".into()));
-                    continue;
-                };
-                let said = value.and_then(|v| v.get("text")).and_then(Value::as_str);
-                let (position, quote) = match file.span(s, e) {
-                    // Offsets that disagree with the region's own text (an older export
-                    // counting UTF-16 units): find it by that text instead.
-                    Ok((p, q)) if said.is_none_or(|t| t == q.exact()) => (p, q),
-                    Ok((p, _)) => (p, Quote::bare(said.unwrap_or(""))),
-                    Err(_) if said.is_some() => (None, Quote::bare(said.unwrap_or(""))),
-                    Err(m) => {
-                        out.issues.push(issue(field, m));
-                        continue;
-                    }
-                };
-                by_id.insert(id.as_str().to_string(), regions.len());
-                let body = body_for_label(schema, label);
-                regions.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator: None }, position));
-            }
-            for (i, r) in results.iter().enumerate() {
-                let field = format!("annotations[{k}].result[{i}]");
-                let kind = r.get("type").and_then(Value::as_str).unwrap_or("");
-                let region = r.get("id").and_then(Value::as_str).and_then(|id| by_id.get(id).copied());
-                let value = r.get("value");
-                match kind {
-                    "choices" => {
-                        let choice = value.and_then(|v| v.get("choices")).and_then(Value::as_array).and_then(|c| c.first()).and_then(Value::as_str);
-                        match (region.map(|x| &mut regions[x].0.body), choice.and_then(Verdict::parse)) {
-                            (Some(Body::Claim(c)), Some(v)) => c.verdict = v,
-                            (Some(Body::Claim(_)), None) => out.issues.push(issue(field, format!("unknown verdict {:?}", choice.unwrap_or("")))),
-                            _ => out.issues.push(issue(field, "choices skipped: only a verdict on a Claim region is read".into())),
-                        }
-                    }
-                    "textarea" => {
-                        let lines: Vec<&str> = value.and_then(|v| v.get("text")).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-                        match region.map(|x| &mut regions[x].0.body) {
-                            Some(Body::Claim(c)) => c.note = lines.join("\n"),
-                            _ => out.issues.push(issue(field, "textarea skipped: only a note on a Claim region is read".into())),
-                        }
-                    }
-                    "relation" => {
-                        let end = |k: &str| r.get(k).and_then(Value::as_str).and_then(|id| by_id.get(id).copied());
-                        let labels: Vec<&str> = r.get("labels").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-                        if !labels.is_empty() && !labels.iter().any(|l| l.eq_ignore_ascii_case("claimant")) {
-                            out.issues.push(issue(field, format!("relation {labels:?} skipped; only `claimant` (claim → who makes it) is read")));
-                            continue;
-                        }
-                        match (end("from_id"), end("to_id")) {
-                            (Some(f), Some(t)) if !regions[t].0.body.is_claim() => {
-                                let who = regions[t].0.id.clone();
-                                match &mut regions[f].0.body {
-                                    Body::Claim(c) => c.claimant = Some(who),
-                                    Body::Entity(_) => out.issues.push(issue(field, "from_id must be a Claim region".into())),
-                                }
-                            }
-                            _ => out.issues.push(issue(field, "from_id and to_id must name a Claim region and an entity region of this annotation".into())),
-                        }
-                    }
-                    _ if value.and_then(|v| v.get("labels")).is_some() => {}
-                    other => out.issues.push(issue(field, format!("result of type {other:?} skipped"))),
-                }
-            }
-            for (a, position) in regions {
-                out.annotations.push(anchor_into(doc, a, position, &mut hint).0);
-            }
+    let v = serde_json::from_str::<Value>(text);
+    if let Ok(v) = &v {
+        if !v.is_array() && v.get("data").is_none() {
+            return Err("no tasks found: expected a list of tasks, each with data.text and annotations[].result[]".into());
         }
+    }
+    let out = records_into(corpus::labelstudio::read, "label-studio", true, CARRIES, text, doc, schema, now);
+    if v.is_err() && out.annotations.is_empty() && out.issues.iter().all(|i| i.location.starts_with("file") || i.message.starts_with("not JSON")) {
+        return Err(out.issues.first().map_or_else(|| "not JSON".into(), |i| i.message.clone()));
     }
     Ok(out)
 }

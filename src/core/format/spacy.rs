@@ -10,7 +10,8 @@
 use crate::core::document::Document;
 use crate::core::format::catalog::{label_of, ExportContext};
 use crate::core::format::conll::tokens;
-use crate::core::format::doccano::read_records;
+use crate::core::corpus;
+use crate::core::format::doccano::records_into;
 use crate::core::format::{Carries, Imported};
 use crate::core::model::Timestamp;
 use crate::core::schema::Schema;
@@ -75,9 +76,7 @@ pub fn export(cx: &ExportContext) -> String {
     line
 }
 
-/// Reads spaCy/Prodigy JSONL (a JSON array of records too); `tokens` are not needed.
+/// Reads spaCy/Prodigy JSONL (a JSON array of records too); only accepted examples.
 pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
-    let mut out = Imported { carries: Carries::SPANS, ..Imported::default() };
-    read_records(text, "spacy", doc, schema, now, &mut out);
-    out
+    records_into(corpus::spacy::read, "spacy", false, Carries::SPANS, text, doc, schema, now)
 }

@@ -119,10 +119,20 @@ pub struct AnnotationOut<'a> {
 
 /// One annotation as a W3C JSON-LD object (with its own `@context`, so each item stands alone).
 pub fn annotation_out<'a>(a: &'a Annotation, schema: &'a Schema, source: &'a str) -> AnnotationOut<'a> {
+    let label = match &a.body {
+        Body::Entity(t) => schema.label(t),
+        Body::Claim(_) => "",
+    };
+    annotation_out_as(a, label, source)
+}
+
+/// [`annotation_out`] with the entity's label as given (the converter writes labels as
+/// its files spell them).
+pub fn annotation_out_as<'a>(a: &'a Annotation, label: &'a str, source: &'a str) -> AnnotationOut<'a> {
     let mut body = Vec::new();
     let motivation = match &a.body {
-        Body::Entity(t) => {
-            body.push(textual("tagging", schema.label(t)));
+        Body::Entity(_) => {
+            body.push(textual("tagging", label));
             "tagging"
         }
         Body::Claim(c) => {
@@ -257,7 +267,7 @@ fn has_type(o: &Value, t: &str) -> bool {
 }
 
 /// The annotation objects in a parsed W3C file, whatever its shape.
-fn items(v: &Value) -> Option<Vec<&Value>> {
+pub fn items(v: &Value) -> Option<Vec<&Value>> {
     match v {
         Value::Array(a) => Some(a.iter().collect()),
         Value::Object(_) if has_type(v, "AnnotationCollection") => match v.get("first") {
