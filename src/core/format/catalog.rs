@@ -212,7 +212,7 @@ pub fn body_for_label(schema: &Schema, label: &str) -> Body {
     };
     match schema.get(alias) {
         Some(t) => Body::Entity(t.id.clone()),
-        None => Body::Entity(l.to_lowercase()),
+        None => Body::Entity(l.to_string()),
     }
 }
 

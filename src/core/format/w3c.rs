@@ -387,7 +387,7 @@ pub fn annotation_from_json(o: &Value, schema: &Schema, now: Timestamp) -> Resul
         Body::Claim(Claim { claimant, verdict, note })
     } else {
         let t = tags.first().ok_or_else(|| err("body", "expected a tagging body naming an entity type, or the Claim tag"))?;
-        Body::Entity(schema.resolve(t).map_or_else(|| t.trim().to_lowercase(), |e| e.id.clone()))
+        Body::Entity(schema.resolve(t).map_or_else(|| t.trim().to_string(), |e| e.id.clone()))
     };
     let stamp = |k: &str| -> Result<Option<Timestamp>, ItemError> {
         match str_field(o, k) {
