@@ -206,7 +206,9 @@ impl Annotator {
     }
 
     /// Merges annotations from a file's text by id (one undo step) and reports what
-    /// happened: `{added, updated, unchanged, orphaned, errors}`. Bad items are listed in
+    /// happened: `{added, updated, unchanged, orphaned, otherDocuments, errors}`
+    /// (`otherDocuments`: documents of a corpus file that are not this article, not
+    /// imported). Bad items are listed in
     /// `errors` (with where and what) and skipped; a file that cannot be read at all
     /// throws, changing nothing. Formats: `"w3c"`, `"jsonl"`, `"brat"` (the `.ann`, with
     /// its `.txt` as the third argument), `"doccano"`, `"label-studio"`, `"spacy"`;
@@ -230,6 +232,7 @@ impl Annotator {
         }
         // Mounted, the reducer merges at once and reports; before mount the import waits
         // in the bridge's queue, so the counts are worked out here against the set as it is.
+        let others = imported.other_documents;
         let queued_report = (!self.bridge.is_live()).then(|| merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1);
         let cell: ReportCell = Rc::new(RefCell::new(None));
         self.dispatch(Action::Import(imported, "import".into(), Some(cell.clone())))?;
@@ -238,6 +241,7 @@ impl Annotator {
         for (k, v) in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged), ("orphaned", report.orphaned)] {
             let _ = js_sys::Reflect::set(&out, &k.into(), &(v as f64).into());
         }
+        let _ = js_sys::Reflect::set(&out, &"otherDocuments".into(), &(others as f64).into());
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }

@@ -267,7 +267,7 @@ EXAMPLES:
                     None => String::new(),
                 };
                 let txt = match (txt, fallback_text) {
-                    (Some(p), _) => utf8(read(p)?, &p.display().to_string())?,
+                    (Some(p), _) => corpus::utf8_with_bom(&read(p)?).map(str::to_string).map_err(|e| Fail(1, format!("{}: {e}", p.display())))?,
                     (None, Some(t)) => t.to_string(),
                     (None, None) => return Err(Fail(1, format!("{stem}.ann has no {stem}.txt beside it"))),
                 };
@@ -281,9 +281,10 @@ EXAMPLES:
                 }
                 Ok(Box::new(pairs.into_iter().map(move |(stem, ann, txt)| {
                     let text = |i: usize| corpus::utf8(&entries[i].data).map(str::to_string).map_err(|e| Fail(1, format!("{}: {e}", entries[i].name)));
+                    let with_bom = |i: usize| corpus::utf8_with_bom(&entries[i].data).map(str::to_string).map_err(|e| Fail(1, format!("{}: {e}", entries[i].name)));
                     let ann = ann.map(text).transpose()?.unwrap_or_default();
                     let txt = match (txt, fallback_text) {
-                        (Some(t), _) => text(t)?,
+                        (Some(t), _) => with_bom(t)?,
                         (None, Some(t)) => t.to_string(),
                         (None, None) => return Err(Fail(1, format!("{stem}.ann has no {stem}.txt in the archive"))),
                     };

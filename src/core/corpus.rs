@@ -193,7 +193,12 @@ impl Doc {
     }
     /// A name for messages: the document's own, or its place in the file.
     pub fn display_name(&self, index: usize) -> String {
-        self.name.clone().unwrap_or_else(|| format!("document {}", index + 1))
+        match &self.name {
+            // A record's number (doccano, Label Studio) reads as one.
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => format!("document {n}"),
+            Some(n) => n.clone(),
+            None => format!("document {}", index + 1),
+        }
     }
     /// Whether the span came from a model's prediction rather than an annotator.
     pub fn is_prediction(&self, span: &Span) -> bool {
@@ -209,6 +214,7 @@ impl Span {
     /// What to call it in a report: its id, else its label and position.
     pub fn name(&self) -> String {
         match (&self.id, self.hull()) {
+            (Some(id), _) if id.bytes().all(|b| b.is_ascii_digit()) => format!("entity {id}"),
             (Some(id), _) => id.clone(),
             (None, Some(h)) => format!("{} {}-{}", self.label, h.start, h.end),
             (None, None) => self.label.clone(),
@@ -329,6 +335,15 @@ impl<'t> Cutter<'t> {
             None => b,
             Some(v) => v.partition_point(|&x| (x as usize) < b),
         }
+    }
+}
+
+/// Bytes as UTF-8 text with a leading BOM kept, as brat reads a `.txt` (Python's
+/// `utf-8` codec keeps it, so brat's offsets count it).
+pub fn utf8_with_bom(bytes: &[u8]) -> Result<&str, String> {
+    match utf8(bytes) {
+        Ok(_) => std::str::from_utf8(bytes).map_err(|e| e.to_string()),
+        Err(e) => Err(e),
     }
 }
 

@@ -430,7 +430,6 @@ fn fold_map(text: &str, doc: &Document) -> Option<Vec<u32>> {
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut visible = doc.text().chars().enumerate().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i as u32);
     let mut pending = 0usize;
-    let mut end = doc.len_chars().0 as u32;
     for c in text.chars() {
         if c.is_whitespace() {
             pending += 1;
@@ -438,7 +437,6 @@ fn fold_map(text: &str, doc: &Document) -> Option<Vec<u32>> {
             let at = visible.next()?;
             map.extend(std::iter::repeat_n(at, pending + 1));
             pending = 0;
-            end = end.max(at + 1);
         }
     }
     map.extend(std::iter::repeat_n(doc.len_chars().0 as u32, pending + 1));

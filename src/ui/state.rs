@@ -238,6 +238,7 @@ impl Reducible for AppState {
             Action::Notify(n) => next.notice = n,
             Action::Import(imported, name, report) => {
                 let issues = imported.issues.clone();
+                let others = imported.other_documents;
                 let result = next.session.0.borrow_mut().merge(imported);
                 if let (Some(cell), Ok(r)) = (&report, &result) {
                     *cell.borrow_mut() = Some(r.clone());
@@ -248,6 +249,9 @@ impl Reducible for AppState {
                             "Imported {name}: {} added, {} updated, {} unchanged, {} orphaned.",
                             r.added, r.updated, r.unchanged, r.orphaned
                         );
+                        if others > 0 {
+                            text.push_str(&format!(" The file held {} that {} not this article.", crate::core::format::catalog::count(others, "other document", "other documents"), if others == 1 { "is" } else { "are" }));
+                        }
                         if !issues.is_empty() {
                             text.push_str(&format!(" {} skipped: {}", issues.len(), issues.iter().take(3).map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
                         }

@@ -17,6 +17,8 @@ mod edit;
 mod formats;
 // Every export and import format: golden files, round trips, foreign files, W3C MUSTs.
 mod interchange;
+// Files as corpora: many documents, exact texts, nothing dropped without a word.
+mod corpus;
 // The command-line converter as a process.
 mod cli;
 // The re-anchoring benchmark: scripted edits, judged annotation by annotation.

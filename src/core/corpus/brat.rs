@@ -260,7 +260,7 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
     for (k, r) in doc.relations.iter().enumerate() {
         match (t_of.get(r.from).cloned().flatten(), t_of.get(r.to).cloned().flatten()) {
             (Some(_), Some(_)) => from[r.from].push(k),
-            _ => w.leave(r.id.clone().unwrap_or_else(|| format!("relation {}", r.label)), "one of its ends was left out"),
+            _ => w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "one of its ends was left out"),
         }
     }
     let mut a_ids = Ids::new('A', doc.spans.iter().flat_map(|s| s.attributes.iter().map(|a| a.id.as_deref())));

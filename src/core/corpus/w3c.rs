@@ -53,9 +53,12 @@ fn tag_of(v: &Value) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
+/// The documents read, each with its issues, and the file's own issues.
+pub type Read = (Vec<(Doc, Vec<Issue>)>, Vec<Issue>);
+
 /// Reads a W3C file (a collection, page, array, one annotation, or JSON Lines when
 /// `lines`) as one document per target source, placed in `articles`.
-pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now: Timestamp) -> Result<(Vec<(Doc, Vec<Issue>)>, Vec<Issue>), String> {
+pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now: Timestamp) -> Result<Read, String> {
     let mut list: Vec<(String, Value)> = Vec::new();
     let mut issues = Vec::new();
     if lines {

@@ -137,6 +137,28 @@ impl Writer {
             let g = e.raw.get("group").and_then(Value::as_u64).and_then(|g| groups.get(g as usize));
             !g.is_some_and(|g| g.kind == GroupKind::Prediction)
         });
+        // The prediction groups go too; the others are renumbered.
+        let mut renumber = vec![None; groups.len()];
+        let mut n = 0;
+        for (i, g) in groups.iter().enumerate() {
+            if g.kind != GroupKind::Prediction {
+                renumber[i] = Some(n);
+                n += 1;
+            }
+        }
+        doc.groups.retain(|g| g.kind != GroupKind::Prediction);
+        let re = |g: Option<usize>| g.and_then(|g| renumber.get(g).copied().flatten());
+        for s in &mut doc.spans {
+            s.group = re(s.group);
+        }
+        for r in &mut doc.relations {
+            r.group = re(r.group);
+        }
+        for e in &mut doc.extras {
+            if let Some(g) = re(e.raw.get("group").and_then(Value::as_u64).map(|g| g as usize)) {
+                e.raw["group"] = json!(g);
+            }
+        }
         before - doc.items().total()
     }
 
