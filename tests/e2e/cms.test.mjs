@@ -164,13 +164,13 @@ test('exportAs and importFrom round trip through the element\u2019s API; bad inp
     assert.match(result.errors[0], /unknown export format "docx"/);
     assert.equal(result.jsonl.trim().split('\n').length, 2);
     const report = await page.evaluate((text) => document.getElementById('story').annotator.importFrom(text), result.w3c);
-    assert.deepEqual(report, { added: 2, updated: 0, unchanged: 0, orphaned: 0, errors: [] });
+    assert.deepEqual(report, { added: 2, updated: 0, unchanged: 0, orphaned: 0, otherDocuments: 0, errors: [] });
     await page.waitForFunction(() => document.getElementById('story').annotator.count === 2);
     await page.waitForFunction(() => aa.hl('person')?.size === 1 && aa.hl('organization')?.size === 1);
     const again = await page.evaluate(() => document.getElementById('story').annotator.exportAs('w3c'));
     assert.equal(again, result.w3c, 'export → import → export is stable');
     const twice = await page.evaluate((text) => document.getElementById('story').annotator.importFrom(text, 'jsonl'), result.jsonl);
-    assert.deepEqual(twice, { added: 0, updated: 0, unchanged: 2, orphaned: 0, errors: [] }, 'importing again changes nothing');
+    assert.deepEqual(twice, { added: 0, updated: 0, unchanged: 2, orphaned: 0, otherDocuments: 0, errors: [] }, 'importing again changes nothing');
     const partial = await page.evaluate(() => document.getElementById('story').annotator.importFrom('{"id":"urn:a","target":{"selector":{"type":"TextQuoteSelector","exact":"Microsoft"}},"body":{"type":"TextualBody","purpose":"tagging","value":"organization"}}\nnot json\n', 'jsonl'));
     assert.equal(partial.added, 1);
     assert.equal(partial.errors.length, 1);

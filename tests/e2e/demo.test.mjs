@@ -229,7 +229,7 @@ test('files of other tools: brat (.ann with its .txt) and doccano import; the ex
       'R1\tClaimant Arg1:T2 Arg2:T1\nA1\tVerdict T2 false\n#1\tAnnotatorNotes T2\tTASS, 18 Aug\nE1\tTrade:T2\n';
     await page.setInputFiles('.aa-file', [saveArtifact('story.ann', ann), saveArtifact('story.txt', text)]);
     await page.waitForFunction(() => /Imported story\.ann: 2 added/.test(aa.q('.aa-notice')?.textContent || ''));
-    assert.match(await page.textContent('.aa-notice'), /1 skipped: line 6: E1: events/);
+    assert.match(await page.textContent('.aa-notice'), /1 skipped: line 6: event E1: not read/);
     assert.deepEqual(await painted(page, 'aa-person'), ['Nikolai Nikiforov']);
     assert.deepEqual(await painted(page, 'aa-claim'), [claim]);
     const b7 = at('Beijing');

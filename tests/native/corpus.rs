@@ -252,7 +252,7 @@ fn the_converter_says_what_arrived_and_its_exit_code_means_it() {
     let (code, stdout, err) = cli(&["convert", "--to", "doccano", &s(d.join("brat")), "--report", &s(report.clone())]);
     assert_eq!(code, 3, "{err}");
     assert_eq!(stdout.lines().count(), 3);
-    assert!(err.contains("doc-a: event E1: doccano has no place for it"), "{err}");
+    assert!(err.contains("doc-a: line 15: event E1: doccano has no place for it"), "{err}");
     let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!((r["documents"].as_u64(), r["read"].as_u64(), r["complete"].as_bool()), (Some(3), Some(25), Some(false)));
     let docs = r["per_document"].as_array().unwrap();

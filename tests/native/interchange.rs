@@ -312,7 +312,7 @@ fn brat_files_as_brat_writes_them() {
             "N1: the knowledge-base link Wikipedia:12345 is not kept",
             "A2: attribute \"Negated\" skipped; only Verdict (of a Claim) is read",
             "R2: relation \"LocatedIn\" skipped; only Claimant (claim → who makes it) is read",
-            "event E1: not read (only spans, their verdicts and notes, and claimants are)",
+            "line 10: event E1: not read (only spans, their verdicts and notes, and claimants are)",
             "T3: its 2 fragments joined into one span 18-69 (an annotation here has one range)",
         ]
     );

@@ -67,7 +67,7 @@ pub fn read(ann: &str, txt: &str, name: Option<String>) -> (Doc, Vec<Issue>) {
     let mut spans: HashMap<String, usize> = HashMap::new();
     let mut seen: HashSet<String> = HashSet::new();
     let lines: Vec<(usize, &str)> = ann.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end_matches('\r'))).filter(|(_, l)| !l.trim().is_empty()).collect();
-    let extra = |what: String, raw: &str| Extra { format: "brat", what, raw: Value::String(raw.to_string()) };
+    let extra = |line: usize, what: String, raw: &str| Extra { format: "brat", what: format!("line {line}: {what}"), raw: Value::String(raw.to_string()) };
     // Pass 1: text-bound annotations; pass 2: what refers to them.
     for &(line, l) in &lines {
         if !l.starts_with('T') {
@@ -141,13 +141,13 @@ pub fn read(ann: &str, txt: &str, name: Option<String>) -> (Doc, Vec<Issue>) {
                         doc.relations.push(Relation { id: Some(id.into()), label: label.into(), from, to, roles, group: None });
                     }
                     // Between events: kept as it is.
-                    _ if seen.contains(&a1) && seen.contains(&a2) => doc.extras.push(extra(format!("relation {id} (between events)"), l)),
+                    _ if seen.contains(&a1) && seen.contains(&a2) => doc.extras.push(extra(line, format!("relation {id} (between events)"), l)),
                     _ => issues.push(issue(at, format!("{id}: refers to {a1} or {a2}, which is not an annotation of this file; skipped"))),
                 }
             }
             Some('A' | 'M') => match (words.first(), target(words.get(1)), words.len()) {
                 (Some(&name), Some(t), 2 | 3) => doc.spans[t].attributes.push(Attribute { id: Some(id.into()), name: name.into(), value: words.get(2).map(|v| v.to_string()) }),
-                (Some(_), None, 2 | 3) if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(format!("attribute {id} (of an event or relation)"), l)),
+                (Some(_), None, 2 | 3) if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(line, format!("attribute {id} (of an event or relation)"), l)),
                 _ => issues.push(issue(at, format!("{id}: expected `Name T.. [value]` naming an annotation of this file; skipped"))),
             },
             Some('N') => match (words.first(), target(words.get(1)), words.get(2)) {
@@ -155,19 +155,19 @@ pub fn read(ann: &str, txt: &str, name: Option<String>) -> (Doc, Vec<Issue>) {
                     let text = cols.next().unwrap_or("").to_string();
                     doc.spans[t].norms.push(Norm { id: Some(id.into()), kind: kind.into(), reference: reference.into(), text });
                 }
-                _ if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(format!("normalisation {id} (of an event or relation)"), l)),
+                _ if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(line, format!("normalisation {id} (of an event or relation)"), l)),
                 _ => issues.push(issue(at, format!("{id}: expected `Reference T.. RESOURCE:ID` then a tab and the entry's text; skipped"))),
             },
             Some('#') => {
                 let text = cols.next().unwrap_or("").to_string();
                 match target(words.get(1)) {
                     Some(t) => doc.spans[t].notes.push(Note { id: Some(id.into()), text }),
-                    None if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(format!("note {id} (on an event or relation)"), l)),
+                    None if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(line, format!("note {id} (on an event or relation)"), l)),
                     None => issues.push(issue(at, format!("{id}: expected `AnnotatorNotes T..` then a tab and the note; skipped"))),
                 }
             }
-            Some('E') => doc.extras.push(extra(format!("event {id}"), l)),
-            Some('*') => doc.extras.push(extra(format!("equivalence {}", words.join(" ")), l)),
+            Some('E') => doc.extras.push(extra(line, format!("event {id}"), l)),
+            Some('*') => doc.extras.push(extra(line, format!("equivalence {}", words.join(" ")), l)),
             _ => issues.push(issue(at, format!("{id}: not a brat annotation line (expected an id starting with T, R, E, A, M, N, # or *); skipped"))),
         }
     }
