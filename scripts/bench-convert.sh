@@ -12,7 +12,7 @@ if [ ! -x /usr/bin/time ]; then
   say "installing GNU time (Debian's time) for the peak-memory figure"
   (apt-get install -y time >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y time >/dev/null; })
 fi
-cargo build --release --locked --bin article-annotator >/dev/null
+cargo build --release --locked --quiet --bin article-annotator
 bin=target/release/article-annotator
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

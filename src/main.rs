@@ -178,8 +178,13 @@ EXAMPLES:
         std::fs::read(path).map_err(|e| Fail(1, format!("cannot read {}: {e}", path.display())))
     }
 
-    fn utf8(bytes: Vec<u8>, what: &str) -> Result<String, Fail> {
-        corpus::utf8(&bytes).map(str::to_string).map_err(|e| Fail(1, format!("{what}: {e}")))
+    /// The bytes as text without a BOM, checked, in place (a large input is held once).
+    fn utf8(mut bytes: Vec<u8>, what: &str) -> Result<String, Fail> {
+        corpus::utf8(&bytes).map_err(|e| Fail(1, format!("{what}: {e}")))?;
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
+        String::from_utf8(bytes).map_err(|e| Fail(1, format!("{what}: {e}")))
     }
 
     /// The article from its file, by `--text-format` or its extension.
@@ -299,49 +304,102 @@ EXAMPLES:
         }
     }
 
-    /// Writes what the writer gives, to temporary files beside the output; they take
-    /// the output's name only when the whole conversion succeeded.
+    /// Where the output goes while it is written: to stdout or a zip, kept in memory
+    /// until the end; to a file or a directory, streamed into temporary files beside
+    /// them, which take their names only when the whole conversion succeeded (and are
+    /// removed if it did not).
+    enum Sink {
+        Memory { main: String, files: Vec<(String, String)> },
+        File { tmp: PathBuf, to: PathBuf, file: std::io::BufWriter<std::fs::File> },
+        Dir { tmp: PathBuf, to: PathBuf },
+    }
+
     struct Out {
-        to: Format,
-        output: Option<String>,
-        main: String,
-        files: Vec<(String, String)>,
+        sink: Sink,
+        committed: bool,
+    }
+
+    fn partial(path: &Path) -> PathBuf {
+        path.with_file_name(format!(".{}.partial-{}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), std::process::id()))
     }
 
     impl Out {
-        fn take(&mut self, chunks: Vec<Chunk>) {
+        fn new(to: Format, output: Option<&str>) -> Result<Out, Fail> {
+            let fail = |p: &Path, e: std::io::Error| Fail(1, format!("cannot write {}: {e}", p.display()));
+            let sink = match output {
+                None | Some("-") => Sink::Memory { main: String::new(), files: Vec::new() },
+                Some(o) if to == Format::Brat && o.ends_with(".zip") => Sink::Memory { main: String::new(), files: Vec::new() },
+                Some(o) if to == Format::Brat => {
+                    let to = PathBuf::from(o);
+                    let tmp = partial(&to);
+                    std::fs::create_dir_all(&tmp).map_err(|e| fail(&tmp, e))?;
+                    Sink::Dir { tmp, to }
+                }
+                Some(o) => {
+                    let to = PathBuf::from(o);
+                    let tmp = partial(&to);
+                    let file = std::fs::File::create(&tmp).map_err(|e| fail(&tmp, e))?;
+                    Sink::File { tmp, to, file: std::io::BufWriter::new(file) }
+                }
+            };
+            Ok(Out { sink, committed: false })
+        }
+        fn take(&mut self, chunks: Vec<Chunk>) -> Result<(), Fail> {
             for c in chunks {
-                match c.file {
-                    None => self.main.push_str(&c.text),
-                    Some(name) => self.files.push((name, c.text)),
+                match (&mut self.sink, c.file) {
+                    (Sink::Memory { main, .. }, None) => main.push_str(&c.text),
+                    (Sink::Memory { files, .. }, Some(name)) => files.push((name, c.text)),
+                    (Sink::File { tmp, file, .. }, _) => file.write_all(c.text.as_bytes()).map_err(|e| Fail(1, format!("cannot write {}: {e}", tmp.display())))?,
+                    (Sink::Dir { tmp, .. }, Some(name)) => {
+                        let p = tmp.join(&name);
+                        std::fs::write(&p, c.text).map_err(|e| Fail(1, format!("cannot write {}: {e}", p.display())))?;
+                    }
+                    (Sink::Dir { .. }, None) => {}
+                }
+            }
+            Ok(())
+        }
+        fn commit(mut self, to: Format, output: Option<&str>) -> Result<(), Fail> {
+            let fail = |p: &Path, e: std::io::Error| Fail(1, format!("cannot write {}: {e}", p.display()));
+            self.committed = true;
+            match &mut self.sink {
+                Sink::Memory { main, files } => match output {
+                    Some(o) if to == Format::Brat && o != "-" => {
+                        let entries: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())).collect();
+                        write_atomic(Path::new(o), &zip::write(&entries)).map_err(|e| fail(Path::new(o), e))
+                    }
+                    _ => {
+                        let mut out = std::io::stdout().lock();
+                        out.write_all(main.as_bytes()).and_then(|()| out.flush()).map_err(|e| Fail(1, format!("cannot write to stdout: {e}")))
+                    }
+                },
+                Sink::File { tmp, to, file } => {
+                    file.flush().map_err(|e| fail(tmp, e))?;
+                    std::fs::rename(&*tmp, &*to).map_err(|e| fail(to, e))
+                }
+                Sink::Dir { tmp, to } => {
+                    std::fs::create_dir_all(&*to).map_err(|e| fail(to, e))?;
+                    let entries = std::fs::read_dir(&*tmp).map_err(|e| fail(tmp, e))?;
+                    for e in entries.filter_map(Result::ok) {
+                        let dest = to.join(e.file_name());
+                        std::fs::rename(e.path(), &dest).map_err(|err| fail(&dest, err))?;
+                    }
+                    std::fs::remove_dir(&*tmp).map_err(|e| fail(tmp, e))
                 }
             }
         }
-        fn commit(self) -> Result<(), Fail> {
-            let fail = |p: &Path, e: std::io::Error| Fail(1, format!("cannot write {}: {e}", p.display()));
-            if self.to != Format::Brat {
-                return match self.output.as_deref() {
-                    None | Some("-") => {
-                        let mut out = std::io::stdout().lock();
-                        out.write_all(self.main.as_bytes()).and_then(|()| out.flush()).map_err(|e| Fail(1, format!("cannot write to stdout: {e}")))
-                    }
-                    Some(p) => write_atomic(Path::new(p), self.main.as_bytes()).map_err(|e| fail(Path::new(p), e)),
-                };
+    }
+
+    impl Drop for Out {
+        // A conversion that failed leaves no partial output behind.
+        fn drop(&mut self) {
+            if !self.committed {
+                match &self.sink {
+                    Sink::File { tmp, .. } => drop(std::fs::remove_file(tmp)),
+                    Sink::Dir { tmp, .. } => drop(std::fs::remove_dir_all(tmp)),
+                    Sink::Memory { .. } => {}
+                }
             }
-            let Some(out) = self.output.filter(|o| *o != "-") else {
-                return Err(usage("brat writes several files: give -o DIRECTORY (or -o NAME.zip)"));
-            };
-            let path = Path::new(&out);
-            if out.ends_with(".zip") {
-                let entries: Vec<(&str, &[u8])> = self.files.iter().map(|(n, t)| (n.as_str(), t.as_bytes())).collect();
-                return write_atomic(path, &zip::write(&entries)).map_err(|e| fail(path, e));
-            }
-            std::fs::create_dir_all(path).map_err(|e| fail(path, e))?;
-            for (name, text) in &self.files {
-                let p = path.join(name);
-                write_atomic(&p, text.as_bytes()).map_err(|e| fail(&p, e))?;
-            }
-            Ok(())
         }
     }
 
@@ -384,8 +442,8 @@ EXAMPLES:
             collection: format!("urn:article-annotator:collection:{}", catalog::file_stem(&document_id)),
         };
         let mut writer = Writer::new(args.to, opts);
-        let mut out = Out { to: args.to, output: args.output.clone(), main: String::new(), files: Vec::new() };
-        out.take(writer.start());
+        let mut out = Out::new(args.to, args.output.as_deref())?;
+        out.take(writer.start())?;
         let mut reports: Vec<DocReport> = Vec::new();
         let mut file_issues: Vec<corpus::Issue> = Vec::new();
         let mut count = 0usize;
@@ -403,7 +461,7 @@ EXAMPLES:
             }
             let (chunks, report) = writer.push(doc, count, issues).map_err(|m| Fail(2, m))?;
             count += 1;
-            out.take(chunks);
+            out.take(chunks)?;
             reports.push(report);
             Ok(())
         };
@@ -465,8 +523,8 @@ EXAMPLES:
                 }
             }
         }
-        out.take(writer.finish());
-        out.commit()?;
+        out.take(writer.finish())?;
+        out.commit(args.to, args.output.as_deref())?;
         if let Some(p) = &args.report {
             let json = corpus::write::report_json(display(&args.input), from.info().name, args.to.info().name, &reports, &file_issues);
             write_atomic(p, json.as_bytes()).map_err(|e| Fail(1, format!("cannot write {}: {e}", p.display())))?;
