@@ -187,8 +187,9 @@ EXAMPLES:
         String::from_utf8(bytes).map_err(|e| Fail(1, format!("{what}: {e}")))
     }
 
-    /// The article from its file, by `--text-format` or its extension.
-    fn read_article(path: &Path, forced: Option<&str>) -> Result<Document, Fail> {
+    /// The article from its file, by `--text-format` or its extension, and its text when
+    /// it is plain text.
+    fn read_article(path: &Path, forced: Option<&str>) -> Result<(Document, Option<String>), Fail> {
         let text = utf8(read(path)?, &path.display().to_string())?;
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         let kind = forced.map(str::to_ascii_lowercase).unwrap_or_else(|| match ext.as_str() {
@@ -197,9 +198,9 @@ EXAMPLES:
             _ => "text".into(),
         });
         match kind.as_str() {
-            "markdown" | "md" => Ok(parse_markdown(&text)),
-            "html" | "htm" => Ok(document_from_html(&html_read::parse(&text))),
-            "text" | "txt" | "plain" => Ok(Document::from_plain_text(&text)),
+            "markdown" | "md" => Ok((parse_markdown(&text), None)),
+            "html" | "htm" => Ok((document_from_html(&html_read::parse(&text)), None)),
+            "text" | "txt" | "plain" => Ok((Document::from_plain_text(&text), Some(text))),
             other => Err(usage(format!("--text-format {other:?}: expected markdown, html or text"))),
         }
     }
@@ -425,7 +426,17 @@ EXAMPLES:
             None => Schema::default(),
         };
         let articles: Vec<corpus::w3c::Article> =
-            args.texts.iter().map(|p| Ok(corpus::w3c::Article { name: p.display().to_string(), doc: read_article(p, args.text_format.as_deref())? })).collect::<Result<_, Fail>>()?;
+            args.texts
+            .iter()
+            .map(|p| {
+                let (doc, plain) = read_article(p, args.text_format.as_deref())?;
+                Ok(corpus::w3c::Article { name: p.display().to_string(), doc, plain })
+            })
+            .collect::<Result<_, Fail>>()?;
+        // Formats that carry their text get a plain-text article as it was written (its
+        // line breaks and runs of spaces), with positions mapped onto it exactly; W3C,
+        // CSV and ClaimReview count in the article as the widget shows it.
+        let onto_plain = !matches!(args.to, Format::W3c | Format::Jsonl | Format::Csv | Format::ClaimReview);
         let now = now();
         let document_id = args
             .document_id
@@ -470,7 +481,7 @@ EXAMPLES:
                 return Err(usage(format!("{} files do not carry the article's text; give it with --text ARTICLE", from.info().name)));
             }
             let Input::Text(_, text) = &input else { return Err(usage(format!("{} input must be one file", from.info().name))) };
-            let (docs, issues) = corpus::w3c::read(text, from == Format::Jsonl, &articles, &schema, now).map_err(|m| Fail(1, format!("{}: {m}", display(&args.input))))?;
+            let (docs, issues) = corpus::w3c::read(text, from == Format::Jsonl, &articles, &schema, now, onto_plain).map_err(|m| Fail(1, format!("{}: {m}", display(&args.input))))?;
             file_issues.extend(issues);
             let single = docs.len() == 1;
             for (mut d, issues) in docs {
@@ -512,6 +523,9 @@ EXAMPLES:
                 // The dates are the import's own stamps, not the file's.
                 for s in &mut d.spans {
                     s.fields.retain(|k, _| k == "creator");
+                }
+                if let (true, Some(plain)) = (onto_plain, &a.plain) {
+                    bridge::onto_source(&mut d, plain, &a.doc);
                 }
                 push(d, issues, &mut out, &mut reports)?;
             }

@@ -40,3 +40,32 @@ pub fn import(format: Format, data: &[u8], companion: Option<&str>) {
         check(&doc, imported);
     }
 }
+
+/// Reads `data` as a corpus in every record format and as a brat `.ann` over the
+/// document's text, writes every document in every format the converter writes, and
+/// checks that each writer accounts for every item it read.
+pub fn convert(data: &[u8]) {
+    use article_annotator::core::corpus::write::{Options, Predictions, Writer};
+    use article_annotator::core::corpus::{self, brat};
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut docs: Vec<corpus::Doc> = Vec::new();
+    for f in [Format::Doccano, Format::Spacy, Format::LabelStudio] {
+        if let Some(reader) = corpus::record_reader(f) {
+            docs.extend(corpus::read_records(reader, text).filter_map(Result::ok).map(|(d, _)| d).take(8));
+        }
+    }
+    let (half, rest) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(text.len(), |(i, _)| i));
+    docs.push(brat::read(half, rest, Some("fuzz".into())).0);
+    for to in [Format::Brat, Format::Doccano, Format::DoccanoRelations, Format::Spacy, Format::LabelStudio, Format::Conll, Format::W3c, Format::Jsonl] {
+        for p in [Predictions::Separate, Predictions::Merge, Predictions::Drop] {
+            let opts = Options { predictions: p, all_answers: true, schema_types: Vec::new(), schema: Schema::default(), now: Timestamp(0), collection: "urn:x:c".into() };
+            let mut w = Writer::new(to, opts);
+            let _ = w.start();
+            for (i, d) in docs.iter().enumerate() {
+                let (_, r) = w.push(d.clone(), i, Vec::new()).expect("every corpus format takes many documents");
+                assert_eq!(r.read.total(), r.written + r.left_out.len() + r.excluded, "{to:?}: {r:?}");
+            }
+            let _ = w.finish();
+        }
+    }
+}

@@ -161,6 +161,51 @@ pub fn fold_whitespace(s: &str) -> String {
     out
 }
 
+/// The exact map, both ways, between a plain text and the canonical text of the
+/// document [`Document::from_plain_text`] makes of it: folding only removes or changes
+/// white space, so the k-th character that is not white space is the same character in
+/// both. A range maps from its first visible character to after its last one; a range
+/// that starts and ends on visible characters maps there and back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoldMap {
+    /// Code-point positions of the visible characters in the plain text, and in the
+    /// canonical text (the same characters, in the same order).
+    source: Vec<u32>,
+    canonical: Vec<u32>,
+    source_len: u32,
+    canonical_len: u32,
+}
+
+impl FoldMap {
+    /// The map between `source` and `doc`, when `doc` is `source` folded.
+    pub fn new(source: &str, doc: &Document) -> Option<FoldMap> {
+        if source.len() > u32::MAX as usize || Document::from_plain_text(source).text() != doc.text() {
+            return None;
+        }
+        let visible = |t: &str| t.chars().enumerate().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i as u32).collect::<Vec<u32>>();
+        let (src, can) = (visible(source), visible(doc.text()));
+        (src.len() == can.len()).then(|| FoldMap { source: src, canonical: can, source_len: source.chars().count() as u32, canonical_len: doc.len_chars().0 as u32 })
+    }
+    fn map(from: &[u32], to: &[u32], to_len: u32, start: usize, end: usize) -> (usize, usize) {
+        let first = from.partition_point(|&x| (x as usize) < start);
+        let after = from.partition_point(|&x| (x as usize) < end);
+        let s = to.get(first).copied().unwrap_or(to_len) as usize;
+        if after > first {
+            (s, to[after - 1] as usize + 1)
+        } else {
+            (s, s)
+        }
+    }
+    /// A range of the plain text in the canonical text.
+    pub fn to_canonical(&self, start: usize, end: usize) -> (usize, usize) {
+        Self::map(&self.source, &self.canonical, self.canonical_len, start, end)
+    }
+    /// A range of the canonical text in the plain text.
+    pub fn to_source(&self, start: usize, end: usize) -> (usize, usize) {
+        Self::map(&self.canonical, &self.source, self.source_len, start, end)
+    }
+}
+
 /// The placeholder a parser puts for a hard line break before folding.
 pub const HARD_BREAK: char = '\u{2028}';
 

@@ -26,7 +26,7 @@ pub mod w3c;
 pub mod zip;
 
 use crate::core::anchor::{anchor_with, AnchorHint, Unanchored};
-use crate::core::document::Document;
+use crate::core::document::{Document, FoldMap};
 use crate::core::edit::{AnnotationSet, Edit};
 use crate::core::model::{Annotation, AnnotationId, Body, Quote, QUOTE_CONTEXT};
 use crate::core::offset::{CharOffset, CharRange, TextIndex};
@@ -354,9 +354,8 @@ pub struct FileText<'a> {
 enum Placement {
     /// The file's text starts here in the document.
     At(CharOffset),
-    /// The file's text folds to the document's: for each code point of the file, the
-    /// document position of the next character that is not white space (and of the end).
-    Folded(Vec<u32>),
+    /// The file's text folds to the document's.
+    Folded(FoldMap),
     Nowhere,
 }
 
@@ -370,7 +369,7 @@ impl<'a> FileText<'a> {
             let mut found = doc.text().match_indices(t).filter(|_| !t.is_empty());
             match (found.next(), found.next()) {
                 (Some((b, _)), None) => doc.index().utf8_to_char(crate::core::offset::Utf8Offset(b)).map_or(Placement::Nowhere, Placement::At),
-                _ => fold_map(text, doc).map_or(Placement::Nowhere, Placement::Folded),
+                _ => FoldMap::new(text, doc).map_or(Placement::Nowhere, Placement::Folded),
             }
         };
         FileText { text, index, place }
@@ -399,46 +398,11 @@ impl<'a> FileText<'a> {
             Placement::At(b) => CharRange::from_usize(start + b.0, end + b.0),
             Placement::Nowhere => CharRange::from_usize(start, end),
             Placement::Folded(map) => {
-                // The start at its first visible character; the end after its last.
-                let s = map.get(start).map(|&x| x as usize);
-                let e = self.last_visible_before(end).and_then(|k| map.get(k)).map(|&x| x as usize + 1);
-                match (s, e) {
-                    (Some(s), Some(e)) if s < e => CharRange::from_usize(s, e),
-                    (Some(s), _) => CharRange::from_usize(s, s),
-                    _ => None,
-                }
+                let (s, e) = map.to_canonical(start, end);
+                CharRange::from_usize(s, e)
             }
         };
         Ok((position, quote))
     }
-    /// The last code point before `end` that is not white space.
-    fn last_visible_before(&self, end: usize) -> Option<usize> {
-        let r = CharRange::from_usize(0, end).and_then(|r| self.index.utf8_range(r))?;
-        let head = self.text.get(r)?;
-        let trimmed = head.trim_end();
-        (!trimmed.is_empty()).then(|| trimmed.chars().count() - 1)
-    }
 }
 
-/// When `text` is `doc`'s text before its white space was folded (the text of a
-/// document made with [`Document::from_plain_text`]), the document position of each
-/// code point of `text` (white space maps to the next visible character's position).
-fn fold_map(text: &str, doc: &Document) -> Option<Vec<u32>> {
-    if text.len() > u32::MAX as usize || Document::from_plain_text(text).text() != doc.text() {
-        return None;
-    }
-    let mut map = Vec::with_capacity(text.len() + 1);
-    let mut visible = doc.text().chars().enumerate().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i as u32);
-    let mut pending = 0usize;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            pending += 1;
-        } else {
-            let at = visible.next()?;
-            map.extend(std::iter::repeat_n(at, pending + 1));
-            pending = 0;
-        }
-    }
-    map.extend(std::iter::repeat_n(doc.len_chars().0 as u32, pending + 1));
-    Some(map)
-}

@@ -349,3 +349,74 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn w3c_sources_go_to_the_articles_holding_their_quotes_and_plain_texts_keep_their_lines() {
+    let out = scratch("w3c");
+    let s = |p: PathBuf| p.to_str().unwrap().to_string();
+    let ann = |id: &str, source: &str, exact: &str, label: &str| serde_json::json!({"id": id, "type": "Annotation", "body": {"type": "TextualBody", "purpose": "tagging", "value": label}, "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": exact}}}).to_string();
+    let lines = [ann("urn:x:1", "urn:story:a", "Miao Wei", "Person"), ann("urn:x:2", "urn:story:c", "binds", "Binding"), ann("urn:x:3", "urn:story:c", "MDM2", "Protein"), ann("urn:x:4", "urn:story:z", "nowhere to be found", "Person")];
+    let file = out.join("team.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let brat_out = out.join("brat");
+    let (code, _, err) = cli(&["convert", "--from", "jsonl", "--to", "brat", "--text", &s(dir().join("brat/doc-a.txt")), "--text", &s(dir().join("brat/doc-c.txt")), &s(file.clone()), "-o", &s(brat_out.clone())]);
+    assert_eq!(code, 3, "a source no article holds is named: {err}");
+    assert!(err.contains("source urn:story:z: no article given with --text holds its quotes; its 1 annotations are left out"), "{err}");
+    assert!(err.contains("2 documents read"), "{err}");
+    // Each source is its own document, with the article's text as written (line breaks kept).
+    let c = std::fs::read_to_string(brat_out.join("urn-story-c.txt")).unwrap();
+    assert_eq!(c, text("brat/doc-c.txt"));
+    let c_ann = std::fs::read_to_string(brat_out.join("urn-story-c.ann")).unwrap();
+    assert!(c_ann.contains("\tBinding 16 21\tbinds\n") && c_ann.contains("\tProtein 22 26\tMDM2\n"), "positions in the .txt itself: {c_ann}");
+    let a_ann = std::fs::read_to_string(brat_out.join("urn-story-a.ann")).unwrap();
+    assert!(a_ann.contains("\tPerson 22 30\tMiao Wei\n"), "{a_ann}");
+    // To W3C the positions count in the article as the widget shows it (white space folded).
+    let (code, w3c, err) = cli(&["convert", "--from", "jsonl", "--to", "jsonl", "--text", &s(dir().join("brat/doc-c.txt")), &s(file)]);
+    assert_eq!(code, 3, "{err}");
+    let binds: serde_json::Value = serde_json::from_str(w3c.lines().find(|l| l.contains("binds")).unwrap()).unwrap();
+    let folded = Document::from_plain_text(&text("brat/doc-c.txt"));
+    let pos = binds["target"]["selector"].as_array().unwrap().iter().find(|x| x["type"] == "TextPositionSelector").unwrap().clone();
+    let r = article_annotator::core::offset::CharRange::from_usize(pos["start"].as_u64().unwrap() as usize, pos["end"].as_u64().unwrap() as usize).unwrap();
+    assert_eq!(folded.slice(r), Some("binds"));
+}
+
+#[test]
+fn pretty_printed_records_one_after_another_are_read() {
+    let a = serde_json::to_string_pretty(&serde_json::json!({"text": "Anna met Bob.", "label": [[0, 4, "PER"]]})).unwrap();
+    let b = serde_json::to_string_pretty(&serde_json::json!({"text": "Bob left.", "label": [[0, 3, "PER"]]})).unwrap();
+    let both = format!("{a}\n{b}\n");
+    assert_eq!(catalog::sniff("export.json", &both), Some(Format::Doccano));
+    let docs: Vec<_> = corpus::read_records(corpus::record_reader(Format::Doccano).unwrap(), &both).collect();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1].as_ref().unwrap().0.text, "Bob left.");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn folding_maps_exactly_both_ways(pieces in prop::collection::vec(prop::sample::select(vec!["Кремль", "习", "👩🏽\u{200d}💻", "e\u{301}", "a", " ", "\n", "\n\n", "\t", "   "]), 1..40)) {
+        let source: String = pieces.concat();
+        let doc = Document::from_plain_text(&source);
+        let map = article_annotator::core::document::FoldMap::new(&source, &doc).expect("a plain text folds to its document");
+        let visible: Vec<usize> = source.chars().enumerate().filter(|(_, c)| !c.is_whitespace()).map(|(i, _)| i).collect();
+        let (src, can) = (Cutter::new(&source), Cutter::new(doc.text()));
+        for (k, &s) in visible.iter().enumerate() {
+            for &e in visible[k..].iter().take(6) {
+                let (a, b) = map.to_canonical(s, e + 1);
+                // The same characters, white space folded between them.
+                let fold = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+                prop_assert_eq!(fold(can.cut(a, b).unwrap()), fold(src.cut(s, e + 1).unwrap()));
+                prop_assert_eq!(map.to_source(a, b), (s, e + 1), "there and back");
+            }
+        }
+    }
+
+    #[test]
+    fn corpus_readers_never_panic(ann in ".{0,200}", txt in ".{0,80}", json in ".{0,200}") {
+        let _ = brat::read(&ann, &txt, None);
+        for f in [Format::Doccano, Format::Spacy, Format::LabelStudio] {
+            let _ = corpus::read_records(corpus::record_reader(f).unwrap(), &json).count();
+        }
+        let _ = corpus::w3c::read(&json, false, &[], &Schema::default(), NOW, true);
+    }
+}

@@ -14,7 +14,7 @@
 
 use crate::core::anchor::AnchorHint;
 use crate::core::corpus::{Attribute, Cutter, Doc, Frag, Issue, Note, Relation, Span, Written};
-use crate::core::document::Document;
+use crate::core::document::{Document, FoldMap};
 use crate::core::format::{anchor_into, derived_id, Carries, FileText, ImportIssue, Imported};
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict, QUOTE_CONTEXT};
 use crate::core::offset::CharRange;
@@ -178,6 +178,25 @@ pub fn from_annotations(name: Option<String>, text: String, annotations: &[Annot
         }
     }
     doc
+}
+
+/// Moves a document whose text is `article`'s canonical text onto `source`, the plain
+/// text the article was read from (with its line breaks and runs of white space): the
+/// spans' fragments are mapped exactly through [`FoldMap`]. Returns false, changing
+/// nothing, when `source` is not that article.
+pub fn onto_source(doc: &mut Doc, source: &str, article: &Document) -> bool {
+    let Some(map) = FoldMap::new(source, article) else { return false };
+    if doc.text != article.text() {
+        return false;
+    }
+    for s in &mut doc.spans {
+        for f in &mut s.fragments {
+            let (a, b) = map.to_source(f.start, f.end);
+            *f = Frag { start: a, end: b };
+        }
+    }
+    doc.text = source.to_string();
+    true
 }
 
 /// Places spans exactly in the document's own text (the converter's writers).

@@ -9,7 +9,7 @@
 //! are issues, never guessed; labels are written as spelt.
 
 use crate::core::anchor::AnchorHint;
-use crate::core::corpus::bridge::{exact_place, from_annotations, to_annotations};
+use crate::core::corpus::bridge::{exact_place, from_annotations, onto_source, to_annotations};
 use crate::core::corpus::records::records;
 use crate::core::corpus::{issue, span_fields, Cutter, Doc, Issue, Written};
 use crate::core::document::Document;
@@ -24,6 +24,9 @@ pub struct Article {
     /// Where it came from (a file name), for messages.
     pub name: String,
     pub doc: Document,
+    /// The plain text it was read from, when it was (not Markdown or HTML): formats that
+    /// carry their text get this text, with positions mapped onto it exactly.
+    pub plain: Option<String>,
 }
 
 /// The target source of an annotation object, if it names one.
@@ -57,8 +60,10 @@ fn tag_of(v: &Value) -> Option<String> {
 pub type Read = (Vec<(Doc, Vec<Issue>)>, Vec<Issue>);
 
 /// Reads a W3C file (a collection, page, array, one annotation, or JSON Lines when
-/// `lines`) as one document per target source, placed in `articles`.
-pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now: Timestamp) -> Result<Read, String> {
+/// `lines`) as one document per target source, placed in `articles`. With `onto_plain`,
+/// a document whose article was read from plain text gets that text as it was, line
+/// breaks and all, with its positions mapped onto it (for formats that carry the text).
+pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now: Timestamp, onto_plain: bool) -> Result<Read, String> {
     let mut list: Vec<(String, Value)> = Vec::new();
     let mut issues = Vec::new();
     if lines {
@@ -128,6 +133,11 @@ pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now:
         for span in &mut doc.spans {
             let had = span.id.as_deref().and_then(crate::core::model::AnnotationId::new).and_then(|id| present.get(&id));
             span.fields.retain(|k, _| had.is_some_and(|h: &Vec<&str>| h.contains(&k.as_str())));
+        }
+        if onto_plain {
+            if let Some(plain) = &article.plain {
+                onto_source(&mut doc, plain, &article.doc);
+            }
         }
         docs.push((doc, doc_issues));
     }

@@ -367,7 +367,8 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
         }
     }
     // The keys of the first object are enough: read them without building the file.
-    let Ok(FirstKeys(keys)) = serde_json::from_str::<FirstKeys>(text) else {
+    // The first value only: pretty-printed records may follow one another (doccano, Prodigy).
+    let Some(Ok(FirstKeys(keys))) = serde_json::Deserializer::from_str(text).into_iter::<FirstKeys>().next() else {
         // Not JSON at all: go by the name, so the importer can say what is wrong and where.
         return match lower.rsplit('.').next() {
             Some("jsonld" | "json") => Some(Format::W3c),
