@@ -349,6 +349,7 @@ pub struct FileText<'a> {
     text: &'a str,
     index: TextIndex,
     place: Placement,
+    doc: &'a Document,
 }
 
 enum Placement {
@@ -360,7 +361,7 @@ enum Placement {
 }
 
 impl<'a> FileText<'a> {
-    pub fn new(doc: &Document, text: &'a str) -> FileText<'a> {
+    pub fn new(doc: &'a Document, text: &'a str) -> FileText<'a> {
         let index = TextIndex::new(text);
         let place = if text == doc.text() {
             Placement::At(CharOffset(0))
@@ -372,7 +373,7 @@ impl<'a> FileText<'a> {
                 _ => FoldMap::new(text, doc).map_or(Placement::Nowhere, Placement::Folded),
             }
         };
-        FileText { text, index, place }
+        FileText { text, index, place, doc }
     }
     pub fn len_chars(&self) -> usize {
         self.index.len_chars().0
@@ -398,8 +399,12 @@ impl<'a> FileText<'a> {
             Placement::At(b) => CharRange::from_usize(start + b.0, end + b.0),
             Placement::Nowhere => CharRange::from_usize(start, end),
             Placement::Folded(map) => {
+                // Mapped exactly: the quote and its context are the document's own there
+                // (the file's context has the white space the document folded).
                 let (s, e) = map.to_canonical(start, end);
-                CharRange::from_usize(s, e)
+                let position = CharRange::from_usize(s, e);
+                let quote = position.and_then(|r| crate::core::anchor::quote_at(self.doc, r)).unwrap_or(quote);
+                return Ok((position, quote));
             }
         };
         Ok((position, quote))

@@ -70,19 +70,38 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not read {}: {e}. Nothing was changed.", f.name())))),
             }
         }
-        let stem = |n: &str| n.rsplit_once('.').map_or(n, |(s, _)| s).to_string();
-        let anns: Vec<String> = read.iter().filter(|(n, _)| n.ends_with(".ann")).map(|(n, _)| stem(n)).collect();
-        for (name, bytes) in &read {
-            let is_companion = name.ends_with(".txt") && anns.contains(&stem(name));
-            if is_companion {
+        // brat files are paired by name, as the converter pairs them; several `.ann`s
+        // dropped together are one corpus, of which the article's documents are imported.
+        let names: Vec<String> = read.iter().map(|(n, _)| n.clone()).collect();
+        let pairs = crate::core::corpus::brat::pair(&names);
+        let brat: Vec<_> = pairs.iter().filter(|(_, a, _)| a.is_some()).collect();
+        let in_brat = |i: usize| brat.iter().any(|(_, a, t)| *a == Some(i) || *t == Some(i));
+        if !brat.is_empty() {
+            let text = |i: usize| String::from_utf8(read[i].1.clone()).map_err(|e| format!("{} is not UTF-8 text (invalid byte at offset {})", read[i].0, e.utf8_error().valid_up_to()));
+            let files: Result<Vec<(String, String, Option<String>)>, String> =
+                brat.iter().map(|(stem, a, t)| Ok((stem.clone(), text(a.unwrap_or_default())?, t.map(text).transpose()?))).collect();
+            let label = if brat.len() == 1 { read[brat[0].1.unwrap_or_default()].0.clone() } else { format!("{} brat documents", brat.len()) };
+            match files {
+                Ok(files) => {
+                    let borrowed: Vec<(String, &str, Option<&str>)> = files.iter().map(|(s, a, t)| (s.clone(), a.as_str(), t.as_deref())).collect();
+                    let imported = {
+                        let s = session.0.borrow();
+                        crate::core::format::brat::import_corpus(&borrowed, &s.doc, &s.schema, dom::now())
+                    };
+                    dispatch.emit(Action::Import(imported, label, None));
+                }
+                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {label}: {e}. Nothing was changed.")))),
+            }
+        }
+        for (i, (name, bytes)) in read.iter().enumerate() {
+            if in_brat(i) {
                 continue;
             }
             if name.ends_with(".txt") {
                 dispatch.emit(Action::Notify(Notice::error(format!("{name} is an article text, not annotations: import it together with its .ann file."))));
                 continue;
             }
-            let companion = read.iter().find(|(n, _)| n.ends_with(".txt") && stem(n) == stem(name)).and_then(|(_, b)| String::from_utf8(b.clone()).ok());
-            match import_bytes(&session, name, bytes, companion.as_deref()) {
+            match import_bytes(&session, name, bytes, None) {
                 Ok(imported) => dispatch.emit(Action::Import(imported, name.clone(), None)),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
             }

@@ -112,6 +112,13 @@ pub fn import(ann: &str, txt: Option<&str>, doc: &Document, schema: &Schema, now
     bridge::into_article(vec![Ok((d, issues))], "brat", false, CARRIES, doc, schema, now)
 }
 
+/// Reads brat documents given as `(stem, .ann, .txt)`: the documents that are the
+/// article are imported (a `.ann` without its `.txt` counts in the article).
+pub fn import_corpus(files: &[(String, &str, Option<&str>)], doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
+    let docs = files.iter().map(|(stem, ann, txt)| Ok(corpus::brat::read(ann, txt.unwrap_or(doc.text()), Some(stem.clone())))).collect();
+    bridge::into_article(docs, "brat", false, CARRIES, doc, schema, now)
+}
+
 /// Reads a brat export or corpus zipped (stored entries): every `.ann` with the `.txt`
 /// of the same name; the documents that are the article are imported.
 pub fn import_zip(bytes: &[u8], doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, String> {
@@ -122,17 +129,13 @@ pub fn import_zip(bytes: &[u8], doc: &Document, schema: &Schema, now: Timestamp)
         return Err("the archive has no .ann file".into());
     }
     let text = |i: usize| corpus::utf8(&entries[i].data).map_err(|e| format!("{}: {e}", entries[i].name));
-    let mut docs = Vec::new();
+    let mut files = Vec::new();
     for (stem, ann, txt) in pairs {
         let ann = match ann {
             Some(a) => text(a)?,
             None => "",
         };
-        let txt = match txt {
-            Some(t) => text(t)?,
-            None => doc.text(),
-        };
-        docs.push(Ok(corpus::brat::read(ann, txt, Some(stem))));
+        files.push((stem, ann, txt.map(text).transpose()?));
     }
-    Ok(bridge::into_article(docs, "brat", false, CARRIES, doc, schema, now))
+    Ok(import_corpus(&files, doc, schema, now))
 }
