@@ -264,6 +264,17 @@ impl Written {
     pub fn leave(&mut self, item: impl Into<String>, why: impl Into<String>) {
         self.left_out.push(LeftOut { item: item.into(), why: why.into() });
     }
+    /// Leaves out a span and everything on it (attributes, notes, links), each counted.
+    pub fn leave_span(&mut self, s: &Span, why: impl Into<String>, parts_why: &str) {
+        self.leave(s.name(), why);
+        for _ in 0..s.attributes.len() + s.notes.len() + s.norms.len() {
+            self.leave(format!("a part of {}", s.name()), parts_why);
+        }
+    }
+    /// Leaves out a model's predicted span, for a format that holds annotations only.
+    pub fn leave_prediction(&mut self, s: &Span, format: &str) {
+        self.leave_span(s, format!("a model's prediction ({format} holds annotations only; --predictions merge writes them as annotations)"), "on a prediction that was left out");
+    }
     pub fn change(&mut self, item: impl Into<String>, why: impl Into<String>) {
         self.changed.push(LeftOut { item: item.into(), why: why.into() });
     }

@@ -217,11 +217,7 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
     };
     for (i, s) in doc.spans.iter().enumerate() {
         if doc.is_prediction(s) && !predictions {
-            w.leave(s.name(), "a model's prediction (brat holds annotations only; --predictions merge writes them as annotations)");
-            let parts = s.attributes.len() + s.notes.len() + s.norms.len();
-            for _ in 0..parts {
-                w.leave(format!("a part of {}", s.name()), "on a prediction that was left out");
-            }
+            w.leave_prediction(s, "brat");
             continue;
         }
         // brat's fragments stay within a line of the .txt.

@@ -52,22 +52,15 @@ pub fn to_annotations(
     let mut out: Vec<(Annotation, Option<CharRange>)> = Vec::with_capacity(doc.spans.len());
     let mut slot: Vec<Option<usize>> = vec![None; doc.spans.len()];
     for (i, s) in doc.spans.iter().enumerate() {
-        let parts = s.attributes.len() + s.notes.len() + s.norms.len();
         if doc.is_prediction(s) && !predictions {
-            w.leave(s.name(), "a model's prediction, not an annotation (predictions are not imported)");
-            for _ in 0..parts {
-                w.leave(format!("a part of {}", s.name()), "on a prediction that was left out");
-            }
+            w.leave_span(s, "a model's prediction, not an annotation (predictions are not imported)", "on a prediction that was left out");
             continue;
         }
         let Some(h) = s.hull() else { continue };
         let (position, quote) = match place(s, h.start, h.end) {
             Ok(pq) => pq,
             Err(m) => {
-                w.leave(s.name(), m);
-                for _ in 0..parts {
-                    w.leave(format!("a part of {}", s.name()), "on a span that was left out");
-                }
+                w.leave_span(s, m, "on a span that was left out");
                 continue;
             }
         };

@@ -22,10 +22,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
     let mut entities: Vec<(CharRange, String, usize)> = Vec::new();
     for (i, s) in doc.spans.iter().enumerate() {
         if doc.is_prediction(s) && !predictions {
-            w.leave(s.name(), "a model's prediction (--predictions merge writes them as annotations)");
-            for _ in 0..s.attributes.len() + s.notes.len() + s.norms.len() {
-                w.leave(format!("a part of {}", s.name()), "on a prediction that was left out");
-            }
+            w.leave_prediction(s, "CoNLL");
             continue;
         }
         let Some(h) = s.hull().and_then(|h| CharRange::from_usize(h.start, h.end)) else { continue };
@@ -45,10 +42,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
     for ((_, _, i), dropped) in entities.iter().zip(is_dropped) {
         let s = &doc.spans[*i];
         if dropped {
-            w.leave(s.name(), "overlaps a longer or earlier span (IOB2 tags each token once)");
-            for _ in 0..s.attributes.len() + s.notes.len() + s.norms.len() {
-                w.leave(format!("a part of {}", s.name()), "on a span that was left out");
-            }
+            w.leave_span(s, "overlaps a longer or earlier span (IOB2 tags each token once)", "on a span that was left out");
         } else {
             w.items += 1;
             span_parts(s, &mut w, "CoNLL");

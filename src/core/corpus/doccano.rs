@@ -151,14 +151,13 @@ pub fn write(doc: &Doc, relations: bool, predictions: bool) -> (String, Written)
     }
     o.insert("text".into(), Value::String(doc.text.clone()));
     let ids = numeric_ids(doc.spans.iter().map(|s| s.id.as_deref()));
+    // Fragments after a span's first get ids of their own, beyond every span's.
+    let mut next_id = ids.iter().max().copied().unwrap_or(0) + 1;
     let mut written: Vec<bool> = vec![false; doc.spans.len()];
     let mut list = Vec::new();
     for (i, s) in doc.spans.iter().enumerate() {
         if doc.is_prediction(s) && !predictions {
-            w.leave(s.name(), "a model's prediction (doccano holds annotations only; --predictions merge writes them as annotations)");
-            for _ in 0..s.attributes.len() + s.notes.len() + s.norms.len() {
-                w.leave(format!("a part of {}", s.name()), "on a prediction that was left out");
-            }
+            w.leave_prediction(s, "doccano");
             continue;
         }
         if s.fragments.len() > 1 {
@@ -166,8 +165,12 @@ pub fn write(doc: &Doc, relations: bool, predictions: bool) -> (String, Written)
         }
         for (k, f) in s.fragments.iter().enumerate() {
             if relations {
-                // Fragments after the first get ids of their own beyond every other.
-                let id = if k == 0 { ids[i] } else { ids.iter().max().copied().unwrap_or(0) + (i * 16 + k) as u64 };
+                let id = if k == 0 {
+                    ids[i]
+                } else {
+                    next_id += 1;
+                    next_id - 1
+                };
                 list.push(json!({"id": id, "label": s.label, "start_offset": f.start, "end_offset": f.end}));
             } else {
                 list.push(json!([f.start, f.end, s.label]));

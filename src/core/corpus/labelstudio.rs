@@ -202,13 +202,10 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
     let cut = Cutter::new(&doc.text);
     for (i, s) in doc.spans.iter().enumerate() {
         let g = if predictions && doc.is_prediction(s) { ungrouped } else { slot(s.group) };
-        let frags = if s.fragments.len() > 1 {
+        if s.fragments.len() > 1 {
             w.change(s.name(), format!("its {} fragments written as {} regions (Label Studio regions are continuous)", s.fragments.len(), s.fragments.len()));
-            s.fragments.clone()
-        } else {
-            s.fragments.clone()
-        };
-        for (k, f) in frags.iter().enumerate() {
+        }
+        for (k, f) in s.fragments.iter().enumerate() {
             let id = if k == 0 { region[i].clone() } else { format!("{}-{k}", region[i]) };
             let mut value = json!({"start": f.start, "end": f.end, "text": cut.cut(f.start, f.end).unwrap_or(""), "labels": [s.label]});
             let mut r = json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels"});

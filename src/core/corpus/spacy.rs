@@ -159,10 +159,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
     let mut spans = Vec::new();
     for s in &doc.spans {
         if doc.is_prediction(s) && !predictions {
-            w.leave(s.name(), "a model's prediction (spaCy/Prodigy files hold annotations only; --predictions merge writes them as annotations)");
-            for _ in 0..s.attributes.len() + s.notes.len() + s.norms.len() {
-                w.leave(format!("a part of {}", s.name()), "on a prediction that was left out");
-            }
+            w.leave_prediction(s, "spaCy/Prodigy");
             continue;
         }
         if s.fragments.len() > 1 {
