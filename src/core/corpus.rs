@@ -74,8 +74,13 @@ pub struct Attribute {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Note {
     pub id: Option<String>,
+    /// brat's note type (`AnnotatorNotes`, or a corpus's own such as `Lemma`).
+    pub kind: String,
     pub text: String,
 }
+
+/// brat's usual note type, and the one a Label Studio `note` text area is.
+pub const ANNOTATOR_NOTES: &str = "AnnotatorNotes";
 
 /// A knowledge-base link: brat `N1⇥Reference T1 Wikidata:Q42⇥Douglas Adams`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

@@ -432,3 +432,21 @@ fn a_brat_corpus_dropped_on_the_widget_imports_the_articles_document() {
     let off: Vec<_> = got.annotations.iter().filter(|a| a.target.range.is_none_or(|r| article.slice(r) != Some(a.target.quote.exact()))).map(|a| (a.target.quote.exact().to_string(), a.target.range.and_then(|r| article.slice(r)).map(str::to_string))).collect();
     assert!(off.is_empty(), "each exactly on its text: {off:?}");
 }
+
+#[test]
+fn brat_lines_come_back_as_brat_wrote_them() {
+    // Shapes from brat's own example corpora: a note type of the corpus's own, an
+    // attribute value with a character type names may not hold, a relation with roles.
+    let txt = "Delilah went home.\n";
+    let ann = "T1\tWord 0 7\tDelilah\nT2\tWord 8 12\twent\n#1\tLemma T1\t Delilah\nA1\tOTHER T2 Typo+UNK\nR1\tPart-of Head:T1 Dep:T2\n";
+    let (d, issues) = brat::read(ann, txt, Some("x".into()));
+    assert!(issues.is_empty(), "{issues:?}");
+    let (files, reports) = write_all(Format::Brat, &[d], Predictions::Separate);
+    assert!(reports[0].clean(), "{:?}", reports[0]);
+    let out = &files.iter().find(|(n, _)| n == "x.ann").unwrap().1;
+    let mut got: Vec<&str> = out.lines().collect();
+    let mut want: Vec<&str> = ann.lines().collect();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+}

@@ -16,7 +16,7 @@
 //! `[A-Za-z0-9_-]+` on writing (any other character becomes `_`, reported).
 
 use crate::core::corpus::bridge::COVERED;
-use crate::core::corpus::{check_frags, issue, span_fields, Attribute, Cutter, Doc, Extra, Frag, Issue, Norm, Note, Relation, Span, Written};
+use crate::core::corpus::{check_frags, issue, span_fields, ANNOTATOR_NOTES, Attribute, Cutter, Doc, Extra, Frag, Issue, Norm, Note, Relation, Span, Written};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -161,7 +161,7 @@ pub fn read(ann: &str, txt: &str, name: Option<String>) -> (Doc, Vec<Issue>) {
             Some('#') => {
                 let text = cols.next().unwrap_or("").to_string();
                 match target(words.get(1)) {
-                    Some(t) => doc.spans[t].notes.push(Note { id: Some(id.into()), text }),
+                    Some(t) => doc.spans[t].notes.push(Note { id: Some(id.into()), kind: words.first().unwrap_or(&ANNOTATOR_NOTES).to_string(), text }),
                     None if words.get(1).is_some_and(|w| seen.contains(*w)) => doc.extras.push(extra(line, format!("note {id} (on an event or relation)"), l)),
                     None => issues.push(issue(at, format!("{id}: expected `AnnotatorNotes T..` then a tab and the note; skipped"))),
                 }
@@ -272,7 +272,11 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
             let nm = name(&a.name, "attribute", &mut w, &id);
             match &a.value {
                 Some(v) => {
-                    let v2 = name(v, "attribute value", &mut w, &id);
+                    // A value is one word: brat allows any other character in it (`Typo+UNK`).
+                    let v2: String = v.split_whitespace().collect::<Vec<_>>().join("_");
+                    if v2 != *v {
+                        w.change(&id, format!("attribute value {v:?} written as {v2:?} (a brat value is one word)"));
+                    }
                     labels.insert(('A', format!("{nm}\t{v2}")));
                     let _ = writeln!(ann, "{id}\t{nm} {t} {v2}");
                 }
@@ -306,7 +310,8 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
             if text != n.text {
                 w.change(&id, "its line breaks and tabs written as spaces (a brat note is one line)");
             }
-            let _ = writeln!(ann, "{id}\tAnnotatorNotes {t}\t{text}");
+            let kind = if n.kind.is_empty() { ANNOTATOR_NOTES.to_string() } else { name(&n.kind, "note type", &mut w, &id) };
+            let _ = writeln!(ann, "{id}\t{kind} {t}\t{text}");
             w.items += 1;
         }
     }

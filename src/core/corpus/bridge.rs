@@ -157,7 +157,7 @@ pub fn from_annotations(name: Option<String>, text: String, annotations: &[Annot
             s.label = CLAIM.into();
             s.attributes.push(Attribute { id: None, name: VERDICT.into(), value: Some(c.verdict.as_str().into()) });
             if !c.note.is_empty() {
-                s.notes.push(Note { id: None, text: c.note.clone() });
+                s.notes.push(Note { id: None, kind: crate::core::corpus::ANNOTATOR_NOTES.into(), text: c.note.clone() });
             }
         }
         index.insert(a.id.clone(), doc.spans.len());

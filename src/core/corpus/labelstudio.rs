@@ -15,7 +15,7 @@
 //! a prediction.
 
 use crate::core::corpus::doccano::{id_value, name_of};
-use crate::core::corpus::{check_frags, issue, span_fields, Attribute, Cutter, Doc, Extra, Frag, Group, GroupKind, Issue, Note, Relation, Span, Written};
+use crate::core::corpus::{check_frags, issue, span_fields, ANNOTATOR_NOTES, Attribute, Cutter, Doc, Extra, Frag, Group, GroupKind, Issue, Note, Relation, Span, Written};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -136,7 +136,8 @@ pub fn read(task: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
                     }
                     ("textarea", Some(spans)) => {
                         let lines: Vec<&str> = value.and_then(|v| v.get("text")).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-                        doc.spans[spans[0]].notes.push(Note { id: None, text: lines.join("\n") });
+                        let kind = if from_name == "note" { ANNOTATOR_NOTES.to_string() } else { from_name.clone() };
+                        doc.spans[spans[0]].notes.push(Note { id: None, kind, text: lines.join("\n") });
                     }
                     ("relation", _) => {
                         let end = |k: &str| r.get(k).and_then(name_of).and_then(|id| regions.get(&id)).and_then(|v| v.first().copied());
@@ -230,7 +231,8 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
                 }
                 for n in &s.notes {
                     let v = region_value(("text", json!([n.text])));
-                    groups[g].2.push(json!({"id": id, "from_name": "note", "to_name": "text", "type": "textarea", "value": v}));
+                    let from = if n.kind.is_empty() || n.kind == ANNOTATOR_NOTES { "note" } else { n.kind.as_str() };
+                    groups[g].2.push(json!({"id": id, "from_name": from, "to_name": "text", "type": "textarea", "value": v}));
                     w.items += 1;
                 }
                 for n in &s.norms {

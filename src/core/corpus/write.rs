@@ -180,7 +180,7 @@ impl Writer {
         let merge = self.opts.predictions == Predictions::Merge;
         let (chunks, w) = match self.format {
             Format::Brat => {
-                let mut stem = catalog::file_stem(&doc.name.clone().unwrap_or_else(|| format!("document-{:04}", index + 1)));
+                let mut stem = doc.name.as_deref().and_then(safe_stem).unwrap_or_else(|| format!("document-{:04}", index + 1));
                 if !self.stems.insert(stem.clone()) {
                     let mut k = 2;
                     while !self.stems.insert(format!("{stem}-{k}")) {
@@ -276,6 +276,15 @@ impl Writer {
             _ => Vec::new(),
         }
     }
+}
+
+/// A document's name as a file stem: kept as it is when it is letters, digits, `.`,
+/// `_` and `-` (brat → brat keeps `esp.train-doc-100`); other characters become `-`, and
+/// it never starts with a dot or holds a path.
+fn safe_stem(name: &str) -> Option<String> {
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
+    let s = s.trim_start_matches(['.', '-']).trim_end_matches('-');
+    (!s.is_empty()).then(|| s.chars().take(120).collect())
 }
 
 fn left(l: &[LeftOut]) -> Value {
