@@ -450,3 +450,14 @@ fn brat_lines_come_back_as_brat_wrote_them() {
     want.sort_unstable();
     assert_eq!(got, want);
 }
+
+#[test]
+fn doccano_column_names_and_categories_are_read() {
+    let t = "{\"column_data\": \"Terrible customer service.\", \"column_label\": [\"negative\"]}\n{\"column_data\": \"EU rejects German call\", \"column_label\": [[0, 2, \"ORG\"]]}\n";
+    assert_eq!(catalog::sniff("example.jsonl", t), Some(Format::Doccano));
+    let docs: Vec<Doc> = corpus::read_records(corpus::record_reader(Format::Doccano).unwrap(), t).map(|r| r.unwrap().0).collect();
+    assert_eq!((docs[0].text.as_str(), docs[0].extras.len(), docs[1].spans[0].label.as_str()), ("Terrible customer service.", 1, "ORG"));
+    let (files, reports) = write_all(Format::Doccano, &docs, Predictions::Separate);
+    assert!(reports.iter().all(DocReport::clean));
+    assert!(files[0].1.contains("\"label\":[\"negative\"]"), "the category is written back: {}", files[0].1);
+}

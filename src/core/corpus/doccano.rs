@@ -13,8 +13,10 @@ use crate::core::corpus::{check_frags, issue, span_fields, Doc, Extra, Frag, Iss
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
-/// The keys a record's spans may be under, in the order they are looked for.
-const SPAN_KEYS: [&str; 4] = ["label", "labels", "entities", "spans"];
+/// The keys a record's spans may be under, in the order they are looked for
+/// (`column_label` and `column_data` are the column names doccano's own import examples use).
+const SPAN_KEYS: [&str; 5] = ["label", "labels", "entities", "spans", "column_label"];
+const TEXT_KEYS: [&str; 2] = ["text", "column_data"];
 
 fn num(v: Option<&Value>) -> Option<usize> {
     v.and_then(Value::as_u64).map(|n| n as usize)
@@ -37,7 +39,8 @@ pub fn id_value(name: &str) -> Value {
 /// One record. Errors only when it has no text; bad spans are issues.
 pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
     let Value::Object(mut o) = record else { return Err(issue(location, "expected a JSON object")) };
-    let Some(Value::String(text)) = o.remove("text") else {
+    let key = TEXT_KEYS.into_iter().find(|k| o.get(*k).is_some_and(Value::is_string)).unwrap_or("text");
+    let Some(Value::String(text)) = o.remove(key) else {
         return Err(issue(format!("{location}, text"), "missing; expected the text the spans count in"));
     };
     let len = text.chars().count();

@@ -359,7 +359,7 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
         if v.get("spans").is_some() {
             return Some(Format::Spacy);
         }
-        if v.get("label").is_some() || v.get("labels").is_some() {
+        if v.get("label").is_some() || v.get("labels").is_some() || v.get("column_data").is_some() {
             return Some(Format::Doccano);
         }
         if v.get("data").is_some() {
@@ -386,7 +386,7 @@ pub fn sniff(name: &str, text: &str) -> Option<Format> {
     if has("text") && has("entities") {
         return Some(Format::DoccanoRelations);
     }
-    if has("text") && (has("label") || has("labels")) {
+    if (has("text") && (has("label") || has("labels"))) || has("column_data") {
         return Some(Format::Doccano);
     }
     Some(Format::W3c)
