@@ -461,3 +461,11 @@ fn doccano_column_names_and_categories_are_read() {
     assert!(reports.iter().all(DocReport::clean));
     assert!(files[0].1.contains("\"label\":[\"negative\"]"), "the category is written back: {}", files[0].1);
 }
+
+#[test]
+fn a_span_given_twice_is_imported_once_and_said() {
+    let article = Document::from_plain_text("exampleA");
+    let got = catalog::import(Format::Doccano, "{\"text\": \"exampleA\", \"label\": [[0, 8, \"LOC\"], [0, 8, \"LOC\"]]}\n", None, &article, &Schema::default(), NOW).unwrap();
+    assert_eq!(got.annotations.len(), 1);
+    assert_eq!(got.issues.iter().map(|i| i.to_string()).collect::<Vec<_>>(), vec!["document 1: \"exampleA\" at 0-8 is there twice; imported once"]);
+}

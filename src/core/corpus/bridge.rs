@@ -288,6 +288,7 @@ pub fn into_article(read: Vec<Result<(Doc, Vec<Issue>), Issue>>, format: &str, k
     };
     out.other_documents = docs.len() - chosen.len();
     let mut hint = AnchorHint::default();
+    let mut seen = std::collections::HashSet::new();
     for k in chosen {
         let doc = &docs[k];
         let file = FileText::new(article, &doc.text);
@@ -307,6 +308,11 @@ pub fn into_article(read: Vec<Result<(Doc, Vec<Issue>), Issue>>, format: &str, k
             out.issues.push(issue(if docs.len() > 1 { format!("{name}, {}", l.item) } else { l.item }, l.why));
         }
         for (a, position) in list {
+            // The same span with the same label twice (or one id twice) is one annotation.
+            if !seen.insert(a.id.clone()) {
+                out.issues.push(issue(name.clone(), format!("{:?} at {} is there twice; imported once", a.target.quote.exact(), position.map_or("?".into(), |p| format!("{}-{}", p.start().0, p.end().0)))));
+                continue;
+            }
             out.annotations.push(anchor_into(article, a, position, &mut hint).0);
         }
     }
