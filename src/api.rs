@@ -13,7 +13,7 @@ use crate::core::schema::Schema;
 use crate::core::session::Session;
 use crate::core::anchor::AnchorHint;
 use crate::core::edit::Edit;
-use crate::core::format::{merge_edit, w3c, Imported};
+use crate::core::format::{w3c, Imported};
 use crate::core::sanitize::document_from_html;
 use crate::ui::shell::{html_nodes, parse_html, Shell};
 use crate::ui::theme::Theme;
@@ -22,9 +22,9 @@ use crate::core::format::catalog::{self, Format};
 use crate::ui::app::{App, AppProps};
 use crate::ui::files;
 use crate::ui::dom::now;
-use crate::ui::persist::StorageChoice;
-use crate::ui::state::{Action, Bridge, ReportCell, SharedSession};
-use std::cell::RefCell;
+use crate::ui::persist::{Opened, Persistence, StorageChoice};
+use crate::ui::state::{import_notice, Action, Bridge};
+use crate::store::AnnotationStore;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +40,7 @@ fn get_str(o: &JsValue, key: &str) -> Result<Option<String>, JsError> {
 #[wasm_bindgen]
 pub struct Annotator {
     handle: Option<yew::AppHandle<App>>,
-    session: SharedSession,
+    session: AnnotationStore,
     bridge: Bridge,
     shell: Option<Shell>,
 }
@@ -63,8 +63,8 @@ fn js_items(value: &JsValue) -> Option<js_sys::Array> {
 
 /// Reads W3C annotations given as JS values (an annotation, an array, a page or a
 /// collection) against the session's document, one item at a time.
-fn read_w3c(session: &SharedSession, value: &JsValue) -> Result<Imported, JsError> {
-    let s = session.0.borrow();
+fn read_w3c(session: &AnnotationStore, value: &JsValue) -> Result<Imported, JsError> {
+    let s = session.read();
     let stamp = now();
     let stringify = |v: &JsValue| -> Result<String, JsError> {
         Ok(js_sys::JSON::stringify(v).map_err(|_| JsError::new("annotations must be JSON-serialisable objects"))?.into())
@@ -100,6 +100,7 @@ impl Annotator {
     /// `"doccano-relations"`, `"label-studio"`, `"spacy"`, `"claimreview"`, `"csv"`.
     #[wasm_bindgen(js_name = exportAs)]
     pub fn export_as(&self, format: Option<String>) -> Result<String, JsError> {
+        self.live()?;
         let format = export_format(format)?;
         let mut exported = files::export(&self.session, format);
         let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
@@ -110,6 +111,7 @@ impl Annotator {
     /// `{files: [{name, type, text}], leftOut: ["2 claims (…)"]}`.
     #[wasm_bindgen(js_name = exportFiles)]
     pub fn export_files(&self, format: Option<String>) -> Result<JsValue, JsError> {
+        self.live()?;
         let exported = files::export(&self.session, export_format(format)?);
         let list = js_sys::Array::new();
         for f in &exported.files {
@@ -128,7 +130,8 @@ impl Annotator {
 
     /// Every annotation, as W3C Web Annotation objects in reading order (orphans last).
     pub fn annotations(&self) -> Result<JsValue, JsError> {
-        let s = self.session.0.borrow();
+        self.live()?;
+        let s = self.session.read();
         let source = w3c::default_source(&s.doc, &s.document_id);
         let items: Vec<w3c::AnnotationOut> =
             s.annotations().in_reading_order().into_iter().map(|a| w3c::annotation_out(a, &s.schema, &source)).collect();
@@ -139,44 +142,59 @@ impl Annotator {
     /// Replaces every annotation with `annotations` (W3C objects: an array, a page or a
     /// collection). Throws, changing nothing, if any of them is malformed. Not undoable.
     pub fn load(&self, annotations: JsValue) -> Result<(), JsError> {
+        self.live()?;
         let imported = read_w3c(&self.session, &annotations)?;
         refuse_issues(&imported)?;
-        self.dispatch(Action::Load(imported))
+        self.session.load(imported);
+        Ok(())
     }
 
     /// Adds one W3C annotation (or updates the one with its id), as one undoable step.
     /// Throws if it is malformed; one whose text is not in the article is kept as an orphan.
     pub fn add(&self, annotation: JsValue) -> Result<(), JsError> {
+        self.live()?;
         let imported = read_w3c(&self.session, &annotation)?;
         refuse_issues(&imported)?;
         if imported.annotations.len() != 1 {
             return Err(JsError::new("add takes exactly one annotation"));
         }
-        self.dispatch(Action::Import(imported, "annotation".into(), None))
+        self.merge(imported, "annotation").map(drop)
     }
 
     /// Removes the annotation with this id, as one undoable step.
     pub fn remove(&self, id: &str) -> Result<(), JsError> {
+        self.live()?;
         let id = AnnotationId::new(id).ok_or_else(|| JsError::new("an annotation id must be a non-empty string without spaces"))?;
-        if self.session.0.borrow().annotations().get(&id).is_none() {
+        if self.session.read().annotations().get(&id).is_none() {
             return Err(JsError::new(&format!("no annotation with id {id}")));
         }
-        self.dispatch(Action::Apply(Edit::Remove(id), None))
+        self.session.apply(Edit::Remove(id)).map_err(|e| JsError::new(&format!("could not remove it: {e}")))
     }
 
-    fn dispatch(&self, action: Action) -> Result<(), JsError> {
-        if self.bridge.send(action) {
+    /// An error once the widget is destroyed; every method calls it first.
+    fn live(&self) -> Result<(), JsError> {
+        if self.handle.is_some() {
             Ok(())
         } else {
             Err(JsError::new("this annotator has been destroyed"))
         }
     }
 
+    /// Merges at once (the answers of every later call include it) and tells the reader.
+    fn merge(&self, imported: Imported, name: &str) -> Result<crate::core::format::MergeReport, JsError> {
+        let (issues, others) = (imported.issues.clone(), imported.other_documents);
+        let report = self.session.merge(imported).map_err(|e| JsError::new(&format!("could not merge: {e}")))?;
+        // The notice waits for the widget's first render if it has not happened yet.
+        self.bridge.send(Action::Notify(import_notice(name, &report, others, &issues)));
+        Ok(report)
+    }
+
     /// The revision of the annotations: it grows with every change. The widget's root
     /// element carries the revision it last rendered as `data-rev`.
     #[wasm_bindgen(getter)]
-    pub fn revision(&self) -> f64 {
-        self.session.0.borrow().revision() as f64
+    pub fn revision(&self) -> Result<f64, JsError> {
+        self.live()?;
+        Ok(self.session.read().revision() as f64)
     }
 
     /// The revision whose highlights the article shows: it equals `revision` once the
@@ -189,8 +207,9 @@ impl Annotator {
 
     /// The number of annotations, orphans included.
     #[wasm_bindgen(getter)]
-    pub fn count(&self) -> usize {
-        self.session.0.borrow().annotations().len()
+    pub fn count(&self) -> Result<usize, JsError> {
+        self.live()?;
+        Ok(self.session.read().annotations().len())
     }
 
     /// Removes the widget and everything it added to the page (listeners, timers,
@@ -215,6 +234,7 @@ impl Annotator {
     /// recognised from the text when omitted.
     #[wasm_bindgen(js_name = importFrom)]
     pub fn import_from(&self, text: &str, format: Option<String>, txt: Option<String>) -> Result<JsValue, JsError> {
+        self.live()?;
         if text.len() > files::MAX_IMPORT_BYTES {
             return Err(JsError::new(&format!("the text is {} MB, more than the {} MB importFrom reads at once; nothing was changed", text.len() / 1_000_000, files::MAX_IMPORT_BYTES / 1_000_000)));
         }
@@ -223,20 +243,15 @@ impl Annotator {
             Some(name) => Format::parse(name).ok_or_else(|| JsError::new(&format!("unknown import format {name:?}; expected one of {}", Format::names(false))))?,
         };
         let imported = {
-            let s = self.session.0.borrow();
+            let s = self.session.read();
             catalog::import(format, text, txt.as_deref(), &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?
         };
         let errors = js_sys::Array::new();
         for i in &imported.issues {
             errors.push(&JsValue::from_str(&i.to_string()));
         }
-        // Mounted, the reducer merges at once and reports; before mount the import waits
-        // in the bridge's queue, so the counts are worked out here against the set as it is.
         let others = imported.other_documents;
-        let queued_report = (!self.bridge.is_live()).then(|| merge_edit(self.session.0.borrow().annotations(), imported.annotations.clone(), imported.carries).1);
-        let cell: ReportCell = Rc::new(RefCell::new(None));
-        self.dispatch(Action::Import(imported, "import".into(), Some(cell.clone())))?;
-        let report = cell.borrow_mut().take().or(queued_report).unwrap_or_default();
+        let report = self.merge(imported, "import")?;
         let out = js_sys::Object::new();
         for (k, v) in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged), ("orphaned", report.orphaned)] {
             let _ = js_sys::Reflect::set(&out, &k.into(), &(v as f64).into());
@@ -340,7 +355,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let user = get_str(&options, "user")?;
     let read_only = get_bool(&options, "readOnly")?;
     let theme = Rc::new(Theme::new(&schema));
-    let session = SharedSession::new(Session::new(document_id, doc, schema));
+    let session = AnnotationStore::new(Session::new(document_id, doc, schema));
     // Annotations the host passes are loaded before the first render (one render, not two)
     // and take the place of what storage held.
     let initial = js_sys::Reflect::get(&options, &JsValue::from_str("annotations")).map_err(|_| JsError::new("options.annotations could not be read"))?;
@@ -348,12 +363,14 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     if preloaded {
         let imported = read_w3c(&session, &initial)?;
         refuse_issues(&imported)?;
-        session.0.borrow_mut().load(imported);
-        drop(session.0.borrow_mut().take_changes());
+        session.load(imported);
     }
-    let shell = Shell::attach(&element, &theme.css(&session.0.borrow().schema)).map_err(|e| JsError::new(&e))?;
+    // Storage is read now, not at the first render: every call after `mount` sees it.
+    let (persistence, notice) = Persistence::open(storage, session.clone(), !preloaded);
+    drop(session.take_changes());
+    let shell = Shell::attach(&element, &theme.css(&session.read().schema)).map_err(|e| JsError::new(&e))?;
     let bridge = Bridge::default();
-    let props = AppProps { session: session.clone(), storage, user, bridge: bridge.clone(), preloaded, theme, host: Some(element), read_only };
+    let props = AppProps { session: session.clone(), persistence: Opened(persistence, notice), user, bridge: bridge.clone(), theme, host: Some(element), read_only };
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
     Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell) })
 }

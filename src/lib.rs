@@ -1,11 +1,13 @@
 //! article-annotator: tag entities and claims in a news article, in the browser.
 //!
 //! Layers, each depending only on those after it: [`api`] (the JS API and custom
-//! element) → [`ui`] (Yew components) → [`storage`] (a small trait over localStorage) →
-//! [`core`] (pure Rust: document, annotations, offsets, edits, formats). See ARCHITECTURE.md.
+//! element) → [`ui`] (Yew components) → [`store`] (the one writer of the annotations) and
+//! [`storage`] (a small trait over localStorage) → [`core`] (pure Rust: document,
+//! annotations, offsets, edits, formats). See ARCHITECTURE.md.
 
 pub mod core;
 pub mod storage;
+pub mod store;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -13,8 +13,9 @@ use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
 use crate::ui::files;
-use crate::ui::persist::{Persistence, StorageChoice};
-use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending, SharedSession};
+use crate::ui::persist::{Opened, Persistence};
+use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending};
+use crate::store::AnnotationStore;
 use crate::ui::theme::Theme;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -23,16 +24,14 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
-    pub session: SharedSession,
-    pub storage: StorageChoice,
+    pub session: AnnotationStore,
+    /// Storage, opened (and read) by `mount`.
+    pub persistence: Opened,
     #[prop_or_default]
     pub user: Option<String>,
     /// Filled with the reducer's dispatcher, for the JS API.
     #[prop_or_default]
     pub bridge: Bridge,
-    /// The host already loaded the annotations: storage is not read (it is overwritten).
-    #[prop_or_default]
-    pub preloaded: bool,
     /// This widget's highlight names and schema styles.
     pub theme: Rc<Theme>,
     /// The element the host's events are dispatched on.
@@ -85,16 +84,10 @@ fn first_visible_block(article: &web_sys::Element) -> Option<web_sys::Element> {
 
 #[component]
 pub fn App(props: &AppProps) -> Html {
-    let opened = {
-        let session = props.session.clone();
-        let choice = props.storage;
-        let read = !props.preloaded;
-        use_memo((), move |_| Persistence::open(choice, session, read))
-    };
-    let persistence: Rc<Persistence> = opened.0.clone();
+    let persistence: Rc<Persistence> = props.persistence.0.clone();
     let state = {
         let session = props.session.clone();
-        let notice = opened.1.clone().or_else(|| {
+        let notice = props.persistence.1.clone().or_else(|| {
             (!crate::ui::highlights::supported())
                 .then(|| Notice::warning("This browser cannot paint highlights (it lacks the CSS Custom Highlight API). Annotations still work and are listed in the panel."))
                 .flatten()
@@ -115,7 +108,7 @@ pub fn App(props: &AppProps) -> Html {
                 return;
             }
             let (Some(art), Some(rt)) = (article.cast::<web_sys::Element>(), root.cast::<web_sys::Element>()) else { return };
-            let s = session.0.borrow();
+            let s = session.read();
             let pending = dom::selection_in(&s.doc, &art).and_then(|(raw, rect)| {
                 let range = s.snap(raw)?;
                 let base = rt.get_bounding_client_rect();
@@ -170,6 +163,24 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listeners)
         });
     }
+    // The store changes from anywhere (the JS API, another tab, the reducer): render.
+    // Once at once too, for changes made between the first render and this effect.
+    {
+        let session = props.session.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            // A change the reducer makes itself is in the state it returns (and Yew's
+            // reducer cannot take an action while it runs one); any other is an action.
+            let d = dispatch.clone();
+            let subscription = session.subscribe(move |_| {
+                if !crate::ui::state::reducing() {
+                    d.emit(Action::Changed);
+                }
+            });
+            dispatch.emit(Action::Changed);
+            move || drop(subscription)
+        });
+    }
     // Persistence: report problems as notices; save after each change; flush on hide.
     {
         let p = persistence.clone();
@@ -221,8 +232,8 @@ pub fn App(props: &AppProps) -> Html {
                 p.schedule();
             }
             match &host {
-                Some(h) => crate::ui::events::emit(h, &session.0),
-                None => drop(session.0.borrow_mut().take_changes()),
+                Some(h) => crate::ui::events::emit(h, &session),
+                None => drop(session.take_changes()),
             }
         });
     }
@@ -244,7 +255,7 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    let session_ref = props.session.0.borrow();
+    let session_ref = props.session.read();
     let schema = session_ref.schema.clone();
     let types = schema.types().to_vec();
 
@@ -255,7 +266,7 @@ pub fn App(props: &AppProps) -> Html {
         let user = props.user.clone();
         Callback::from(move |choice: TagChoice| {
             let Some(p) = pending.as_ref() else { return };
-            let s = session.0.borrow();
+            let s = session.read();
             let id = dom::random_id();
             let (body, open) = match choice {
                 TagChoice::Entity(t) => (Body::Entity(t), None),
@@ -319,7 +330,7 @@ pub fn App(props: &AppProps) -> Html {
                 .is_some_and(|t| t.closest(".aa-article").ok().flatten().is_some());
             if in_article && !pending && (key == "]" || key == "[") {
                 e.prevent_default();
-                let s = session.0.borrow();
+                let s = session.read();
                 let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
                 let at = current.as_ref().and_then(|c| order.iter().position(|x| *x == c));
                 let next = match (key.as_str(), at) {

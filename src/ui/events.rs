@@ -27,13 +27,13 @@ fn dispatch(host: &Element, name: &str, detail: &wasm_bindgen::JsValue) {
 
 /// Sends the events for what changed since the last call. Listeners run after the
 /// session is released, so they may call the API.
-pub fn emit(host: &Element, session: &std::cell::RefCell<Session>) {
+pub fn emit(host: &Element, store: &crate::store::AnnotationStore) {
+    let changes = store.take_changes();
+    if changes.is_empty() {
+        return;
+    }
     let (events, revision, count) = {
-        let mut s = session.borrow_mut();
-        let changes = s.take_changes();
-        if changes.is_empty() {
-            return;
-        }
+        let s = store.read();
         let source = w3c::default_source(&s.doc, &s.document_id);
         let events: Vec<(&'static str, wasm_bindgen::JsValue)> = changes
             .iter()

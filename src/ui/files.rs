@@ -9,7 +9,8 @@
 use crate::core::format::catalog::{self, ExportContext, Exported, Format};
 use crate::core::format::{w3c, zip, Imported};
 use crate::ui::dom;
-use crate::ui::state::{Action, Notice, SharedSession};
+use crate::ui::state::{Action, Notice};
+use crate::store::AnnotationStore;
 use yew::Callback;
 
 /// The largest file the page reads for import: a 10,000-annotation W3C file is about
@@ -17,21 +18,21 @@ use yew::Callback;
 pub const MAX_IMPORT_BYTES: usize = 25_000_000;
 
 /// The session's annotations in `format`.
-pub fn export(session: &SharedSession, format: Format) -> Exported {
-    let s = session.0.borrow();
+pub fn export(session: &AnnotationStore, format: Format) -> Exported {
+    let s = session.read();
     let source = w3c::default_source(&s.doc, &s.document_id);
     catalog::export(format, &ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
 }
 
 /// Exports and starts the download: one file, or the brat files as `<id>.brat.zip`.
 /// Says in a notice what the format could not hold.
-pub fn download(session: &SharedSession, format: Format, dispatch: &Callback<Action>) {
+pub fn download(session: &AnnotationStore, format: Format, dispatch: &Callback<Action>) {
     let exported = export(session, format);
     let started = match exported.files.as_slice() {
         [one] => dom::download(&one.name, one.mime, one.text.as_bytes()).map(|()| one.name.clone()),
         files => {
             let entries: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.text.as_bytes())).collect();
-            let name = format!("{}.brat.zip", catalog::file_stem(&session.0.borrow().document_id));
+            let name = format!("{}.brat.zip", catalog::file_stem(&session.read().document_id));
             dom::download(&name, "application/zip", &zip::write(&entries)).map(|()| name)
         }
     };
@@ -52,7 +53,7 @@ async fn bytes_of(file: &web_sys::File) -> Result<Vec<u8>, String> {
 
 /// Reads chosen or dropped files and imports each (a `.ann` with the `.txt` of the same
 /// name as one brat import).
-pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch: Callback<Action>) {
+pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatch: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut read: Vec<(String, Vec<u8>)> = Vec::new();
         for f in &files {
@@ -85,10 +86,10 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
                 Ok(files) => {
                     let borrowed: Vec<(String, &str, Option<&str>)> = files.iter().map(|(s, a, t)| (s.clone(), a.as_str(), t.as_deref())).collect();
                     let imported = {
-                        let s = session.0.borrow();
+                        let s = session.read();
                         crate::core::format::brat::import_corpus(&borrowed, &s.doc, &s.schema, dom::now())
                     };
-                    dispatch.emit(Action::Import(imported, label, None));
+                    dispatch.emit(Action::Import(imported, label));
                 }
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {label}: {e}. Nothing was changed.")))),
             }
@@ -102,7 +103,7 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
                 continue;
             }
             match import_bytes(&session, name, bytes, None) {
-                Ok(imported) => dispatch.emit(Action::Import(imported, name.clone(), None)),
+                Ok(imported) => dispatch.emit(Action::Import(imported, name.clone())),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
             }
         }
@@ -110,9 +111,9 @@ pub fn import_files(files: Vec<web_sys::File>, session: SharedSession, dispatch:
 }
 
 /// One file's import, its format recognised from its name and content.
-pub fn import_bytes(session: &SharedSession, name: &str, bytes: &[u8], companion: Option<&str>) -> Result<Imported, String> {
+pub fn import_bytes(session: &AnnotationStore, name: &str, bytes: &[u8], companion: Option<&str>) -> Result<Imported, String> {
     let format = catalog::sniff_bytes(name, bytes).ok_or_else(|| format!("the format of {name} is not one we read ({})", Format::names(false)))?;
-    let s = session.0.borrow();
+    let s = session.read();
     catalog::import_bytes(format, bytes, companion, &s.doc, &s.schema, dom::now()).map_err(|e| e.to_string())
 }
 

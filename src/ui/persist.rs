@@ -14,7 +14,8 @@ use crate::core::model::AnnotationId;
 use crate::core::sync::{self, Tombstone};
 use crate::storage::local::LocalStore;
 use crate::storage::{key_for, Digest, Digesting, MemoryStore, StorageError, Store};
-use crate::ui::state::{Notice, SharedSession};
+use crate::ui::state::{Notice};
+use crate::store::AnnotationStore;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -35,7 +36,7 @@ type RemoteSink = Box<dyn Fn(Edit, usize)>;
 pub struct Persistence {
     store: Box<dyn Store>,
     key: String,
-    session: SharedSession,
+    session: AnnotationStore,
     /// True when saving must not happen (newer data on disk, or storage "none").
     frozen: Cell<bool>,
     /// The session revision last written.
@@ -54,14 +55,26 @@ pub struct Persistence {
     last_seen: Cell<Option<Digest>>,
 }
 
+/// Persistence opened for a widget (at mount, so that what storage held is there before
+/// the first render and every API call sees it), with the notice its opening produced.
+/// Equal when it is the same.
+#[derive(Clone)]
+pub struct Opened(pub Rc<Persistence>, pub Option<Notice>);
+
+impl PartialEq for Opened {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// How long after a change the save happens (changes in between are saved together).
 const SAVE_DELAY_MS: i32 = 300;
 
 impl Persistence {
     /// Opens storage for the session's document and, if `read`, loads what it holds into
     /// the session. Returns the notice the reader should see, if any.
-    pub fn open(choice: StorageChoice, session: SharedSession, read: bool) -> (Rc<Persistence>, Option<Notice>) {
-        let key = key_for(&session.0.borrow().document_id);
+    pub fn open(choice: StorageChoice, session: AnnotationStore, read: bool) -> (Rc<Persistence>, Option<Notice>) {
+        let key = key_for(&session.read().document_id);
         let mut notice = None;
         let store: Box<dyn Store> = match choice {
             StorageChoice::None => Box::new(MemoryStore::default()),
@@ -113,7 +126,7 @@ impl Persistence {
     }
 
     fn ids(&self) -> Vec<AnnotationId> {
-        self.session.0.borrow().annotations().iter().map(|a| a.id.clone()).collect()
+        self.session.read().annotations().iter().map(|a| a.id.clone()).collect()
     }
 
     /// Records this tab's deletions since the last save or merge as tombstones (and its
@@ -121,11 +134,11 @@ impl Persistence {
     fn note_local_changes(&self) {
         let now = crate::ui::dom::now();
         let back = {
-            let s = self.session.0.borrow();
+            let s = self.session.read();
             sync::record_deletions(&self.known.borrow(), s.annotations(), now, &mut self.tombs.borrow_mut())
         };
         if !back.is_empty() {
-            self.session.0.borrow_mut().touch(&back, now);
+            self.session.touch(&back, now);
         }
         *self.known.borrow_mut() = self.ids();
     }
@@ -138,7 +151,7 @@ impl Persistence {
             return false;
         }
         let loaded = {
-            let s = self.session.0.borrow();
+            let s = self.session.read();
             stored::read(text, &s.doc)
         };
         let loaded = match loaded {
@@ -160,7 +173,7 @@ impl Persistence {
         };
         self.note_local_changes();
         let merge = {
-            let s = self.session.0.borrow();
+            let s = self.session.read();
             sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
         };
         sync::adopt_tombstones(&mut self.tombs.borrow_mut(), &loaded.tombstones);
@@ -169,14 +182,14 @@ impl Persistence {
             match self.on_remote.borrow().as_ref() {
                 Some(f) => f(merge.edit, merge.changed),
                 None => {
-                    let _ = self.session.0.borrow_mut().apply_remote(merge.edit);
+                    let _ = self.session.apply_remote(merge.edit);
                 }
             }
         }
         *self.known.borrow_mut() = self.ids();
         if !merge.local_ahead {
             // What is here now is what the other tab saved: nothing to write back.
-            self.saved_rev.set(self.session.0.borrow().revision());
+            self.saved_rev.set(self.session.read().revision());
         }
         merge.local_ahead
     }
@@ -193,16 +206,16 @@ impl Persistence {
             Ok(None) => return None,
             Err(e) => return Notice::warning(format!("Saved annotations could not be read ({e}).")),
         };
-        let mut s = self.session.0.borrow_mut();
-        match stored::read(&text, &s.doc) {
+        let read = stored::read(&text, &self.session.read().doc);
+        match read {
             Ok(loaded) => {
                 let imported = loaded.imported;
                 *self.tombs.borrow_mut() = loaded.tombstones;
                 self.last_seen.set(Some(Digest::of(&text)));
                 let issues = imported.issues.len();
-                let report = s.load(imported);
-                *self.known.borrow_mut() = s.annotations().iter().map(|a| a.id.clone()).collect();
-                self.saved_rev.set(s.revision());
+                let report = self.session.load(imported);
+                *self.known.borrow_mut() = self.ids();
+                self.saved_rev.set(self.session.revision());
                 if report.orphaned > 0 || issues > 0 {
                     Notice::warning(format!(
                         "The article has changed since your last visit: {} annotation(s) could not be placed and are listed under Orphans; {issues} could not be read.",
@@ -218,10 +231,7 @@ impl Persistence {
                     "Your saved annotations were written by a newer version of this tool (format {found}). They are left untouched; changes made here are kept in this tab only: export them to keep them."
                 ))
             }
-            Err(StoredError::Corrupt(why)) => {
-                drop(s);
-                self.back_up_corrupt(&text, &why, "you start with none")
-            }
+            Err(StoredError::Corrupt(why)) => self.back_up_corrupt(&text, &why, "you start with none"),
         }
     }
 
@@ -237,7 +247,7 @@ impl Persistence {
             self.frozen.set(true);
             format!("Saved annotations were damaged ({why}) and could not be backed up, so nothing will be saved over them.")
         };
-        let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&self.session.0.borrow().document_id));
+        let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&self.session.read().document_id));
         Some(Notice { level: crate::ui::state::Level::Error, text: message, download: Some((name, text.to_string())) })
     }
 
@@ -247,7 +257,7 @@ impl Persistence {
         if self.frozen.get() {
             return;
         }
-        if self.session.0.borrow().revision() == self.saved_rev.get() {
+        if self.session.read().revision() == self.saved_rev.get() {
             return;
         }
         // Another tab may have saved since this one last read: merge that in first. Only
@@ -266,7 +276,7 @@ impl Persistence {
         // Written in pieces straight from the set, and digested on the way.
         let mut written = None;
         let (rev, result) = {
-            let s = self.session.0.borrow();
+            let s = self.session.read();
             let tombs = self.tombs.borrow();
             let result = self.store.set_with(&self.key, &mut |w| {
                 // serde_json writes a few bytes at a time: buffered, the digest and the

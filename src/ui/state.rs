@@ -1,7 +1,7 @@
 //! UI state as plain data, the [`Action`]s that change it, and the reducer.
 //!
 //! The session (document and annotations) is shared with the JS API through
-//! [`SharedSession`]; only this reducer mutates it, and every mutation bumps `rev`, the
+//! [`AnnotationStore`]; only this reducer mutates it, and every mutation bumps `rev`, the
 //! value components compare to know that something changed.
 //!
 //! Invariant: `rev == session.revision()` after every action.
@@ -10,35 +10,10 @@ use crate::core::edit::Edit;
 use crate::core::format::Imported;
 use crate::core::model::AnnotationId;
 use crate::core::offset::CharRange;
-use crate::core::session::Session;
-use std::cell::{Cell, RefCell};
+use crate::store::AnnotationStore;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
-
-/// The session, shared between the UI and the JS API. Equal when it is the same session.
-/// Beside it, the revision whose highlights the article last painted (the JS API's
-/// `paintedRevision`; no DOM change marks it, since any would restyle the article).
-#[derive(Clone, Debug)]
-pub struct SharedSession(pub Rc<RefCell<Session>>, Rc<Cell<Option<u64>>>);
-
-impl SharedSession {
-    pub fn new(session: Session) -> SharedSession {
-        SharedSession(Rc::new(RefCell::new(session)), Rc::default())
-    }
-    /// The revision the article's highlights show, once they have been painted.
-    pub fn painted(&self) -> Option<u64> {
-        self.1.get()
-    }
-    pub fn set_painted(&self, revision: u64) {
-        self.1.set(Some(revision));
-    }
-}
-
-impl PartialEq for SharedSession {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
 
 /// A snapped selection waiting for a type, and where to show the toolbar (pixels,
 /// relative to the widget's root).
@@ -79,7 +54,7 @@ impl Notice {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
-    pub session: SharedSession,
+    pub session: AnnotationStore,
     pub rev: u64,
     pub pending: Option<Pending>,
     /// The annotation open in the editor.
@@ -92,14 +67,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(session: SharedSession, notice: Option<Notice>) -> AppState {
-        let rev = session.0.borrow().revision();
+    pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
+        let rev = session.read().revision();
         AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None }
     }
 }
-
-/// Where the reducer puts an import's counts for whoever dispatched it.
-pub type ReportCell = Rc<RefCell<Option<crate::core::format::MergeReport>>>;
 
 pub enum Action {
     /// The reader's selection changed (snapped), or went away.
@@ -117,14 +89,13 @@ pub enum Action {
     /// Move the keyboard cursor to an annotation, or take it away.
     Cursor(Option<AnnotationId>),
     Notify(Option<Notice>),
-    /// Merge annotations read from a file; the string names the file. The cell, if
-    /// given, receives the merge's counts (the JS API's `importFrom` reports them).
-    Import(Imported, String, Option<ReportCell>),
-    /// Replace every annotation (the JS API's `load`): no undo step, history cleared.
-    Load(Imported),
+    /// Merge annotations read from a file; the string names the file.
+    Import(Imported, String),
     /// Apply what another tab saved (already merged): not an undo step; the count of
     /// annotations it changes, for the notice.
     Remote(Edit, usize),
+    /// The store changed (from the JS API, persistence, or an action here).
+    Changed,
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -196,15 +167,42 @@ impl Bridge {
     }
 }
 
+thread_local! {
+    static REDUCING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the reducer is running (the store's subscriber then sends nothing: the state
+/// the reducer returns already has the store's revision).
+pub fn reducing() -> bool {
+    REDUCING.with(std::cell::Cell::get)
+}
+
+/// Marks the reducer as running while it lives.
+struct Reducing;
+
+impl Reducing {
+    fn start() -> Reducing {
+        REDUCING.with(|r| r.set(true));
+        Reducing
+    }
+}
+
+impl Drop for Reducing {
+    fn drop(&mut self) {
+        REDUCING.with(|r| r.set(false));
+    }
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let _reducing = Reducing::start();
         let mut next = (*self).clone();
         match action {
             Action::Select(p) => next.pending = p,
             Action::Apply(edit, open) => {
-                let result = next.session.0.borrow_mut().apply(edit);
+                let result = next.session.apply(edit);
                 match result {
                     Ok(()) => {
                         next.pending = None;
@@ -216,9 +214,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Undo | Action::Redo => {
-                let mut s = next.session.0.borrow_mut();
-                let r = if matches!(action, Action::Undo) { s.undo() } else { s.redo() };
-                drop(s);
+                let r = if matches!(action, Action::Undo) { next.session.undo() } else { next.session.redo() };
                 match r {
                     Ok(true) => next.pending = None,
                     Ok(false) => {}
@@ -236,36 +232,16 @@ impl Reducible for AppState {
             Action::Unflash => next.flash = None,
             Action::Cursor(id) => next.current = id,
             Action::Notify(n) => next.notice = n,
-            Action::Import(imported, name, report) => {
-                let issues = imported.issues.clone();
-                let others = imported.other_documents;
-                let result = next.session.0.borrow_mut().merge(imported);
-                if let (Some(cell), Ok(r)) = (&report, &result) {
-                    *cell.borrow_mut() = Some(r.clone());
-                }
-                next.notice = match result {
-                    Ok(r) => {
-                        let mut text = format!(
-                            "Imported {name}: {} added, {} updated, {} unchanged, {} orphaned.",
-                            r.added, r.updated, r.unchanged, r.orphaned
-                        );
-                        if others > 0 {
-                            text.push_str(&format!(" The file held {} that {} not this article.", crate::core::format::catalog::count(others, "other document", "other documents"), if others == 1 { "is" } else { "are" }));
-                        }
-                        if !issues.is_empty() {
-                            text.push_str(&format!(" {} skipped: {}", issues.len(), issues.iter().take(3).map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
-                        }
-                        if issues.is_empty() && r.orphaned == 0 { Notice::info(text) } else { Notice::warning(text) }
-                    }
+            Action::Import(imported, name) => {
+                let (issues, others) = (imported.issues.clone(), imported.other_documents);
+                next.notice = match next.session.merge(imported) {
+                    Ok(r) => import_notice(&name, &r, others, &issues),
                     Err(e) => Notice::error(format!("Could not import {name}: {e}")),
                 };
             }
-            Action::Load(imported) => {
-                next.session.0.borrow_mut().load(imported);
-                next.pending = None;
-            }
+            Action::Changed => {}
             Action::Remote(edit, n) => {
-                let result = next.session.0.borrow_mut().apply_remote(edit);
+                let result = next.session.apply_remote(edit);
                 next.notice = match result {
                     Ok(()) => Notice::info(format!("Updated from another tab: {n} annotation{} changed. Undo starts afresh.", if n == 1 { "" } else { "s" })),
                     Err(e) => Notice::error(format!("Changes from another tab could not be merged ({e}); yours are kept, and saving them will not lose theirs.")),
@@ -274,7 +250,7 @@ impl Reducible for AppState {
         }
         // Drop UI references to annotations that no longer exist.
         {
-            let s = next.session.0.borrow();
+            let s = next.session.read();
             if next.editing.as_ref().is_some_and(|id| s.annotations().get(id).is_none()) {
                 next.editing = None;
             }
@@ -284,5 +260,26 @@ impl Reducible for AppState {
             next.rev = s.revision();
         }
         Rc::new(next)
+    }
+}
+
+/// What the reader is told after an import: the counts, the other documents of a corpus
+/// file, and the first problems.
+pub fn import_notice(name: &str, r: &crate::core::format::MergeReport, others: usize, issues: &[crate::core::format::ImportIssue]) -> Option<Notice> {
+    let mut text = format!("Imported {name}: {} added, {} updated, {} unchanged, {} orphaned.", r.added, r.updated, r.unchanged, r.orphaned);
+    if others > 0 {
+        text.push_str(&format!(
+            " The file held {} that {} not this article.",
+            crate::core::format::catalog::count(others, "other document", "other documents"),
+            if others == 1 { "is" } else { "are" }
+        ));
+    }
+    if !issues.is_empty() {
+        text.push_str(&format!(" {} skipped: {}", issues.len(), issues.iter().take(3).map(|i| i.to_string()).collect::<Vec<_>>().join("; ")));
+    }
+    if issues.is_empty() && r.orphaned == 0 {
+        Notice::info(text)
+    } else {
+        Notice::warning(text)
     }
 }

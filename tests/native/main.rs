@@ -35,5 +35,7 @@ mod storage;
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.
 mod sanitize;
-// Project rules: a pure core, module docs.
+// The annotation store, the one writer of the session.
+mod store;
+// Project rules: a pure core, module docs, one writer.
 mod tidy;

@@ -44,3 +44,26 @@ fn every_module_opens_with_a_doc_comment() {
         assert!(text.starts_with("//!"), "{} must open with a //! comment saying what it is for", f.display());
     }
 }
+
+/// Only the annotation store mutates the session: outside `src/core` (where the session
+/// is defined) and `src/store.rs`, no code holds a `RefCell<Session>` or a `&mut Session`,
+/// and a session made elsewhere goes straight into a store, so nothing else can call the
+/// session's mutating methods (they all take `&mut self`).
+#[test]
+fn only_the_store_mutates_the_session() {
+    let mut files = rust_files(&root().join("src"));
+    files.retain(|f| !f.starts_with(root().join("src/core")) && !f.ends_with("src/store.rs") && !f.ends_with("src/core.rs"));
+    assert!(files.len() > 10, "the UI, the API and the rest are looked at");
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for pattern in ["RefCell<Session>", "&mut Session", "mut session: Session"] {
+                assert!(!code.contains(pattern), "{}:{}: {pattern}: only src/store.rs may mutate the session", f.display(), n + 1);
+            }
+            if code.contains("Session::new(") {
+                assert!(code.contains("AnnotationStore::new(Session::new("), "{}:{}: a session made outside the store goes straight into one", f.display(), n + 1);
+            }
+        }
+    }
+}

@@ -151,7 +151,7 @@ async fn mounts_the_article_with_an_empty_state() {
     assert_eq!(root.query_selector_all(".aa-article [data-block]").unwrap().length(), 14);
     assert_eq!(texts(&root, "h1.aa-headline"), vec!["Wary of the West, Russia and China Expand Trade in Computer Software"]);
     assert!(texts(&root, ".aa-empty h3").contains(&"No annotations yet".to_string()));
-    assert_eq!(a.count(), 0);
+    assert_eq!(a.count().ok(), Some(0));
     a.destroy();
     settle().await;
     assert_eq!(root.child_element_count(), 0, "destroy removes the widget");
@@ -182,13 +182,13 @@ async fn a_selection_becomes_an_annotation() {
     settle().await;
     assert_eq!(painted(&root, "aa-organization"), vec!["Kaspersky Lab"]);
     assert_eq!(texts(&root, ".aa-entry-quote"), vec!["Kaspersky Lab"]);
-    assert_eq!(a.count(), 1);
+    assert_eq!(a.count().ok(), Some(1));
     // The article's DOM is untouched: highlights are painted, not inserted.
     assert_eq!(root.query_selector_all(".aa-article span").unwrap().length(), 0);
     // Undo removes it.
     press_with(&root, "z", true);
     settle().await;
-    assert_eq!(a.count(), 0);
+    assert_eq!(a.count().ok(), Some(0));
 }
 
 #[wasm_bindgen_test]
@@ -217,7 +217,7 @@ async fn annotations_are_saved_and_restored() {
     settle().await;
     show(&root2, "Edward Snowden").await;
     assert_eq!(painted(&root2, "aa-person"), vec!["Edward Snowden"]);
-    assert_eq!(b.count(), 1);
+    assert_eq!(b.count().ok(), Some(1));
     store.remove(&key_for(&id)).unwrap();
 }
 
@@ -294,7 +294,7 @@ async fn dom_offsets_become_code_points_in_a_multilingual_article() {
         press(&root, key);
         settle().await;
     }
-    assert_eq!(a.count(), 5);
+    assert_eq!(a.count().ok(), Some(5));
     let exported = a.export_as(None).map_err(JsValue::from).unwrap();
     let v: serde_json::Value = serde_json::from_str(&exported).unwrap();
     let text: String = {
@@ -359,11 +359,11 @@ async fn the_js_api_loads_adds_removes_and_lists() {
     assert!(a.remove("urn:nope").is_err());
     a.remove("urn:x:1").map_err(JsValue::from).unwrap();
     settle().await;
-    assert_eq!(a.count(), 1);
+    assert_eq!(a.count().ok(), Some(1));
     assert!(painted(&root, "aa-organization").is_empty());
     a.load(js_sys::Array::new().into()).map_err(JsValue::from).unwrap();
     settle().await;
-    assert_eq!(a.count(), 0);
+    assert_eq!(a.count().ok(), Some(0));
 }
 
 #[wasm_bindgen_test]
@@ -391,7 +391,7 @@ async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the
     let mut a = mount(host_el.clone(), o.into()).map_err(JsValue::from).unwrap();
     let root = inner(&host_el);
     settle().await;
-    assert_eq!(a.count(), 2);
+    assert_eq!(a.count().ok(), Some(2));
     assert_eq!(painted(&root, "aa-person"), vec!["Marker0"], "the last paragraph is far below the viewport");
 
     // Scrolling to the end paints what comes into view and unpaints what left it.
@@ -412,7 +412,7 @@ async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the
     let (s2, e2) = at("Marker1 ");
     a.add(w3c_entity("urn:x:second", "Marker1", s2, e2 - 1, "person")).map_err(JsValue::from).unwrap();
     settle().await;
-    assert_eq!(a.count(), 3);
+    assert_eq!(a.count().ok(), Some(3));
     assert_eq!(painted(&root, "aa-person"), vec!["Marker399"]);
     window.scroll_to_with_x_and_y(0.0, 0.0);
     frames(3).await;
@@ -486,4 +486,52 @@ async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_
     root.query_selector(".aa-article").unwrap().unwrap().dispatch_event(&leave).unwrap();
     settle().await;
     assert!(!shown());
+}
+
+#[wasm_bindgen_test]
+async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_refuses_after_destroy() {
+    let root = host();
+    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
+    let at = |needle: &str| {
+        let b = doc.text().find(needle).unwrap();
+        let s = doc.text()[..b].chars().count();
+        (s, s + needle.chars().count())
+    };
+    let (s1, e1) = at("Kaspersky Lab");
+    let (s2, e2) = at("Edward Snowden");
+    let mut a = mount(root.clone(), options("web-read-your-writes", "none")).map_err(JsValue::from).unwrap();
+    // One task, no awaits: the widget has not rendered yet.
+    let line = serde_json::json!({"text": doc.text(), "label": [[s1, e1, "ORG"], [s2, e2, "PER"]]}).to_string();
+    let report = a.import_from(&line, Some("doccano".into()), None).map_err(JsValue::from).unwrap();
+    assert_eq!(js_sys::Reflect::get(&report, &"added".into()).unwrap().as_f64(), Some(2.0));
+    assert_eq!(a.count().ok(), Some(2), "the import is there at once");
+    assert_eq!(js_sys::Array::from(&a.annotations().map_err(JsValue::from).unwrap()).length(), 2);
+    let brat = a.export_as(Some("brat".into())).map_err(JsValue::from).unwrap();
+    assert!(brat.contains("\tKaspersky Lab\n") && brat.contains("\tEdward Snowden\n"), "{brat}");
+    assert_eq!(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap().lines().count(), 2);
+    let rev = a.revision().map_err(JsValue::from).unwrap();
+    a.add(w3c_entity("urn:x:ryw", "Kaspersky Lab", s1, e1, "Person")).map_err(JsValue::from).unwrap();
+    assert_eq!(a.count().ok(), Some(3));
+    assert!(a.revision().map_err(JsValue::from).unwrap() > rev);
+    a.remove("urn:x:ryw").map_err(JsValue::from).unwrap();
+    assert_eq!(a.count().ok(), Some(2));
+    a.load(js_sys::Array::of1(&w3c_entity("urn:x:one", "Edward Snowden", s2, e2, "person")).into()).map_err(JsValue::from).unwrap();
+    assert_eq!(a.count().ok(), Some(1));
+    assert_eq!(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap().lines().count(), 1);
+    // After the first render: the same answers, and the article shows what was written.
+    settle().await;
+    let shadow = inner(&root);
+    show(&shadow, "Edward Snowden").await;
+    assert_eq!(painted(&shadow, "aa-person"), vec!["Edward Snowden"]);
+    a.add(w3c_entity("urn:x:two", "Kaspersky Lab", s1, e1, "Organization")).map_err(JsValue::from).unwrap();
+    assert_eq!(a.count().ok(), Some(2), "no wait after the first render either");
+    settle().await;
+    show(&shadow, "Kaspersky Lab").await;
+    assert_eq!(painted(&shadow, "aa-organization"), vec!["Kaspersky Lab"], "a write from the API is painted");
+    // After destroy: a clear error from every call.
+    a.destroy();
+    let message = |e: wasm_bindgen::JsError| js_sys::Reflect::get(&JsValue::from(e), &"message".into()).unwrap().as_string().unwrap();
+    assert_eq!(message(a.count().unwrap_err()), "this annotator has been destroyed");
+    assert_eq!(message(a.add(w3c_entity("urn:x:3", "Kaspersky Lab", s1, e1, "Person")).unwrap_err()), "this annotator has been destroyed");
+    assert!(a.export_as(None).is_err() && a.annotations().is_err() && a.import_from(&line, None, None).is_err() && a.revision().is_err());
 }

@@ -26,7 +26,7 @@ use crate::ui::highlights::{HighlightLayer, CURRENT, FLASH, PENDING};
 
 /// The class of the block under the pointer while it is over a highlight.
 const OVER: &str = "aa-over";
-use crate::ui::state::SharedSession;
+use crate::store::AnnotationStore;
 use crate::ui::theme::Theme;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -35,7 +35,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ArticleViewProps {
-    pub session: SharedSession,
+    pub session: AnnotationStore,
     pub rev: u64,
     pub flash: Option<(AnnotationId, u32)>,
     /// The keyboard cursor's annotation.
@@ -60,8 +60,8 @@ fn offset_at(doc: &Document, article: &web_sys::Element, x: f64, y: f64) -> Opti
 }
 
 /// The annotations under a viewport point, innermost first.
-fn hit(session: &SharedSession, article: &web_sys::Element, x: f64, y: f64) -> Vec<(AnnotationId, String)> {
-    let s = session.0.borrow();
+fn hit(session: &AnnotationStore, article: &web_sys::Element, x: f64, y: f64) -> Vec<(AnnotationId, String)> {
+    let s = session.read();
     let Some(at) = offset_at(&s.doc, article, x, y) else { return Vec::new() };
     let Some(point) = CharRange::new(at, CharOffset(at.0 + 1)) else { return Vec::new() };
     s.covering(point)
@@ -95,7 +95,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let article = props.article_ref.clone();
         use_effect_before_paint((), move |_| {
             if let Some(el) = article.cast::<web_sys::Element>() {
-                el.set_inner_html(&article_html(&session.0.borrow().doc));
+                el.set_inner_html(&article_html(&session.read().doc));
             }
         });
     }
@@ -123,7 +123,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
                 *l = article.cast::<web_sys::Element>().filter(|a| a.is_connected()).map(|a| HighlightLayer::new(a, theme.clone()));
             }
             if let Some(l) = l.as_mut() {
-                let s = session.0.borrow();
+                let s = session.read();
                 l.sync(&s);
                 session.set_painted(s.revision());
             }
@@ -152,7 +152,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             // Runs `f` on the layer and the session. An event never arrives inside a
             // borrow, but do not trust that with a panic.
             let with_layer = move |f: &dyn Fn(&mut HighlightLayer, &crate::core::session::Session)| {
-                if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.0.try_borrow()) {
+                if let (Ok(mut l), Ok(s)) = (layer.try_borrow_mut(), session.try_read().ok_or(())) {
                     if let Some(l) = l.as_mut() {
                         f(l, &s);
                     }
@@ -190,7 +190,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
         let extras = (props.flash.clone(), props.current.clone(), props.pending, props.rev);
         use_effect_before_paint(extras, move |(flash, current, pending, _)| {
             if let Some(l) = layer.borrow_mut().as_mut() {
-                let s = session.0.borrow();
+                let s = session.read();
                 let range_of = |id: &Option<AnnotationId>| id.as_ref().and_then(|id| s.annotations().get(id)).and_then(|a| a.target.range);
                 l.set_extra(FLASH, &s.doc, range_of(&flash.as_ref().map(|f| f.0.clone())));
                 l.set_extra(CURRENT, &s.doc, range_of(current));

@@ -1,0 +1,154 @@
+//! The annotation store: the one writer of the session. It owns the [`Session`]
+//! (document, annotations, undo history, change log, outbox), applies every change at
+//! once through the session's `Edit`s, and tells its subscribers the new revision. The JS
+//! API, the Yew components (through the root's reducer), persistence and the two-tab sync
+//! all change annotations through it; none of them holds the session mutably.
+//!
+//! Plain Rust, no browser crates: tested natively.
+//!
+//! Invariants: only this module mutates the session (`tests/native/tidy.rs` checks that
+//! no other code outside `core` can reach a `&mut Session`); after a method that changed
+//! the annotations returns, `revision()` is the new revision and every subscriber has
+//! been called with it, outside any borrow of the session, so a subscriber may read it.
+
+use crate::core::edit::{Edit, EditError};
+use crate::core::format::{Imported, MergeReport};
+use crate::core::model::{AnnotationId, Timestamp};
+use crate::core::session::{Change, Session};
+use std::cell::{Cell, Ref, RefCell};
+use std::rc::{Rc, Weak};
+
+type Subscriber = Rc<dyn Fn(u64)>;
+
+struct Inner {
+    session: RefCell<Session>,
+    /// The revision whose highlights the article last painted (the JS API's
+    /// `paintedRevision`; no DOM change marks it, since any would restyle the article).
+    painted: Cell<Option<u64>>,
+    subscribers: RefCell<Vec<(u64, Subscriber)>>,
+    next_subscriber: Cell<u64>,
+}
+
+/// The store, shared by everything that shows or changes the annotations. Clones are the
+/// same store; two stores are equal when they are the same one.
+#[derive(Clone)]
+pub struct AnnotationStore(Rc<Inner>);
+
+impl std::fmt::Debug for AnnotationStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AnnotationStore(revision {})", self.revision())
+    }
+}
+
+impl PartialEq for AnnotationStore {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Keeps a subscription alive; dropping it unsubscribes.
+pub struct Subscription {
+    store: Weak<Inner>,
+    id: u64,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(inner) = self.store.upgrade() {
+            inner.subscribers.borrow_mut().retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
+impl AnnotationStore {
+    pub fn new(session: Session) -> AnnotationStore {
+        AnnotationStore(Rc::new(Inner {
+            session: RefCell::new(session),
+            painted: Cell::new(None),
+            subscribers: RefCell::new(Vec::new()),
+            next_subscriber: Cell::new(0),
+        }))
+    }
+
+    /// The session to read. Hold it only while reading: a change made meanwhile (by a
+    /// handler this code calls) would find it borrowed.
+    pub fn read(&self) -> Ref<'_, Session> {
+        self.0.session.borrow()
+    }
+
+    /// The session to read, or `None` while it is being changed (for event handlers that
+    /// must never find it borrowed).
+    pub fn try_read(&self) -> Option<Ref<'_, Session>> {
+        self.0.session.try_borrow().ok()
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.read().revision()
+    }
+
+    /// Calls `f` with the new revision after every change, until the subscription drops.
+    pub fn subscribe(&self, f: impl Fn(u64) + 'static) -> Subscription {
+        let id = self.0.next_subscriber.get();
+        self.0.next_subscriber.set(id + 1);
+        self.0.subscribers.borrow_mut().push((id, Rc::new(f)));
+        Subscription { store: Rc::downgrade(&self.0), id }
+    }
+
+    /// Runs a change on the session, then tells the subscribers if the revision moved.
+    fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
+        let (before, out, after) = {
+            let mut s = self.0.session.borrow_mut();
+            let before = s.revision();
+            let out = f(&mut s);
+            (before, out, s.revision())
+        };
+        if after != before {
+            // A copy of the list: a subscriber may subscribe or unsubscribe.
+            let subscribers: Vec<Subscriber> = self.0.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
+            for f in subscribers {
+                f(after);
+            }
+        }
+        out
+    }
+
+    /// One edit, one undo step.
+    pub fn apply(&self, edit: Edit) -> Result<(), EditError> {
+        self.change(|s| s.apply(edit))
+    }
+    /// Undoes the last step; false when there is none.
+    pub fn undo(&self) -> Result<bool, EditError> {
+        self.change(Session::undo)
+    }
+    pub fn redo(&self) -> Result<bool, EditError> {
+        self.change(Session::redo)
+    }
+    /// Merges a file's annotations by id, as one undo step.
+    pub fn merge(&self, imported: Imported) -> Result<MergeReport, EditError> {
+        self.change(|s| s.merge(imported))
+    }
+    /// Replaces every annotation (no undo step; the history starts afresh).
+    pub fn load(&self, imported: Imported) -> MergeReport {
+        self.change(|s| s.load(imported))
+    }
+    /// Applies what another tab saved, already merged: not an undo step.
+    pub fn apply_remote(&self, edit: Edit) -> Result<(), EditError> {
+        self.change(|s| s.apply_remote(edit))
+    }
+    /// Marks annotations modified now (this tab's undone deletions, before a merge).
+    pub fn touch(&self, ids: &[AnnotationId], now: Timestamp) {
+        self.change(|s| s.touch(ids, now))
+    }
+    /// The changes made since the last call, for the host's events.
+    pub fn take_changes(&self) -> Vec<Change> {
+        self.0.session.borrow_mut().take_changes()
+    }
+
+    /// The revision the article's highlights show, once they have been painted.
+    pub fn painted(&self) -> Option<u64> {
+        self.0.painted.get()
+    }
+    pub fn set_painted(&self, revision: u64) {
+        self.0.painted.set(Some(revision));
+    }
+}

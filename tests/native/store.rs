@@ -1,0 +1,82 @@
+//! The annotation store, the one writer of the session: every change is there at once
+//! for the next reader, subscribers hear each new revision (and may read the session
+//! while they do), a change that fails or changes nothing is not announced, and a dropped
+//! subscription hears nothing more.
+
+use crate::formats::{id, NOW};
+use crate::util::find;
+use article_annotator::core::document::Document;
+use article_annotator::core::edit::Edit;
+use article_annotator::core::format::{catalog, Carries, Imported};
+use article_annotator::core::model::Body;
+use article_annotator::core::schema::Schema;
+use article_annotator::core::session::{Change, Session};
+use article_annotator::store::AnnotationStore;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const TEXT: &str = "Nikolai Nikiforov said the Kremlin agreed.\n\nMiao Wei said China will buy it.";
+
+fn store() -> AnnotationStore {
+    AnnotationStore::new(Session::new("doc".into(), Document::from_plain_text(TEXT), Schema::default()))
+}
+
+#[test]
+fn every_change_is_there_at_once_and_heard_by_subscribers() {
+    let s = store();
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let reader = s.clone();
+    // A subscriber reads the session while it is told: the store holds no borrow then.
+    let sub = s.subscribe(move |rev| h.borrow_mut().push((rev, reader.read().annotations().len())));
+    let r = find(&s.read().doc, "Nikolai Nikiforov");
+    let a = s.read().new_annotation(id(1), r, Body::Entity("person".into()), NOW, None).unwrap();
+    s.apply(Edit::Add(a)).unwrap();
+    assert_eq!(s.read().annotations().len(), 1, "read your own write");
+    let rev1 = s.revision();
+    assert_eq!(*heard.borrow(), vec![(rev1, 1)]);
+    // A failing edit changes nothing and is not announced.
+    assert!(s.apply(Edit::Remove(id(99))).is_err());
+    assert_eq!(heard.borrow().len(), 1);
+    assert!(s.undo().unwrap());
+    assert_eq!((s.read().annotations().len(), heard.borrow().last().copied()), (0, Some((s.revision(), 0))));
+    assert!(s.redo().unwrap());
+    // An import merges at once, with its counts.
+    let doccano = format!("{}\n", serde_json::json!({"text": TEXT, "label": [[44, 52, "PER"]]}));
+    let imported = catalog::import(catalog::Format::Doccano, &doccano, None, &s.read().doc, &s.read().schema, NOW).unwrap();
+    let report = s.merge(imported).unwrap();
+    assert_eq!((report.added, s.read().annotations().len()), (1, 2));
+    // The changes for the host's events, once.
+    let changes = s.take_changes();
+    assert!(changes.iter().filter(|c| matches!(c, Change::Created(_))).count() >= 2, "{changes:?}");
+    assert!(s.take_changes().is_empty());
+    // A load replaces everything, and is heard.
+    let before = heard.borrow().len();
+    s.load(Imported { carries: Carries::ALL, ..Imported::default() });
+    assert_eq!((s.read().annotations().len(), heard.borrow().len()), (0, before + 1));
+    drop(sub);
+    let r = find(&s.read().doc, "Miao Wei");
+    let a = s.read().new_annotation(id(2), r, Body::Entity("person".into()), NOW, None).unwrap();
+    s.apply(Edit::Add(a)).unwrap();
+    assert_eq!(heard.borrow().len(), before + 1, "a dropped subscription hears nothing more");
+}
+
+#[test]
+fn a_subscriber_may_change_the_store_it_hears() {
+    // A subscriber that writes (as the two-tab sync may) is heard again, and nothing deadlocks.
+    let s = store();
+    let count = Rc::new(RefCell::new(0));
+    let c = count.clone();
+    let w = s.clone();
+    let _sub = s.subscribe(move |_| {
+        *c.borrow_mut() += 1;
+        if *c.borrow() == 1 {
+            let _ = w.undo();
+        }
+    });
+    let r = find(&s.read().doc, "the Kremlin");
+    let a = s.read().new_annotation(id(3), r, Body::Entity("organization".into()), NOW, None).unwrap();
+    s.apply(Edit::Add(a)).unwrap();
+    assert_eq!(*count.borrow(), 2);
+    assert_eq!(s.read().annotations().len(), 0, "the subscriber's undo happened");
+}
