@@ -22,7 +22,7 @@ use crate::core::format::catalog::{self, Format};
 use crate::ui::app::{App, AppProps};
 use crate::ui::files;
 use crate::ui::dom::now;
-use crate::ui::persist::{Opened, Persistence, StorageChoice};
+use crate::ui::persist::StorageChoice;
 use crate::ui::state::{import_notice, Action, Bridge};
 use crate::store::AnnotationStore;
 use std::rc::Rc;
@@ -366,11 +366,11 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         session.load(imported);
     }
     // Storage is read now, not at the first render: every call after `mount` sees it.
-    let (persistence, notice) = Persistence::open(storage, session.clone(), !preloaded);
+    let persistence = crate::ui::persist::open(storage, session.clone(), !preloaded);
     drop(session.take_changes());
     let shell = Shell::attach(&element, &theme.css(&session.read().schema)).map_err(|e| JsError::new(&e))?;
     let bridge = Bridge::default();
-    let props = AppProps { session: session.clone(), persistence: Opened(persistence, notice), user, bridge: bridge.clone(), theme, host: Some(element), read_only };
+    let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
     Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell) })
 }

@@ -6,6 +6,8 @@
 //! annotations, offsets, edits, formats). See ARCHITECTURE.md.
 
 pub mod core;
+pub mod notice;
+pub mod persist;
 pub mod storage;
 pub mod store;
 

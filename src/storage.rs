@@ -134,6 +134,25 @@ impl<W: Write> Write for Digesting<W> {
 /// The storage key for a document's annotations: `article-annotator/v1/<document id>`.
 /// The `v1` names the key scheme, not the stored form's version (which the value carries
 /// in its `v` field and migrates), so a new format version still finds the old data.
+/// A shared store is a store: two tabs' persistence over one `Rc<MemoryStore>` (tests).
+impl<T: Store + ?Sized> Store for std::rc::Rc<T> {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        (**self).get(key)
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        (**self).set(key, value)
+    }
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        (**self).remove(key)
+    }
+    fn set_with(&self, key: &str, write: &mut Writer) -> Result<(), StorageError> {
+        (**self).set_with(key, write)
+    }
+    fn digest(&self, key: &str) -> Result<Option<Digest>, StorageError> {
+        (**self).digest(key)
+    }
+}
+
 pub fn key_for(document_id: &str) -> String {
     format!("article-annotator/v1/{document_id}")
 }
@@ -142,8 +161,9 @@ pub fn key_for(document_id: &str) -> String {
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     map: RefCell<HashMap<String, String>>,
-    /// When set, `set` fails with `QuotaExceeded` for values longer than this (for tests).
-    pub quota: Option<usize>,
+    /// When set, `set` fails with `QuotaExceeded` for values longer than this (for tests:
+    /// storage full, then space freed).
+    pub quota: std::cell::Cell<Option<usize>>,
 }
 
 impl Store for MemoryStore {
@@ -151,7 +171,7 @@ impl Store for MemoryStore {
         Ok(self.map.borrow().get(key).cloned())
     }
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        if self.quota.is_some_and(|q| value.len() > q) {
+        if self.quota.get().is_some_and(|q| value.len() > q) {
             return Err(StorageError::QuotaExceeded(format!("{} bytes", value.len())));
         }
         self.map.borrow_mut().insert(key.to_string(), value.to_string());

@@ -13,7 +13,8 @@ use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::dom;
 use crate::ui::files;
-use crate::ui::persist::{Opened, Persistence};
+use crate::persist::Persistence;
+use crate::ui::persist::Opened;
 use crate::ui::state::{Action, AppState, Bridge, Level, Notice, Pending};
 use crate::store::AnnotationStore;
 use crate::ui::theme::Theme;
@@ -201,7 +202,7 @@ pub fn App(props: &AppProps) -> Html {
                     }
                     if let Some(text) = e.new_value() {
                         if p3.receive(&text) {
-                            p3.schedule();
+                            crate::ui::persist::schedule(&p3);
                         }
                     }
                 });
@@ -229,7 +230,7 @@ pub fn App(props: &AppProps) -> Html {
         let session = props.session.clone();
         use_effect_with(state.rev, move |_| {
             if !read_only {
-                p.schedule();
+                crate::ui::persist::schedule(&p);
             }
             match &host {
                 Some(h) => crate::ui::events::emit(h, &session),

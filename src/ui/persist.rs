@@ -1,22 +1,15 @@
-//! Keeping a session's annotations in storage: load at start, save after changes
-//! (throttled), flush when the page is hidden or closed, and stay in step with other tabs
-//! on the same document (the `storage` event, and a read before every write), merged per
-//! annotation by [`crate::core::sync`] with tombstones for deletions.
+//! The browser's side of persistence: which storage a widget gets (localStorage, or
+//! memory when the host says `"none"` or the browser refuses), and the timer that saves
+//! 300 ms after a change. What is saved, loaded and merged is [`crate::persist`].
 //!
-//! Invariants: a failure to read or write never loses what is in memory and always
-//! becomes a [`Notice`]; corrupt stored data is moved to a backup key before anything is
-//! written over it; data from a newer version is never overwritten; a write never drops
-//! what another tab saved since this tab last read (it is merged in first).
+//! Invariant: storage that cannot be opened falls back to memory with a notice; the page
+//! never loses work because of it.
 
-use crate::core::edit::Edit;
-use crate::core::format::stored::{self, StoredError};
-use crate::core::model::AnnotationId;
-use crate::core::sync::{self, Tombstone};
+use crate::persist::Persistence;
 use crate::storage::local::LocalStore;
-use crate::storage::{key_for, Digest, Digesting, MemoryStore, StorageError, Store};
-use crate::ui::state::{Notice};
+use crate::storage::{MemoryStore, Store};
 use crate::store::AnnotationStore;
-use std::cell::{Cell, RefCell};
+use crate::ui::state::Notice;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -26,33 +19,6 @@ use wasm_bindgen::JsCast;
 pub enum StorageChoice {
     Local,
     None,
-}
-
-/// Where persistence reports problems and recoveries.
-type Notifier = Box<dyn Fn(Option<Notice>)>;
-/// Where persistence sends what another tab changed (an edit and how many it touches).
-type RemoteSink = Box<dyn Fn(Edit, usize)>;
-
-pub struct Persistence {
-    store: Box<dyn Store>,
-    key: String,
-    session: AnnotationStore,
-    /// True when saving must not happen (newer data on disk, or storage "none").
-    frozen: Cell<bool>,
-    /// The session revision last written.
-    saved_rev: Cell<u64>,
-    timer_pending: Cell<bool>,
-    /// The last save error shown, so it is not repeated on every keystroke.
-    last_error: RefCell<Option<StorageError>>,
-    on_notice: RefCell<Option<Notifier>>,
-    on_remote: RefCell<Option<RemoteSink>>,
-    /// Deletions not yet forgotten (see `core::sync`), this tab's and adopted ones.
-    tombs: RefCell<Vec<Tombstone>>,
-    /// The ids at the last save or merge, to tell what this tab deleted since.
-    known: RefCell<Vec<AnnotationId>>,
-    /// A digest of the stored text as this tab last wrote or merged it (the text itself
-    /// would hold a second copy of every annotation, 2 MB at 10k).
-    last_seen: Cell<Option<Digest>>,
 }
 
 /// Persistence opened for a widget (at mount, so that what storage held is there before
@@ -70,267 +36,41 @@ impl PartialEq for Opened {
 /// How long after a change the save happens (changes in between are saved together).
 const SAVE_DELAY_MS: i32 = 300;
 
-impl Persistence {
-    /// Opens storage for the session's document and, if `read`, loads what it holds into
-    /// the session. Returns the notice the reader should see, if any.
-    pub fn open(choice: StorageChoice, session: AnnotationStore, read: bool) -> (Rc<Persistence>, Option<Notice>) {
-        let key = key_for(&session.read().document_id);
-        let mut notice = None;
-        let store: Box<dyn Store> = match choice {
-            StorageChoice::None => Box::new(MemoryStore::default()),
-            StorageChoice::Local => match LocalStore::open() {
-                Ok(s) => Box::new(s),
-                Err(e) => {
-                    notice = Notice::warning(format!(
-                        "Your browser's storage can't be used ({e}). Annotations are kept in this tab only: export them before you leave."
-                    ));
-                    Box::new(MemoryStore::default())
-                }
-            },
-        };
-        let p = Persistence {
-            store,
-            key,
-            session,
-            frozen: Cell::new(choice == StorageChoice::None),
-            saved_rev: Cell::new(0),
-            timer_pending: Cell::new(false),
-            last_error: RefCell::new(None),
-            on_notice: RefCell::new(None),
-            on_remote: RefCell::new(None),
-            tombs: RefCell::new(Vec::new()),
-            known: RefCell::new(Vec::new()),
-            last_seen: Cell::new(None),
-        };
-        if read {
-            if let Some(n) = p.load() {
-                notice = Some(n);
-            }
-        }
-        (Rc::new(p), notice)
-    }
-
-    /// Where to report save problems and recoveries.
-    pub fn set_notifier(&self, f: impl Fn(Option<Notice>) + 'static) {
-        *self.on_notice.borrow_mut() = Some(Box::new(f));
-    }
-
-    /// Where to send what another tab changed (the root dispatches it to the reducer).
-    pub fn set_remote(&self, f: impl Fn(Edit, usize) + 'static) {
-        *self.on_remote.borrow_mut() = Some(Box::new(f));
-    }
-
-    /// The storage key this persistence writes (for the `storage` event's filter).
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    fn ids(&self) -> Vec<AnnotationId> {
-        self.session.read().annotations().iter().map(|a| a.id.clone()).collect()
-    }
-
-    /// Records this tab's deletions since the last save or merge as tombstones (and its
-    /// undone deletions), so that merging another tab's state cannot bring them back.
-    fn note_local_changes(&self) {
-        let now = crate::ui::dom::now();
-        let back = {
-            let s = self.session.read();
-            sync::record_deletions(&self.known.borrow(), s.annotations(), now, &mut self.tombs.borrow_mut())
-        };
-        if !back.is_empty() {
-            self.session.touch(&back, now);
-        }
-        *self.known.borrow_mut() = self.ids();
-    }
-
-    /// Merges what another tab saved (`text`, the stored form) into this session.
-    /// Returns whether this tab holds something the other lacks.
-    pub fn receive(&self, text: &str) -> bool {
-        let seen = Digest::of(text);
-        if self.frozen.get() || self.last_seen.get() == Some(seen) {
-            return false;
-        }
-        let loaded = {
-            let s = self.session.read();
-            stored::read(text, &s.doc)
-        };
-        let loaded = match loaded {
-            Ok(l) => l,
-            Err(StoredError::NewerVersion { found }) => {
-                self.frozen.set(true);
-                self.notify(Notice::warning(format!(
-                    "Another tab saved these annotations with a newer version of this tool (format {found}). This tab will not save over them; reload it to continue."
-                )));
-                return false;
-            }
-            // Another tab never writes damaged data; if something else did, back it up
-            // before this tab writes its own over it.
-            Err(StoredError::Corrupt(why)) => {
-                let notice = self.back_up_corrupt(text, &why, "the annotations in this tab are saved in their place");
-                self.notify(notice);
-                return true;
-            }
-        };
-        self.note_local_changes();
-        let merge = {
-            let s = self.session.read();
-            sync::merge_remote(s.annotations(), &self.tombs.borrow(), &loaded.imported.annotations, &loaded.tombstones)
-        };
-        sync::adopt_tombstones(&mut self.tombs.borrow_mut(), &loaded.tombstones);
-        self.last_seen.set(Some(seen));
-        if merge.changed > 0 {
-            match self.on_remote.borrow().as_ref() {
-                Some(f) => f(merge.edit, merge.changed),
-                None => {
-                    let _ = self.session.apply_remote(merge.edit);
-                }
-            }
-        }
-        *self.known.borrow_mut() = self.ids();
-        if !merge.local_ahead {
-            // What is here now is what the other tab saved: nothing to write back.
-            self.saved_rev.set(self.session.read().revision());
-        }
-        merge.local_ahead
-    }
-
-    fn notify(&self, n: Option<Notice>) {
-        if let Some(f) = self.on_notice.borrow().as_ref() {
-            f(n);
-        }
-    }
-
-    fn load(&self) -> Option<Notice> {
-        let text = match self.store.get(&self.key) {
-            Ok(Some(t)) => t,
-            Ok(None) => return None,
-            Err(e) => return Notice::warning(format!("Saved annotations could not be read ({e}).")),
-        };
-        let read = stored::read(&text, &self.session.read().doc);
-        match read {
-            Ok(loaded) => {
-                let imported = loaded.imported;
-                *self.tombs.borrow_mut() = loaded.tombstones;
-                self.last_seen.set(Some(Digest::of(&text)));
-                let issues = imported.issues.len();
-                let report = self.session.load(imported);
-                *self.known.borrow_mut() = self.ids();
-                self.saved_rev.set(self.session.revision());
-                if report.orphaned > 0 || issues > 0 {
-                    Notice::warning(format!(
-                        "The article has changed since your last visit: {} annotation(s) could not be placed and are listed under Orphans; {issues} could not be read.",
-                        report.orphaned
-                    ))
-                } else {
-                    None
-                }
-            }
-            Err(StoredError::NewerVersion { found }) => {
-                self.frozen.set(true);
-                Notice::warning(format!(
-                    "Your saved annotations were written by a newer version of this tool (format {found}). They are left untouched; changes made here are kept in this tab only: export them to keep them."
-                ))
-            }
-            Err(StoredError::Corrupt(why)) => self.back_up_corrupt(&text, &why, "you start with none"),
-        }
-    }
-
-    /// Moves damaged stored data to a backup key (or, if that fails, stops saving over
-    /// it) and returns the notice that says so and offers it as a download.
-    fn back_up_corrupt(&self, text: &str, why: &str, then: &str) -> Option<Notice> {
-        let backup = format!("{}/corrupt/{}", self.key, js_sys::Date::now() as i64);
-        let moved = self.store.set(&backup, text).is_ok();
-        let message = if moved {
-            let _ = self.store.remove(&self.key);
-            format!("Saved annotations were damaged ({why}). They were kept unchanged under the storage key \"{backup}\"; {then}.")
-        } else {
-            self.frozen.set(true);
-            format!("Saved annotations were damaged ({why}) and could not be backed up, so nothing will be saved over them.")
-        };
-        let name = format!("{}.damaged-annotations.json", crate::core::format::catalog::file_stem(&self.session.read().document_id));
-        Some(Notice { level: crate::ui::state::Level::Error, text: message, download: Some((name, text.to_string())) })
-    }
-
-    /// Saves now if anything changed since the last save.
-    pub fn flush(&self) {
-        self.timer_pending.set(false);
-        if self.frozen.get() {
-            return;
-        }
-        if self.session.read().revision() == self.saved_rev.get() {
-            return;
-        }
-        // Another tab may have saved since this one last read: merge that in first. Only
-        // a digest is read unless it differs (the text is 2 MB at 10k annotations).
-        if let Ok(Some(seen)) = self.store.digest(&self.key) {
-            if self.last_seen.get() != Some(seen) {
-                if let Ok(Some(current)) = self.store.get(&self.key) {
-                    self.receive(&current);
-                }
-                if self.frozen.get() {
-                    return;
-                }
-            }
-        }
-        self.note_local_changes();
-        // Written in pieces straight from the set, and digested on the way.
-        let mut written = None;
-        let (rev, result) = {
-            let s = self.session.read();
-            let tombs = self.tombs.borrow();
-            let result = self.store.set_with(&self.key, &mut |w| {
-                // serde_json writes a few bytes at a time: buffered, the digest and the
-                // pieces see 64 KB at a time (unbuffered, that cost 35 ms per save at 10k).
-                let mut out = std::io::BufWriter::with_capacity(64 * 1024, Digesting::new(w));
-                stored::write_to(&mut out, &s.document_id, s.annotations(), &tombs)?;
-                let d = out.into_inner().map_err(|e| e.into_error())?;
-                written = Some(d.finish());
-                Ok(())
-            });
-            (s.revision(), result)
-        };
-        match result {
-            Ok(()) => {
-                self.saved_rev.set(rev);
-                self.last_seen.set(written);
-                if self.last_error.borrow_mut().take().is_some() {
-                    self.notify(Notice::info("Saving works again: all annotations are saved."));
-                }
-            }
+/// Opens the storage the host chose for `session` and, if `read`, loads what it holds.
+pub fn open(choice: StorageChoice, session: AnnotationStore, read: bool) -> Opened {
+    let mut notice = None;
+    let store: Box<dyn Store> = match choice {
+        StorageChoice::None => Box::new(MemoryStore::default()),
+        StorageChoice::Local => match LocalStore::open() {
+            Ok(s) => Box::new(s),
             Err(e) => {
-                let repeat = self.last_error.borrow().as_ref() == Some(&e);
-                if !repeat {
-                    let what = match &e {
-                        StorageError::QuotaExceeded(_) => "Storage is full".to_string(),
-                        other => other.to_string(),
-                    };
-                    self.notify(Notice::error(format!(
-                        "{what}: your latest annotations are not saved in the browser, but they are safe in this tab. Export them to keep a copy."
-                    )));
-                    *self.last_error.borrow_mut() = Some(e);
-                }
+                notice = Notice::warning(format!(
+                    "Your browser's storage can't be used ({e}). Annotations are kept in this tab only: export them before you leave."
+                ));
+                Box::new(MemoryStore::default())
             }
-        }
-    }
+        },
+    };
+    let (p, loaded) = Persistence::open(store, choice == StorageChoice::None, session, read, Box::new(crate::ui::dom::now));
+    Opened(p, notice.or(loaded))
+}
 
-    /// Saves soon: after [`SAVE_DELAY_MS`], together with any changes made meanwhile.
-    pub fn schedule(self: &Rc<Self>) {
-        if self.timer_pending.get() || self.frozen.get() {
-            return;
+/// Saves soon: after [`SAVE_DELAY_MS`], together with any changes made meanwhile.
+pub fn schedule(p: &Rc<Persistence>) {
+    let Some(window) = web_sys::window() else {
+        p.flush();
+        return;
+    };
+    if !p.begin_wait() {
+        return;
+    }
+    let me = Rc::downgrade(p);
+    let f = Closure::once_into_js(move || {
+        if let Some(p) = me.upgrade() {
+            p.flush();
         }
-        let Some(window) = web_sys::window() else {
-            self.flush();
-            return;
-        };
-        self.timer_pending.set(true);
-        let me = Rc::downgrade(self);
-        let f = Closure::once_into_js(move || {
-            if let Some(p) = me.upgrade() {
-                p.flush();
-            }
-        });
-        if window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), SAVE_DELAY_MS).is_err() {
-            self.flush();
-        }
+    });
+    if window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), SAVE_DELAY_MS).is_err() {
+        p.flush();
     }
 }

@@ -35,6 +35,8 @@ mod storage;
 mod html;
 // The host-HTML reader (allowlist sanitiser) and host schemas.
 mod sanitize;
+// Persistence and the two-tab sync over MemoryStore.
+mod persist;
 // The annotation store, the one writer of the session.
 mod store;
 // Project rules: a pure core, module docs, one writer.

@@ -39,7 +39,7 @@ fn a_store_written_in_pieces_holds_the_whole_and_its_digest() {
     assert_eq!(store.digest("k").unwrap(), Some(Digest::of(&text)));
     assert_eq!(store.digest("absent").unwrap(), None);
     // A store that is full refuses a value written in pieces, as one written whole.
-    let mut small = MemoryStore::default();
-    small.quota = Some(10);
+    let small = MemoryStore::default();
+    small.quota.set(Some(10));
     assert!(small.set_with("k", &mut |w| w.write_all(text.as_bytes())).is_err());
 }
