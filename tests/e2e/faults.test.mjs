@@ -139,11 +139,12 @@ test('a 50 MB import is refused at once and a malformed one cleanly; nothing is 
     const broken = saveArtifact('broken.jsonld', '{"type":"AnnotationCollection","first":{"items":[' + '{"id":"urn:a","target":'.repeat(20000));
     await page.setInputFiles('.aa-file', broken);
     await page.waitForFunction(() => /Could not import broken\.jsonld: not JSON/.test(aa.q('.aa-notice')?.textContent || ''));
-    const t0 = Date.now();
-    await page.evaluate(() => 1);
-    assert.ok(Date.now() - t0 < 1000, 'responsive');
     assert.equal(await page.evaluate(() => window.annotator.count), 1);
     assert.deepEqual(await painted(page, 'aa-person'), ['Edward Snowden']);
+    // Still working: the next gesture tags as before.
+    await tag(page, 'Kaspersky Lab', '2');
+    await page.waitForFunction(() => window.annotator.count === 2);
+    assert.deepEqual(await painted(page, 'aa-organization'), ['Kaspersky Lab']);
     fs.rmSync(big);
     assert.deepEqual(errors, []);
   });
