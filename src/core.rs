@@ -13,6 +13,7 @@ pub mod edit;
 pub mod format;
 pub mod html;
 pub mod html_read;
+pub mod merge;
 pub mod model;
 pub mod offset;
 pub mod panel;

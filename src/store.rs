@@ -12,7 +12,8 @@
 //! been called with it, outside any borrow of the session, so a subscriber may read it.
 
 use crate::core::edit::{Edit, EditError};
-use crate::core::format::{Imported, MergeReport};
+use crate::core::format::Imported;
+use crate::core::merge::MergeReport;
 use crate::core::model::{AnnotationId, Timestamp};
 use crate::core::session::{Change, Session};
 use std::cell::{Cell, Ref, RefCell};

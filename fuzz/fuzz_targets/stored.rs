@@ -2,7 +2,8 @@
 //! anchored correctly, merges and exports; and saving it reads back the same.
 #![no_main]
 use article_annotator::core::edit::{apply, AnnotationSet};
-use article_annotator::core::format::{merge_edit, stored};
+use article_annotator::core::format::stored;
+use article_annotator::core::merge::merge_edit;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

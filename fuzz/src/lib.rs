@@ -5,7 +5,8 @@ use article_annotator::core::article::parse_markdown;
 use article_annotator::core::document::Document;
 use article_annotator::core::edit::{apply, AnnotationSet};
 use article_annotator::core::format::catalog::{self, ExportContext, Format};
-use article_annotator::core::format::{merge_edit, Imported};
+use article_annotator::core::format::Imported;
+use article_annotator::core::merge::merge_edit;
 use article_annotator::core::model::Timestamp;
 use article_annotator::core::schema::Schema;
 

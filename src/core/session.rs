@@ -13,7 +13,8 @@
 use crate::core::anchor::quote_at;
 use crate::core::document::Document;
 use crate::core::edit::{AnnotationSet, Edit, EditError, History};
-use crate::core::format::{merge_edit, Imported, MergeReport};
+use crate::core::format::Imported;
+use crate::core::merge::{merge_edit, MergeReport};
 use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp};
 use crate::core::offset::CharRange;
 use crate::core::schema::Schema;

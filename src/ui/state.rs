@@ -239,7 +239,7 @@ impl Reducible for AppState {
 
 /// What the reader is told after an import: the counts, the other documents of a corpus
 /// file, and the first problems.
-pub fn import_notice(name: &str, r: &crate::core::format::MergeReport, others: usize, issues: &[crate::core::format::ImportIssue]) -> Option<Notice> {
+pub fn import_notice(name: &str, r: &crate::core::merge::MergeReport, others: usize, issues: &[crate::core::format::ImportIssue]) -> Option<Notice> {
     let mut text = format!("Imported {name}: {} added, {} updated, {} unchanged, {} orphaned.", r.added, r.updated, r.unchanged, r.orphaned);
     if others > 0 {
         text.push_str(&format!(

@@ -67,3 +67,24 @@ fn only_the_store_mutates_the_session() {
         }
     }
 }
+
+/// The format modules stand side by side: none imports the catalog (which imports them)
+/// or another format; what they share lives below them (`core::format`, `core::corpus`).
+#[test]
+fn format_modules_import_neither_the_catalog_nor_each_other() {
+    let dir = root().join("src/core/format");
+    let names: Vec<String> = rust_files(&dir).iter().filter_map(|f| f.file_stem()?.to_str().map(str::to_string)).collect();
+    for f in rust_files(&dir) {
+        let me = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        if me == "catalog" {
+            continue;
+        }
+        let text = fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim_start().starts_with("//")) {
+            assert!(!line.contains("format::catalog"), "{}:{}: a format module imports the catalog", f.display(), n + 1);
+            for other in names.iter().filter(|o| **o != me && *o != "tokens" && *o != "zip" && *o != "stored") {
+                assert!(!line.contains(&format!("format::{other}::")), "{}:{}: imports the {other} format", f.display(), n + 1);
+            }
+        }
+    }
+}

@@ -13,7 +13,7 @@ use crate::core::corpus::bridge::{exact_place, excluded, to_annotations, Filter}
 use crate::core::corpus::{brat, conll, doccano, labelstudio, spacy, w3c, Cutter, Doc, GroupKind, Issue, Items, LeftOut, Written};
 use crate::core::document::Document;
 use crate::core::edit::{apply, AnnotationSet};
-use crate::core::format::merge_edit;
+use crate::core::merge::merge_edit;
 use crate::core::format::catalog::{self, ExportContext, Format};
 use crate::core::model::Timestamp;
 use crate::core::schema::Schema;

@@ -14,7 +14,7 @@
 
 use crate::core::corpus::{self, bridge};
 use crate::core::document::Document;
-use crate::core::format::catalog::{label_of, ExportContext, OutFile};
+use crate::core::format::{label_of, ExportContext, OutFile};
 use crate::core::format::{Carries, Imported};
 use crate::core::model::{Annotation, AnnotationId, Timestamp, Verdict};
 use crate::core::offset::CharRange;

@@ -8,9 +8,9 @@
 //! by a test); an export never fails, it reports what it left out instead.
 
 use crate::core::document::Document;
-use crate::core::edit::AnnotationSet;
 use crate::core::format::{brat, claimreview, conll, csv, doccano, labelstudio, spacy, w3c, Carries, Imported};
-use crate::core::model::{Annotation, Body, Claim, Timestamp};
+pub use crate::core::format::{count, label_of, ExportContext, OutFile};
+use crate::core::model::{Body, Claim, Timestamp};
 use crate::core::schema::Schema;
 use thiserror::Error;
 
@@ -182,14 +182,6 @@ impl Format {
     }
 }
 
-/// The label a file gives an annotation: the entity type's label, or `Claim`.
-pub fn label_of<'a>(schema: &'a Schema, a: &'a Annotation) -> &'a str {
-    match &a.body {
-        Body::Entity(t) => schema.label(t),
-        Body::Claim(_) => w3c::CLAIM_TAG,
-    }
-}
-
 /// The body for a label read from a file: `Claim` is a claim; a type of the schema by
 /// id or label; a common NER tag (`PER`, `ORG`, `LOC`, `GPE`, `MISC`) mapped onto the
 /// schema's type when it has one; anything else a type of that name.
@@ -216,39 +208,11 @@ pub fn body_for_label(schema: &Schema, label: &str) -> Body {
     }
 }
 
-/// What every exporter needs.
-#[derive(Clone, Copy)]
-pub struct ExportContext<'a> {
-    pub set: &'a AnnotationSet,
-    pub schema: &'a Schema,
-    pub doc: &'a Document,
-    pub document_id: &'a str,
-    /// The article's IRI, as in [`w3c::default_source`].
-    pub source: &'a str,
-}
-
-/// One file of an export.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutFile {
-    pub name: String,
-    pub mime: &'static str,
-    pub text: String,
-}
-
 /// The files of an export and what the format could not hold, one sentence each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Exported {
     pub files: Vec<OutFile>,
     pub left_out: Vec<String>,
-}
-
-/// A count with its noun: `1 claim`, `3 claims`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 /// A file name stem made safe for file systems from a document id.

@@ -8,7 +8,7 @@
 //! the verdict's label as `alternateName`; "unverifiable" has only the `alternateName`.
 //! Unverified claims are not reviews yet and are left out (and counted).
 
-use crate::core::format::catalog::{count, ExportContext};
+use crate::core::format::{count, ExportContext};
 use crate::core::model::{Body, Verdict};
 use crate::core::time;
 use serde_json::{json, Value};

@@ -11,33 +11,12 @@
 //! counted. A token is tagged when it overlaps an entity (a span that ends inside a word
 //! tags the whole word). Claims are not written: IOB2 here is for entities.
 
-use crate::core::format::brat::type_name;
-use crate::core::format::catalog::{count, label_of, ExportContext};
+use crate::core::corpus::brat::type_name;
+use crate::core::format::{count, label_of, ExportContext};
 use crate::core::offset::CharRange;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// A word token of the text, with its position in code points.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token<'t> {
-    pub range: CharRange,
-    pub text: &'t str,
-}
-
-/// The UAX #29 word tokens of `text` that are not white space, in order.
-pub fn tokens(text: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let mut chars = 0usize;
-    for w in text.split_word_bounds() {
-        let n = w.chars().count();
-        if !w.chars().all(char::is_whitespace) {
-            if let Some(range) = CharRange::from_usize(chars, chars + n) {
-                out.push(Token { range, text: w });
-            }
-        }
-        chars += n;
-    }
-    out
-}
+pub use crate::core::format::tokens::{tokens, Token};
 
 pub fn export(cx: &ExportContext, left_out: &mut Vec<String>) -> String {
     let mut entities: Vec<(CharRange, String)> = Vec::new();

@@ -11,7 +11,7 @@
 //! cell gets a leading `'` so a spreadsheet shows it as text instead of running it as a
 //! formula (CSV injection).
 
-use crate::core::format::catalog::{label_of, ExportContext};
+use crate::core::format::{label_of, ExportContext};
 use crate::core::model::Body;
 use crate::core::time;
 

@@ -8,12 +8,12 @@
 //! Invariants: export writes one line holding the whole article; import reads every
 //! record through [`corpus::doccano`] and takes those that are the article (the whole
 //! article, a paragraph of it, or an older version re-anchored by quote; see
-//! [`bridge::into_article`]).
+//! [`crate::core::corpus::bridge::into_article`]).
 
 use crate::core::corpus::bridge::CLAIMANT;
-use crate::core::corpus::{self, bridge};
+use crate::core::corpus;
 use crate::core::document::Document;
-use crate::core::format::catalog::{label_of, ExportContext};
+use crate::core::format::{label_of, ExportContext};
 use crate::core::format::{Carries, Imported};
 use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::schema::Schema;
@@ -60,12 +60,6 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Im
     if text.contains("\"relations\"") {
         carries.claimants = true;
     }
-    records_into(corpus::doccano::read, "doccano", false, carries, text, doc, schema, now)
+    crate::core::format::records_into(corpus::doccano::read, "doccano", false, carries, text, doc, schema, now)
 }
 
-/// Reads every record of a JSON-record file and imports the documents that are the article.
-#[allow(clippy::too_many_arguments)]
-pub fn records_into(reader: corpus::RecordReader, format: &str, keep_ids: bool, carries: Carries, text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
-    let docs: Vec<_> = corpus::read_records(reader, text).collect();
-    bridge::into_article(docs, format, keep_ids, carries, doc, schema, now)
-}

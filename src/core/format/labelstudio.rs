@@ -15,8 +15,7 @@
 
 use crate::core::corpus;
 use crate::core::document::Document;
-use crate::core::format::catalog::{label_of, ExportContext};
-use crate::core::format::doccano::records_into;
+use crate::core::format::{label_of, ExportContext};
 use crate::core::format::{Carries, Imported};
 use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::schema::Schema;
@@ -72,7 +71,7 @@ pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Re
             return Err("no tasks found: expected a list of tasks, each with data.text and annotations[].result[]".into());
         }
     }
-    let out = records_into(corpus::labelstudio::read, "label-studio", true, CARRIES, text, doc, schema, now);
+    let out = crate::core::format::records_into(corpus::labelstudio::read, "label-studio", true, CARRIES, text, doc, schema, now);
     if v.is_err() && out.annotations.is_empty() && out.issues.iter().all(|i| i.location.starts_with("file") || i.message.starts_with("not JSON")) {
         return Err(out.issues.first().map_or_else(|| "not JSON".into(), |i| i.message.clone()));
     }

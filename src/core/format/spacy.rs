@@ -8,10 +8,9 @@
 //! `doc.spans`; `doc.ents` cannot hold overlaps); orphans are not written.
 
 use crate::core::document::Document;
-use crate::core::format::catalog::{label_of, ExportContext};
-use crate::core::format::conll::tokens;
+use crate::core::format::{label_of, ExportContext};
+use crate::core::format::tokens::tokens;
 use crate::core::corpus;
-use crate::core::format::doccano::records_into;
 use crate::core::format::{Carries, Imported};
 use crate::core::model::Timestamp;
 use crate::core::schema::Schema;
@@ -78,5 +77,5 @@ pub fn export(cx: &ExportContext) -> String {
 
 /// Reads spaCy/Prodigy JSONL (a JSON array of records too); only accepted examples.
 pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
-    records_into(corpus::spacy::read, "spacy", false, Carries::SPANS, text, doc, schema, now)
+    crate::core::format::records_into(corpus::spacy::read, "spacy", false, Carries::SPANS, text, doc, schema, now)
 }
