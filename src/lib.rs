@@ -6,6 +6,7 @@
 //! annotations, offsets, edits, formats). See ARCHITECTURE.md.
 
 pub mod core;
+pub mod keymap;
 pub mod notice;
 pub mod persist;
 pub mod storage;

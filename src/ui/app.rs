@@ -4,7 +4,7 @@
 use crate::core::edit::Edit;
 use crate::core::format::catalog::Format;
 use crate::core::model::{AnnotationId, Body, Claim};
-use crate::core::schema::CLAIM_KEY;
+use crate::keymap::{self, Command};
 use crate::ui::components::article_view::ArticleView;
 use crate::ui::components::editor::{ClaimantOption, Editor};
 use crate::ui::components::header::Header;
@@ -295,80 +295,46 @@ pub fn App(props: &AppProps) -> Html {
         let editing = state.editing.is_some();
         let current = state.current.clone();
         let session = props.session.clone();
-        let types = types.clone();
         let article = article.clone();
         let read_only = props.read_only;
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
-            let ctrl = e.ctrl_key() || e.meta_key();
-            if ctrl && !in_text_field(&e) && !read_only {
-                let lower = key.to_lowercase();
-                if lower == "z" {
-                    e.prevent_default();
-                    dispatch.emit(if e.shift_key() { Action::Redo } else { Action::Undo });
-                } else if lower == "y" {
-                    e.prevent_default();
-                    dispatch.emit(Action::Redo);
-                }
-                return;
-            }
-            if in_text_field(&e) || e.alt_key() || ctrl {
-                return;
-            }
-            if key == "Escape" {
-                if pending {
-                    cancel.emit(());
-                } else if editing {
-                    dispatch.emit(Action::OpenEditor(None));
-                } else if current.is_some() {
-                    dispatch.emit(Action::Cursor(None));
-                }
-                return;
-            }
             let in_article = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|t| t.closest(".aa-article").ok().flatten().is_some());
-            if in_article && !pending && (key == "]" || key == "[") {
-                e.prevent_default();
+            let k = keymap::Key { key: &key, ctrl: e.ctrl_key() || e.meta_key(), shift: e.shift_key(), alt: e.alt_key(), in_text_field: in_text_field(&e), in_article };
+            let command = {
                 let s = session.read();
-                let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
-                let at = current.as_ref().and_then(|c| order.iter().position(|x| *x == c));
-                let next = match (key.as_str(), at) {
-                    ("]", None) => order.first(),
-                    ("]", Some(i)) => order.get(i + 1).or(order.last()),
-                    (_, None) => order.last(),
-                    (_, Some(i)) => order.get(i.saturating_sub(1)),
-                };
-                dispatch.emit(Action::Cursor(next.map(|x| (*x).clone())));
-                return;
+                keymap::command(&k, &keymap::Context { pending, editing, cursor: current.as_ref(), read_only, schema: &s.schema })
+            };
+            let Some(command) = command else { return };
+            if command.prevents_default() {
+                e.prevent_default();
             }
-            if in_article && !pending && key == "Enter" {
-                if let Some(id) = current.clone() {
-                    e.prevent_default();
-                    dispatch.emit(Action::OpenEditor(Some(id)));
+            match command {
+                Command::Undo => dispatch.emit(Action::Undo),
+                Command::Redo => dispatch.emit(Action::Redo),
+                Command::CancelSelection => cancel.emit(()),
+                Command::CloseEditor => dispatch.emit(Action::OpenEditor(None)),
+                Command::ClearCursor => dispatch.emit(Action::Cursor(None)),
+                Command::MoveCursor { forward } => {
+                    let s = session.read();
+                    let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
+                    let next = keymap::cursor_step(&order, current.as_ref(), forward).cloned();
+                    drop(s);
+                    dispatch.emit(Action::Cursor(next));
                 }
-                return;
-            }
-            if e.shift_key() && key.starts_with("Arrow") && !read_only {
-                if let Some(art) = article.cast::<web_sys::Element>() {
-                    if extend_selection(&art, &key) {
-                        e.prevent_default();
+                Command::OpenCursor => dispatch.emit(Action::OpenEditor(current.clone())),
+                Command::ExtendSelection { .. } => {
+                    if let Some(art) = article.cast::<web_sys::Element>() {
+                        if extend_selection(&art, &key) {
+                            e.prevent_default();
+                        }
                     }
                 }
-                return;
-            }
-            if !pending {
-                return;
-            }
-            let mut chars = key.chars();
-            let (Some(c), None) = (chars.next(), chars.next()) else { return };
-            if c.to_ascii_lowercase() == CLAIM_KEY {
-                e.prevent_default();
-                tag.emit(TagChoice::Claim);
-            } else if let Some(t) = types.iter().find(|t| t.key == c) {
-                e.prevent_default();
-                tag.emit(TagChoice::Entity(t.id.clone()));
+                Command::TagEntity(t) => tag.emit(TagChoice::Entity(t)),
+                Command::TagClaim => tag.emit(TagChoice::Claim),
             }
         })
     };

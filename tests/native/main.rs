@@ -37,6 +37,8 @@ mod html;
 mod sanitize;
 // Persistence and the two-tab sync over MemoryStore.
 mod persist;
+// The keyboard map as a pure function.
+mod keymap;
 // The annotation store, the one writer of the session.
 mod store;
 // Project rules: a pure core, module docs, one writer.
