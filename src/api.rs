@@ -99,12 +99,31 @@ impl Annotator {
     /// `.ann`; `exportFiles` gives all three files), `"conll"`, `"doccano"`,
     /// `"doccano-relations"`, `"label-studio"`, `"spacy"`, `"claimreview"`, `"csv"`.
     #[wasm_bindgen(js_name = exportAs)]
-    pub fn export_as(&self, format: Option<String>) -> Result<String, JsError> {
+    pub fn export_as(&self, format: Option<String>) -> Result<js_sys::JsString, JsError> {
         self.live()?;
         let format = export_format(format)?;
+        if let Some(text) = self.stream(format)? {
+            return Ok(text);
+        }
         let mut exported = files::export(&self.session, format);
         let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
-        Ok(exported.files.swap_remove(main).text)
+        Ok(js_sys::JsString::from(exported.files.swap_remove(main).text.as_str()))
+    }
+
+    /// W3C and JSON Lines (the large ones) written in 64 KB pieces joined in JS: the
+    /// whole text is never in wasm memory, which only grows. `None` for other formats.
+    fn stream(&self, format: Format) -> Result<Option<js_sys::JsString>, JsError> {
+        if !matches!(format, Format::W3c | Format::Jsonl) {
+            return Ok(None);
+        }
+        let s = self.session.read();
+        let source = w3c::default_source(&s.doc, &s.document_id);
+        let mut pieces = crate::storage::local::Pieces::default();
+        let written = match format {
+            Format::W3c => w3c::export_to(&mut pieces, s.annotations(), &s.schema, &s.doc, &w3c::ExportMeta { document_id: &s.document_id, source: &source }),
+            _ => w3c::export_lines_to(&mut pieces, s.annotations(), &s.schema, &source),
+        };
+        written.and_then(|()| pieces.finish()).map(Some).map_err(|e| JsError::new(&format!("could not export: {e}")))
     }
 
     /// Every file of an export with what the format could not hold:
@@ -112,16 +131,30 @@ impl Annotator {
     #[wasm_bindgen(js_name = exportFiles)]
     pub fn export_files(&self, format: Option<String>) -> Result<JsValue, JsError> {
         self.live()?;
-        let exported = files::export(&self.session, export_format(format)?);
+        let format = export_format(format)?;
         let list = js_sys::Array::new();
-        for f in &exported.files {
+        let push = |name: &str, mime: &str, text: &JsValue| {
             let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"name".into(), &f.name.as_str().into());
-            let _ = js_sys::Reflect::set(&o, &"type".into(), &f.mime.into());
-            let _ = js_sys::Reflect::set(&o, &"text".into(), &f.text.as_str().into());
+            let _ = js_sys::Reflect::set(&o, &"name".into(), &name.into());
+            let _ = js_sys::Reflect::set(&o, &"type".into(), &mime.into());
+            let _ = js_sys::Reflect::set(&o, &"text".into(), text);
             list.push(&o);
-        }
-        let left: js_sys::Array = exported.left_out.iter().map(|l| JsValue::from_str(l)).collect();
+        };
+        let left: js_sys::Array = match self.stream(format)? {
+            // One file, and W3C and JSON Lines hold everything.
+            Some(text) => {
+                let name = catalog::file_name(format, &self.session.read().document_id);
+                push(&name, format.info().mime, &text.into());
+                js_sys::Array::new()
+            }
+            None => {
+                let exported = files::export(&self.session, format);
+                for f in &exported.files {
+                    push(&f.name, f.mime, &f.text.as_str().into());
+                }
+                exported.left_out.iter().map(|l| JsValue::from_str(l)).collect()
+            }
+        };
         let out = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&out, &"files".into(), &list);
         let _ = js_sys::Reflect::set(&out, &"leftOut".into(), &left);
@@ -133,10 +166,15 @@ impl Annotator {
         self.live()?;
         let s = self.session.read();
         let source = w3c::default_source(&s.doc, &s.document_id);
-        let items: Vec<w3c::AnnotationOut> =
-            s.annotations().in_reading_order().into_iter().map(|a| w3c::annotation_out(a, &s.schema, &source)).collect();
-        let text = serde_json::to_string(&items).map_err(|e| JsError::new(&e.to_string()))?;
-        js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not build the annotations"))
+        // Each object built in JS straight from its Rust description, one at a time: no
+        // JSON text of the whole set in wasm memory.
+        let out = js_sys::Array::new();
+        let as_json = serde_wasm_bindgen::Serializer::json_compatible();
+        for a in s.annotations().in_reading_order() {
+            let v = serde::Serialize::serialize(&w3c::annotation_out(a, &s.schema, &source), &as_json).map_err(|e| JsError::new(&format!("could not build the annotations: {e}")))?;
+            out.push(&v);
+        }
+        Ok(out.into())
     }
 
     /// Replaces every annotation with `annotations` (W3C objects: an array, a page or a

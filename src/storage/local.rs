@@ -25,13 +25,29 @@ extern "C" {
 /// How much of a value is in wasm memory at a time while it is written or digested.
 const PIECE: usize = 64 * 1024;
 
-/// Collects UTF-8 in pieces of about [`PIECE`] bytes as JS strings.
-struct Pieces {
+/// Collects UTF-8 in pieces of about [`PIECE`] bytes as JS strings, so that a long text
+/// written into it (a save, an export) is never whole in wasm memory, which only grows.
+pub struct Pieces {
     buf: Vec<u8>,
     parts: js_sys::Array,
 }
 
+impl Default for Pieces {
+    fn default() -> Pieces {
+        Pieces { buf: Vec::with_capacity(PIECE + 1024), parts: js_sys::Array::new() }
+    }
+}
+
 impl Pieces {
+    /// The whole text, joined in JS.
+    pub fn finish(mut self) -> std::io::Result<JsString> {
+        self.ship()?;
+        if !self.buf.is_empty() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "the text ended inside a character"));
+        }
+        Ok(self.parts.join(""))
+    }
+
     /// Moves the complete characters of the buffer into a JS string.
     fn ship(&mut self) -> std::io::Result<()> {
         let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
@@ -114,13 +130,9 @@ impl Store for LocalStore {
         self.raw.remove_item(key).map_err(to_error)
     }
     fn set_with(&self, key: &str, write: &mut Writer) -> Result<(), StorageError> {
-        let mut pieces = Pieces { buf: Vec::with_capacity(PIECE + 1024), parts: js_sys::Array::new() };
+        let mut pieces = Pieces::default();
         write(&mut pieces).map_err(|e| StorageError::Other(e.to_string()))?;
-        pieces.ship().map_err(|e| StorageError::Other(e.to_string()))?;
-        if !pieces.buf.is_empty() {
-            return Err(StorageError::Other("the value ended inside a character".into()));
-        }
-        let value = pieces.parts.join("");
+        let value = pieces.finish().map_err(|e| StorageError::Other(e.to_string()))?;
         self.raw.unchecked_ref::<RawStorage>().set_item_js(key, &value).map_err(to_error)
     }
     fn digest(&self, key: &str) -> Result<Option<Digest>, StorageError> {

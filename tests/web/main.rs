@@ -295,7 +295,7 @@ async fn dom_offsets_become_code_points_in_a_multilingual_article() {
         settle().await;
     }
     assert_eq!(a.count().ok(), Some(5));
-    let exported = a.export_as(None).map_err(JsValue::from).unwrap();
+    let exported = String::from(a.export_as(None).map_err(JsValue::from).unwrap());
     let v: serde_json::Value = serde_json::from_str(&exported).unwrap();
     let text: String = {
         let blocks = root.query_selector_all(".aa-article [data-block]").unwrap();
@@ -506,9 +506,9 @@ async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_re
     assert_eq!(js_sys::Reflect::get(&report, &"added".into()).unwrap().as_f64(), Some(2.0));
     assert_eq!(a.count().ok(), Some(2), "the import is there at once");
     assert_eq!(js_sys::Array::from(&a.annotations().map_err(JsValue::from).unwrap()).length(), 2);
-    let brat = a.export_as(Some("brat".into())).map_err(JsValue::from).unwrap();
+    let brat = String::from(a.export_as(Some("brat".into())).map_err(JsValue::from).unwrap());
     assert!(brat.contains("\tKaspersky Lab\n") && brat.contains("\tEdward Snowden\n"), "{brat}");
-    assert_eq!(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap().lines().count(), 2);
+    assert_eq!(String::from(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap()).lines().count(), 2);
     let rev = a.revision().map_err(JsValue::from).unwrap();
     a.add(w3c_entity("urn:x:ryw", "Kaspersky Lab", s1, e1, "Person")).map_err(JsValue::from).unwrap();
     assert_eq!(a.count().ok(), Some(3));
@@ -517,7 +517,7 @@ async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_re
     assert_eq!(a.count().ok(), Some(2));
     a.load(js_sys::Array::of1(&w3c_entity("urn:x:one", "Edward Snowden", s2, e2, "person")).into()).map_err(JsValue::from).unwrap();
     assert_eq!(a.count().ok(), Some(1));
-    assert_eq!(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap().lines().count(), 1);
+    assert_eq!(String::from(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap()).lines().count(), 1);
     // After the first render: the same answers, and the article shows what was written.
     settle().await;
     let shadow = inner(&root);

@@ -253,6 +253,11 @@ pub fn export(format: Format, cx: &ExportContext) -> Exported {
     Exported { files, left_out }
 }
 
+/// The name of an export's (main) file for a document: `<id>.annotations.jsonld`.
+pub fn file_name(format: Format, document_id: &str) -> String {
+    format!("{}.{}", file_stem(document_id), name_suffix(format))
+}
+
 fn name_suffix(format: Format) -> &'static str {
     match format {
         Format::W3c => "annotations.jsonld",

@@ -166,17 +166,17 @@ pub fn annotation_out_as<'a>(a: &'a Annotation, label: &'a str, source: &'a str)
 }
 
 #[derive(Serialize)]
-struct PageOut<'a> {
+struct PageOut<I> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(rename = "startIndex")]
     start_index: usize,
-    items: Vec<AnnotationOut<'a>>,
+    items: I,
 }
 
 #[derive(Serialize)]
-struct CollectionOut<'a> {
+struct CollectionOut<'a, I> {
     #[serde(rename = "@context")]
     context: &'static str,
     id: String,
@@ -185,40 +185,66 @@ struct CollectionOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
     total: usize,
-    first: PageOut<'a>,
+    first: PageOut<I>,
 }
 
-/// The whole set as an `AnnotationCollection` with one embedded page, as pretty-printed
-/// JSON text with a final newline.
-pub fn export_string(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> String {
-    let items: Vec<AnnotationOut> = set.in_reading_order().into_iter().map(|a| annotation_out(a, schema, meta.source)).collect();
+/// The set's annotations in reading order, each made as it is written (never all at once).
+struct ItemsOut<'a> {
+    list: Vec<&'a Annotation>,
+    schema: &'a Schema,
+    source: &'a str,
+}
+
+impl Serialize for ItemsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.list.iter().map(|a| annotation_out(a, self.schema, self.source)))
+    }
+}
+
+/// The whole set as an `AnnotationCollection` with one embedded page, pretty-printed
+/// JSON with a final newline, written to `w` one annotation at a time.
+pub fn export_to(w: &mut dyn std::io::Write, set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> std::io::Result<()> {
+    let items = ItemsOut { list: set.in_reading_order(), schema, source: meta.source };
     let id = format!("urn:article-annotator:collection:{}", iri_safe(meta.document_id));
     let c = CollectionOut {
         context: CONTEXT,
         id: id.clone(),
         kind: "AnnotationCollection",
         label: doc.headline(),
-        total: items.len(),
+        total: items.list.len(),
         first: PageOut { id: format!("{id}:page:1"), kind: "AnnotationPage", start_index: 0, items },
     };
-    let mut s = serde_json::to_string_pretty(&c).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &c)?;
+    w.write_all(b"\n")
 }
 
-/// JSON Lines: one W3C annotation per line, in reading order, each line compact JSON.
-pub fn export_lines(set: &AnnotationSet, schema: &Schema, source: &str) -> String {
-    let mut out = String::new();
+/// [`export_to`] as a string.
+pub fn export_string(set: &AnnotationSet, schema: &Schema, doc: &Document, meta: &ExportMeta) -> String {
+    let mut out = Vec::new();
+    let _ = export_to(&mut out, set, schema, doc, meta);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// JSON Lines written to `w`: one W3C annotation per line, in reading order, each line
+/// compact JSON with its `@context`.
+pub fn export_lines_to(w: &mut dyn std::io::Write, set: &AnnotationSet, schema: &Schema, source: &str) -> std::io::Result<()> {
     for a in set.in_reading_order() {
-        let mut v = serde_json::to_value(annotation_out(a, schema, source)).unwrap_or_default();
+        let mut v = serde_json::to_value(annotation_out(a, schema, source)).map_err(std::io::Error::other)?;
         if let Value::Object(m) = &mut v {
             // Each line stands alone, so each carries the context.
             m.insert("@context".into(), Value::String(CONTEXT.into()));
         }
-        out.push_str(&serde_json::to_string(&v).unwrap_or_default());
-        out.push('\n');
+        serde_json::to_writer(&mut *w, &v)?;
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
+}
+
+/// JSON Lines: one W3C annotation per line, in reading order, each line compact JSON.
+pub fn export_lines(set: &AnnotationSet, schema: &Schema, source: &str) -> String {
+    let mut out = Vec::new();
+    let _ = export_lines_to(&mut out, set, schema, source);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Reads JSON Lines (one W3C annotation per line; blank lines skipped). A bad line is
