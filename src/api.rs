@@ -117,7 +117,7 @@ impl Annotator {
             return Ok(None);
         }
         let s = self.session.read();
-        let source = w3c::default_source(&s.doc, &s.document_id);
+        let source = s.source();
         let mut pieces = crate::storage::local::Pieces::default();
         let written = match format {
             Format::W3c => w3c::export_to(&mut pieces, s.annotations(), &s.schema, &s.doc, &w3c::ExportMeta { document_id: &s.document_id, source: &source }),
@@ -165,7 +165,7 @@ impl Annotator {
     pub fn annotations(&self) -> Result<JsValue, JsError> {
         self.live()?;
         let s = self.session.read();
-        let source = w3c::default_source(&s.doc, &s.document_id);
+        let source = s.source();
         // Each object built in JS straight from its Rust description, one at a time: no
         // JSON text of the whole set in wasm memory.
         let out = js_sys::Array::new();

@@ -23,4 +23,5 @@ pub mod session;
 pub mod snap;
 pub mod sync;
 pub mod time;
+pub mod url;
 pub mod viewport;

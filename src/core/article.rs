@@ -12,17 +12,7 @@ use crate::core::document::{fold_whitespace, BlockKind, Document, DocumentBuilde
 use crate::core::offset::CharRange;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-/// True for URLs an article link may point to or an image load from: `http:` and
-/// `https:` only.
-pub fn is_safe_url(url: &str) -> bool {
-    let u = url.trim_start().to_ascii_lowercase();
-    u.starts_with("http://") || u.starts_with("https://")
-}
-
-/// True for link targets kept from a host's HTML: http(s) and `mailto:`.
-pub fn is_link_url(url: &str) -> bool {
-    is_safe_url(url) || url.trim_start().get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
-}
+use crate::core::url::is_safe_url;
 
 #[derive(Debug)]
 struct RawBlock {

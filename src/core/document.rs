@@ -38,7 +38,7 @@ pub enum BlockKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InlineKind {
     /// A link; the target is always an `http:`, `https:` or `mailto:` URL
-    /// ([`is_link_url`](crate::core::article::is_link_url)).
+    /// ([`is_link_url`](crate::core::url::is_link_url)).
     Link(String),
     Emphasis,
     Strong,
@@ -120,7 +120,7 @@ impl DocumentBuilder {
     }
     /// Adds an image before the next block; ignored unless `src` is http(s).
     pub fn push_image(&mut self, src: &str, alt: &str) {
-        if crate::core::article::is_safe_url(src) {
+        if crate::core::url::is_safe_url(src) {
             self.images.push(Image { before: self.blocks.len(), src: src.trim().to_string(), alt: fold_whitespace(alt) });
         }
     }

@@ -18,7 +18,8 @@
 //! document's text equals what the rendered article shows (white space folded as the
 //! browser folds it).
 
-use crate::core::article::{fold_with_marks, is_link_url, is_safe_url};
+use crate::core::article::fold_with_marks;
+use crate::core::url::{is_link_url, is_safe_url};
 use crate::core::document::{BlockKind, Document, DocumentBuilder, InlineKind, HARD_BREAK};
 
 /// A parsed HTML node, as the browser (or a test) gives it. Tag and attribute names are

@@ -98,6 +98,11 @@ impl Session {
             self.outbox = vec![Change::Reset];
         }
     }
+    /// The article's IRI, as every export, event and API value names it: its canonical
+    /// URL, or a URN of the document id.
+    pub fn source(&self) -> String {
+        crate::core::format::w3c::default_source(&self.doc, &self.document_id)
+    }
     pub fn annotations(&self) -> &AnnotationSet {
         &self.set
     }

@@ -34,7 +34,7 @@ pub fn emit(host: &Element, store: &crate::store::AnnotationStore) {
     }
     let (events, revision, count) = {
         let s = store.read();
-        let source = w3c::default_source(&s.doc, &s.document_id);
+        let source = s.source();
         let events: Vec<(&'static str, wasm_bindgen::JsValue)> = changes
             .iter()
             .filter_map(|c| match c {

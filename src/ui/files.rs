@@ -7,7 +7,7 @@
 //! cannot be read becomes an error notice naming it, never a panic, and changes nothing.
 
 use crate::core::format::catalog::{self, ExportContext, Exported, Format};
-use crate::core::format::{w3c, zip, Imported};
+use crate::core::format::{zip, Imported};
 use crate::ui::dom;
 use crate::ui::state::{Action, Notice};
 use crate::store::AnnotationStore;
@@ -20,7 +20,7 @@ pub const MAX_IMPORT_BYTES: usize = 25_000_000;
 /// The session's annotations in `format`.
 pub fn export(session: &AnnotationStore, format: Format) -> Exported {
     let s = session.read();
-    let source = w3c::default_source(&s.doc, &s.document_id);
+    let source = s.source();
     catalog::export(format, &ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
 }
 
