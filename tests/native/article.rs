@@ -1,5 +1,6 @@
 use crate::util::{sample, find, MULTILINGUAL};
-use article_annotator::core::article::{is_safe_url, parse_markdown};
+use article_annotator::core::article::parse_markdown;
+use article_annotator::core::url::is_safe_url;
 use article_annotator::core::document::{BlockKind, InlineKind, BLOCK_SEPARATOR};
 
 #[test]
