@@ -10,6 +10,7 @@ pub mod article;
 pub mod corpus;
 pub mod document;
 pub mod edit;
+pub mod editor;
 pub mod format;
 pub mod html;
 pub mod html_read;

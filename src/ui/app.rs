@@ -386,45 +386,10 @@ pub fn App(props: &AppProps) -> Html {
         expanded.set(set);
     });
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
-        let claimants: Vec<ClaimantOption> = session_ref
-            .annotations()
-            .in_reading_order()
-            .into_iter()
-            .filter(|e| !e.body.is_claim() && !e.is_orphan())
-            .map(|e| ClaimantOption {
-                id: e.id.clone(),
-                text: match &e.body {
-                    Body::Entity(t) => format!("{} ({})", e.target.quote.exact(), schema.label(t)),
-                    Body::Claim(_) => e.target.quote.exact().to_string(),
-                },
-            })
-            .collect();
-        let also_here: Vec<(AnnotationId, String)> = a
-            .target
-            .range
-            .map(|r| {
-                session_ref
-                    .covering(r)
-                    .into_iter()
-                    .filter(|o| o.id != a.id)
-                    .map(|o| {
-                        let label = match &o.body {
-                            Body::Entity(t) => schema.label(t).to_string(),
-                            Body::Claim(_) => "Claim".into(),
-                        };
-                        (o.id.clone(), format!("{label}: {}", o.target.quote.exact().chars().take(40).collect::<String>()))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
+        let also_here = crate::core::editor::also_here(&session_ref, a);
         // An orphan can be attached to the text the reader has selected.
-        let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| {
-            let quote = crate::core::anchor::quote_at(&session_ref.doc, p.range)?;
-            let mut n = a.clone();
-            n.target = crate::core::model::Target { range: Some(p.range), quote };
-            n.modified = dom::now();
-            Some(n)
-        });
+        let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| crate::core::editor::attach(&session_ref, a, p.range, dom::now()));
         let on_edit = dispatch.reform(|e: Edit| Action::Apply(e, None));
         let on_close = dispatch.reform(|()| Action::OpenEditor(None));
         html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} {attach_to} /> }

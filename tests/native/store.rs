@@ -80,3 +80,29 @@ fn a_subscriber_may_change_the_store_it_hears() {
     assert_eq!(*count.borrow(), 2);
     assert_eq!(s.read().annotations().len(), 0, "the subscriber's undo happened");
 }
+
+#[test]
+fn the_editor_offers_claimants_what_else_is_here_and_attaching_an_orphan() {
+    use article_annotator::core::editor::{also_here, attach, claimant_options};
+    use article_annotator::core::model::{Annotation, Claim, Quote, Target};
+    let s = store();
+    let add = |n: u8, text: &str, body: Body| {
+        let r = find(&s.read().doc, text);
+        let a = s.read().new_annotation(id(n), r, body, NOW, None).unwrap();
+        s.apply(Edit::Add(a)).unwrap();
+    };
+    add(1, "Nikolai Nikiforov", Body::Entity("person".into()));
+    add(2, "Nikolai Nikiforov said the Kremlin agreed", Body::Claim(Claim::default()));
+    add(3, "the Kremlin", Body::Entity("organization".into()));
+    let orphan = Annotation { id: id(4), target: Target { range: None, quote: Quote::new("", "Miao", "") }, body: Body::Entity("person".into()), created: NOW, modified: NOW, creator: None };
+    s.apply(Edit::Add(orphan.clone())).unwrap();
+    let session = s.read();
+    let names: Vec<String> = claimant_options(&session).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(names, vec!["Nikolai Nikiforov (Person)", "the Kremlin (Organization)"], "entities with a place, in reading order");
+    let claim = session.annotations().get(&id(2)).unwrap();
+    let here: Vec<String> = also_here(&session, claim).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(here, vec!["Organization: the Kremlin", "Person: Nikolai Nikiforov"], "the shortest first");
+    let r = find(&session.doc, "Miao Wei");
+    let back = attach(&session, &orphan, r, article_annotator::core::model::Timestamp(NOW.0 + 5)).unwrap();
+    assert_eq!((back.target.range, back.target.quote.exact(), back.modified.0), (Some(r), "Miao Wei", NOW.0 + 5));
+}

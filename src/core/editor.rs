@@ -1,0 +1,52 @@
+//! What the annotation editor offers, worked out from the session: the entities a claim
+//! can name as its claimant, the other annotations over the same text ("Also here"), and
+//! an orphan put back on a selected text. The editor component only shows them.
+//!
+//! Invariants: claimants are entities with a place in the text, in reading order; "also
+//! here" never lists the annotation itself; an orphan is attached only to a range, with
+//! the quote and context the document has there.
+
+use crate::core::anchor::quote_at;
+use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp};
+use crate::core::offset::CharRange;
+use crate::core::session::Session;
+
+/// A label for an annotation in a list: its type's label, or `Claim`.
+fn label(s: &Session, a: &Annotation) -> String {
+    match &a.body {
+        Body::Entity(t) => s.schema.label(t).to_string(),
+        Body::Claim(_) => "Claim".into(),
+    }
+}
+
+/// The entities a claim may name as its claimant, in reading order: `(id, "Nikolai
+/// Nikiforov (Person)")`. Orphans and claims are not offered.
+pub fn claimant_options(s: &Session) -> Vec<(AnnotationId, String)> {
+    s.annotations()
+        .in_reading_order()
+        .into_iter()
+        .filter(|e| !e.body.is_claim() && !e.is_orphan())
+        .map(|e| (e.id.clone(), format!("{} ({})", e.target.quote.exact(), label(s, e))))
+        .collect()
+}
+
+/// The other annotations that meet `a`'s text: `(id, "Person: Nikolai Nikiforov")`, the
+/// quote cut at 40 characters.
+pub fn also_here(s: &Session, a: &Annotation) -> Vec<(AnnotationId, String)> {
+    let Some(r) = a.target.range else { return Vec::new() };
+    s.covering(r)
+        .into_iter()
+        .filter(|o| o.id != a.id)
+        .map(|o| (o.id.clone(), format!("{}: {}", label(s, o), o.target.quote.exact().chars().take(40).collect::<String>())))
+        .collect()
+}
+
+/// `orphan` attached to `range`: placed there, with the document's quote and context,
+/// modified `now`. `None` if `range` is not in the document.
+pub fn attach(s: &Session, orphan: &Annotation, range: CharRange, now: Timestamp) -> Option<Annotation> {
+    let quote = quote_at(&s.doc, range)?;
+    let mut n = orphan.clone();
+    n.target = Target { range: Some(range), quote };
+    n.modified = now;
+    Some(n)
+}
