@@ -221,7 +221,11 @@ impl Annotator {
     /// Merges at once (the answers of every later call include it) and tells the reader.
     fn merge(&self, imported: Imported, name: &str) -> Result<crate::core::merge::MergeReport, JsError> {
         let (issues, others) = (imported.issues.clone(), imported.other_documents);
-        let report = self.session.merge(imported).map_err(|e| JsError::new(&format!("could not merge: {e}")))?;
+        // The notice's action renders the change too: one render, not two.
+        let report = {
+            let _quiet = crate::ui::state::Reducing::start();
+            self.session.merge(imported).map_err(|e| JsError::new(&format!("could not merge: {e}")))?
+        };
         // The notice waits for the widget's first render if it has not happened yet.
         self.bridge.send(Action::Notify(import_notice(name, &report, others, &issues)));
         Ok(report)

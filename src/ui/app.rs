@@ -165,10 +165,11 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
     // The store changes from anywhere (the JS API, another tab, the reducer): render.
-    // Once at once too, for changes made between the first render and this effect.
+    // Once at once too if it changed between the first render and this effect.
     {
         let session = props.session.clone();
         let dispatch = dispatch.clone();
+        let rendered = state.rev;
         use_effect_with((), move |_| {
             // A change the reducer makes itself is in the state it returns (and Yew's
             // reducer cannot take an action while it runs one); any other is an action.
@@ -178,7 +179,10 @@ pub fn App(props: &AppProps) -> Html {
                     d.emit(Action::Changed);
                 }
             });
-            dispatch.emit(Action::Changed);
+            // A change between the first render and now (none, usually: no extra render).
+            if session.revision() != rendered {
+                dispatch.emit(Action::Changed);
+            }
             move || drop(subscription)
         });
     }

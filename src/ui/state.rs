@@ -151,11 +151,12 @@ pub fn reducing() -> bool {
     REDUCING.with(std::cell::Cell::get)
 }
 
-/// Marks the reducer as running while it lives.
-struct Reducing;
+/// Marks the reducer as running while it lives. The JS API holds one too while it makes
+/// a change that an action it sends right after will render (one render, not two).
+pub struct Reducing;
 
 impl Reducing {
-    fn start() -> Reducing {
+    pub fn start() -> Reducing {
         REDUCING.with(|r| r.set(true));
         Reducing
     }
