@@ -325,17 +325,19 @@ fn w3c_entity(id: &str, exact: &str, start: usize, end: usize, label: &str) -> J
     js_sys::JSON::parse(&json.to_string()).unwrap()
 }
 
+/// Where `needle` first is in the sample article's canonical text, in code points.
+fn sample_at(needle: &str) -> (usize, usize) {
+    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
+    let b = doc.text().find(needle).unwrap();
+    let s = doc.text()[..b].chars().count();
+    (s, s + needle.chars().count())
+}
+
 #[wasm_bindgen_test]
 async fn the_js_api_loads_adds_removes_and_lists() {
     let root = host();
-    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
-    let at = |needle: &str| {
-        let b = doc.text().find(needle).unwrap();
-        let s = doc.text()[..b].chars().count();
-        (s, s + needle.chars().count())
-    };
-    let (s1, e1) = at("Kaspersky Lab");
-    let (s2, e2) = at("Edward Snowden");
+    let (s1, e1) = sample_at("Kaspersky Lab");
+    let (s2, e2) = sample_at("Edward Snowden");
     let o = options("web-api", "none");
     let initial = js_sys::Array::of1(&w3c_entity("urn:x:1", "Kaspersky Lab", s1, e1, "Organization"));
     js_sys::Reflect::set(&o, &"annotations".into(), &initial).unwrap();
@@ -491,16 +493,11 @@ async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_
 #[wasm_bindgen_test]
 async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_refuses_after_destroy() {
     let root = host();
-    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
-    let at = |needle: &str| {
-        let b = doc.text().find(needle).unwrap();
-        let s = doc.text()[..b].chars().count();
-        (s, s + needle.chars().count())
-    };
-    let (s1, e1) = at("Kaspersky Lab");
-    let (s2, e2) = at("Edward Snowden");
+    let (s1, e1) = sample_at("Kaspersky Lab");
+    let (s2, e2) = sample_at("Edward Snowden");
     let mut a = mount(root.clone(), options("web-read-your-writes", "none")).map_err(JsValue::from).unwrap();
     // One task, no awaits: the widget has not rendered yet.
+    let doc = article_annotator::core::article::parse_markdown(SAMPLE);
     let line = serde_json::json!({"text": doc.text(), "label": [[s1, e1, "ORG"], [s2, e2, "PER"]]}).to_string();
     let report = a.import_from(&line, Some("doccano".into()), None).map_err(JsValue::from).unwrap();
     assert_eq!(js_sys::Reflect::get(&report, &"added".into()).unwrap().as_f64(), Some(2.0));
