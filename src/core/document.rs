@@ -238,6 +238,23 @@ impl Document {
     pub fn slice(&self, r: CharRange) -> Option<&str> {
         slice(&self.text, &self.index, r)
     }
+    /// The DOM's offset of `at` inside block `block`: UTF-16 units from the block's start
+    /// (a block element's text is the block's text). With [`Document::char_in_block`], the
+    /// one place the DOM's UTF-16 offsets and the document's code points meet.
+    pub fn utf16_in_block(&self, block: usize, at: CharOffset) -> Option<usize> {
+        let b = self.blocks.get(block)?;
+        let at = at.max(b.range.start()).min(b.range.end());
+        Some(self.index.char_to_utf16(at)?.0 - self.index.char_to_utf16(b.range.start())?.0)
+    }
+    /// The document offset of the DOM's UTF-16 offset `local` inside block `block`, rounded
+    /// by `bias` when it falls inside a surrogate pair, and never past the block's end.
+    pub fn char_in_block(&self, block: usize, local: usize, bias: crate::core::offset::Bias) -> Option<CharOffset> {
+        let b = self.blocks.get(block)?;
+        let start16 = self.index.char_to_utf16(b.range.start())?.0;
+        let end16 = self.index.char_to_utf16(b.range.end())?.0;
+        let at = self.index.utf16_to_char_rounded(crate::core::offset::Utf16Offset(start16 + local.min(end16 - start16)), bias)?;
+        Some(at.min(b.range.end()))
+    }
     /// The index of the block containing `at` (a block's end counts as inside it).
     pub fn block_at(&self, at: CharOffset) -> Option<usize> {
         let k = self.blocks.partition_point(|b| b.range.end() < at);

@@ -11,7 +11,7 @@
 
 use crate::core::document::Document;
 use crate::core::model::{AnnotationId, Timestamp};
-use crate::core::offset::{Bias, CharOffset, CharRange, Utf16Offset};
+use crate::core::offset::{Bias, CharOffset, CharRange};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
 
@@ -53,10 +53,7 @@ pub fn point_to_char(doc: &Document, article: &Element, node: &Node, offset: u32
         r.set_start(&block_el, 0).ok()?;
         r.set_end(node, offset).ok()?;
         let local = r.to_string().length() as usize;
-        let block = doc.blocks().get(idx)?;
-        let start16 = doc.index().char_to_utf16(block.range.start())?;
-        let at = doc.index().utf16_to_char_rounded(Utf16Offset(start16.0 + local), bias)?;
-        return Some(at.min(block.range.end()));
+        return doc.char_in_block(idx, local, bias);
     }
     // Outside a block: find the first block at or after the point.
     let blocks = article.query_selector_all("[data-block]").ok()?;

@@ -144,9 +144,7 @@ impl HighlightLayer {
             let k = doc.blocks().partition_point(|b| b.range.end() < at);
             if is_end { k.checked_sub(1) } else { (k < doc.blocks().len()).then_some(k) }
         })?;
-        let block = doc.blocks().get(b)?;
-        let at = at.max(block.range.start()).min(block.range.end());
-        let local = doc.index().char_to_utf16(at)?.0 - doc.index().char_to_utf16(block.range.start())?.0;
+        let local = doc.utf16_in_block(b, at)?;
         let nodes = self.block_nodes(b)?;
         // The last node starting at or before `local` (at a boundary, the node that ends there
         // for an end, the one that starts there for a start).

@@ -103,3 +103,26 @@ fn a_range_meets_what_overlaps_it_and_carets_inside_it() {
     assert!(r(2, 5).meets(&r(2, 2)) && r(2, 5).meets(&r(4, 4)));
     assert!(!r(2, 5).meets(&r(5, 5)), "a caret at the end is after the range");
 }
+
+#[test]
+fn block_local_utf16_offsets_convert_there_and_back_in_one_place() {
+    use article_annotator::core::document::Document;
+    use article_annotator::core::offset::{Bias, CharOffset};
+    // The second block holds a ZWJ sequence with a skin tone, Cyrillic, Chinese and a
+    // combining mark; the DOM counts each block from 0 in UTF-16 units.
+    let doc = Document::from_plain_text("First block.\n\nМы 👩🏽\u{200d}💻 в 北京, cafe\u{301}.");
+    let b = doc.blocks()[1].range;
+    for (k, c) in doc.slice(b).unwrap().char_indices().map(|(i, _)| i).enumerate() {
+        let at = CharOffset(b.start().0 + k);
+        let local = doc.utf16_in_block(1, at).unwrap();
+        assert_eq!(local, doc.slice(b).unwrap()[..c].encode_utf16().count(), "code point {k}");
+        assert_eq!(doc.char_in_block(1, local, Bias::Backward), Some(at), "there and back at {k}");
+    }
+    // Inside a surrogate pair the bias rounds, and nothing goes past the block's end.
+    let woman = doc.slice(b).unwrap().find('👩').unwrap();
+    let inside = doc.slice(b).unwrap()[..woman].encode_utf16().count() + 1;
+    let before = doc.char_in_block(1, inside, Bias::Backward).unwrap();
+    let after = doc.char_in_block(1, inside, Bias::Forward).unwrap();
+    assert_eq!(after.0, before.0 + 1);
+    assert_eq!(doc.char_in_block(1, 10_000, Bias::Forward), Some(b.end()));
+}
