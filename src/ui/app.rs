@@ -186,62 +186,9 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(subscription)
         });
     }
-    // Persistence: report problems as notices; save after each change; flush on hide.
-    {
-        let p = persistence.clone();
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let d2 = dispatch.clone();
-            p.set_notifier(move |n| dispatch.emit(Action::Notify(n)));
-            p.set_remote(move |edit, n| d2.emit(Action::Remote(edit, n)));
-            let listeners = web_sys::window().map(|w| {
-                let p1 = p.clone();
-                let p2 = p.clone();
-                let p3 = p.clone();
-                // Another tab on the same document saved: merge it in.
-                let other_tab = dom::Listener::new(w.clone().into(), "storage", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else { return };
-                    if e.key().as_deref() != Some(p3.key()) {
-                        return;
-                    }
-                    if let Some(text) = e.new_value() {
-                        if p3.receive(&text) {
-                            crate::ui::persist::schedule(&p3);
-                        }
-                    }
-                });
-                let hide = dom::Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
-                let vis = w.document().map(|d| {
-                    let d2 = d.clone();
-                    dom::Listener::new(d.into(), "visibilitychange", move |_| {
-                        if d2.hidden() {
-                            p2.flush();
-                        }
-                    })
-                });
-                (hide, vis, other_tab)
-            });
-            move || {
-                drop(listeners);
-                p.flush();
-            }
-        });
-    }
-    {
-        let p = persistence.clone();
-        let read_only = props.read_only;
-        let host = props.host.clone();
-        let session = props.session.clone();
-        use_effect_with(state.rev, move |_| {
-            if !read_only {
-                crate::ui::persist::schedule(&p);
-            }
-            match &host {
-                Some(h) => crate::ui::events::emit(h, &session),
-                None => drop(session.take_changes()),
-            }
-        });
-    }
+    // Persistence: problems as notices, a save after each change, a flush on hide, other
+    // tabs' saves merged; and the host's events after each change.
+    crate::ui::persist::use_persistence(&persistence, &dispatch, state.rev, props.read_only, props.host.clone(), &props.session);
     // Flashing (the article view paints and scrolls): stop after a moment.
     {
         let dispatch = dispatch.clone();

@@ -1,6 +1,7 @@
 //! The browser's side of persistence: which storage a widget gets (localStorage, or
-//! memory when the host says `"none"` or the browser refuses), and the timer that saves
-//! 300 ms after a change. What is saved, loaded and merged is [`crate::persist`].
+//! memory when the host says `"none"` or the browser refuses), the timer that saves
+//! 300 ms after a change, and [`use_persistence`], the hook that wires it to the page's
+//! events. What is saved, loaded and merged is [`crate::persist`].
 //!
 //! Invariant: storage that cannot be opened falls back to memory with a notice; the page
 //! never loses work because of it.
@@ -9,7 +10,9 @@ use crate::persist::Persistence;
 use crate::storage::local::LocalStore;
 use crate::storage::{MemoryStore, Store};
 use crate::store::AnnotationStore;
-use crate::ui::state::Notice;
+use crate::ui::dom;
+use crate::ui::state::{Action, Notice};
+use yew::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -72,5 +75,66 @@ pub fn schedule(p: &Rc<Persistence>) {
     });
     if window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), SAVE_DELAY_MS).is_err() {
         p.flush();
+    }
+}
+
+/// The widget's persistence wired to the page: its notices and other tabs' changes go to
+/// the root's reducer; the `storage` event merges another tab's save; `pagehide` and a
+/// hidden page flush; each new revision schedules a save (not when read-only) and sends
+/// the host's events. Everything it adds is removed when the widget goes.
+#[yew::hook]
+pub fn use_persistence(persistence: &Rc<Persistence>, dispatch: &Callback<Action>, rev: u64, read_only: bool, host: Option<web_sys::Element>, session: &AnnotationStore) {
+    {
+        let p = persistence.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let d2 = dispatch.clone();
+            p.set_notifier(move |n| dispatch.emit(Action::Notify(n)));
+            p.set_remote(move |edit, n| d2.emit(Action::Remote(edit, n)));
+            let listeners = web_sys::window().map(|w| {
+                let p1 = p.clone();
+                let p2 = p.clone();
+                let p3 = p.clone();
+                // Another tab on the same document saved: merge it in.
+                let other_tab = dom::Listener::new(w.clone().into(), "storage", move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() else { return };
+                    if e.key().as_deref() != Some(p3.key()) {
+                        return;
+                    }
+                    if let Some(text) = e.new_value() {
+                        if p3.receive(&text) {
+                            schedule(&p3);
+                        }
+                    }
+                });
+                let hide = dom::Listener::new(w.clone().into(), "pagehide", move |_| p1.flush());
+                let vis = w.document().map(|d| {
+                    let d2 = d.clone();
+                    dom::Listener::new(d.into(), "visibilitychange", move |_| {
+                        if d2.hidden() {
+                            p2.flush();
+                        }
+                    })
+                });
+                (hide, vis, other_tab)
+            });
+            move || {
+                drop(listeners);
+                p.flush();
+            }
+        });
+    }
+    {
+        let p = persistence.clone();
+        let session = session.clone();
+        use_effect_with(rev, move |_| {
+            if !read_only {
+                schedule(&p);
+            }
+            match &host {
+                Some(h) => crate::ui::events::emit(h, &session),
+                None => drop(session.take_changes()),
+            }
+        });
     }
 }
