@@ -95,7 +95,7 @@ fn benches(c: &mut Criterion) {
             let main = files.iter().find(|x| !x.name.ends_with(".txt") && !x.name.ends_with(".conf")).map_or("", |x| x.text.as_str());
             let txt = files.iter().find(|x| x.name.ends_with(".txt")).map(|x| x.text.as_str());
             c.bench_function(&format!("import 10k annotations from {name}"), |b| {
-                b.iter(|| catalog::import(f, black_box(main), txt, &s.doc, &s.schema, Timestamp(0)))
+                b.iter(|| catalog::import(f, black_box(main), txt, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: Timestamp(0) }))
             });
         }
     }

@@ -286,7 +286,7 @@ impl Annotator {
         };
         let imported = {
             let s = self.session.read();
-            catalog::import(format, text, txt.as_deref(), &s.doc, &s.schema, now()).map_err(|e| JsError::new(&e.to_string()))?
+            catalog::import(format, text, txt.as_deref(), &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: now() }).map_err(|e| JsError::new(&e.to_string()))?
         };
         let errors = js_sys::Array::new();
         for i in &imported.issues {

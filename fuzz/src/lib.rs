@@ -37,7 +37,7 @@ pub fn check(doc: &Document, imported: Imported) {
 /// Imports `data` as `format` into the shared document and checks the result.
 pub fn import(format: Format, data: &[u8], companion: Option<&str>) {
     let doc = doc();
-    if let Ok(imported) = catalog::import_bytes(format, data, companion, &doc, &Schema::default(), Timestamp(0)) {
+    if let Ok(imported) = catalog::import_bytes(format, data, companion, &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: Timestamp(0) }) {
         check(&doc, imported);
     }
 }

@@ -217,6 +217,16 @@ pub fn label_of<'a>(schema: &'a Schema, a: &'a Annotation) -> &'a str {
     }
 }
 
+/// What every importer needs: the article the file's annotations land in, the entity
+/// types its labels are read against, and the time that stamps annotations a file gives
+/// no dates.
+#[derive(Clone, Copy)]
+pub struct ImportContext<'a> {
+    pub doc: &'a Document,
+    pub schema: &'a Schema,
+    pub now: Timestamp,
+}
+
 /// What every exporter needs.
 #[derive(Clone, Copy)]
 pub struct ExportContext<'a> {

@@ -114,7 +114,7 @@ pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatc
 pub fn import_bytes(session: &AnnotationStore, name: &str, bytes: &[u8], companion: Option<&str>) -> Result<Imported, String> {
     let format = catalog::sniff_bytes(name, bytes).ok_or_else(|| format!("the format of {name} is not one we read ({})", Format::names(false)))?;
     let s = session.read();
-    catalog::import_bytes(format, bytes, companion, &s.doc, &s.schema, dom::now()).map_err(|e| e.to_string())
+    catalog::import_bytes(format, bytes, companion, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: dom::now() }).map_err(|e| e.to_string())
 }
 
 /// Every file in a drop or a file input's list.

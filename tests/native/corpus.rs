@@ -211,21 +211,21 @@ fn the_widget_imports_the_document_that_is_its_article() {
     // A doccano corpus of three: only the record that is the article is imported.
     let t = text("doccano.jsonl");
     let article = Document::from_plain_text("Путин встретился с 习近平 👋🏽 в Пекине.");
-    let got = catalog::import(Format::Doccano, &t, None, &article, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Doccano, &t, None, &catalog::ImportContext { doc: &article, schema: &Schema::default(), now: NOW }).unwrap();
     assert_eq!((got.annotations.len(), got.other_documents), (3, 2), "{:?}", got.issues);
     assert!(got.annotations.iter().all(|a| !a.is_orphan()));
     // A brat .txt with single line breaks is the article before folding: mapped exactly.
     let txt = text("brat/doc-c.txt");
     let article = Document::from_plain_text(&txt);
     assert_ne!(article.text(), txt);
-    let got = catalog::import(Format::Brat, &text("brat/doc-c.ann"), Some(&txt), &article, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Brat, &text("brat/doc-c.ann"), Some(&txt), &catalog::ImportContext { doc: &article, schema: &Schema::default(), now: NOW }).unwrap();
     let found: Vec<(&str, bool)> = got.annotations.iter().map(|a| (a.target.quote.exact(), a.target.range.is_some())).collect();
     assert!(found.contains(&("binds", true)) && found.contains(&("MDM2", true)), "entities next to a line break are exact, not orphans: {found:?}");
     let binds = got.annotations.iter().find(|a| a.target.quote.exact() == "binds").unwrap().target.range.unwrap();
     assert_eq!(article.slice(binds), Some("binds"));
     // Rejected Prodigy examples are not imported.
     let article = Document::from_plain_text("Apple pie is tasty.");
-    let got = catalog::import(Format::Spacy, &text("prodigy.jsonl"), None, &article, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Spacy, &text("prodigy.jsonl"), None, &catalog::ImportContext { doc: &article, schema: &Schema::default(), now: NOW }).unwrap();
     assert!(!got.annotations.iter().any(|a| a.target.quote.exact() == "Apple"), "the rejected example's span is not imported");
     assert!(got.issues.iter().any(|i| i.message.contains("answer \"reject\"")), "{:?}", got.issues);
 }
@@ -465,7 +465,7 @@ fn doccano_column_names_and_categories_are_read() {
 #[test]
 fn a_span_given_twice_is_imported_once_and_said() {
     let article = Document::from_plain_text("exampleA");
-    let got = catalog::import(Format::Doccano, "{\"text\": \"exampleA\", \"label\": [[0, 8, \"LOC\"], [0, 8, \"LOC\"]]}\n", None, &article, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Doccano, "{\"text\": \"exampleA\", \"label\": [[0, 8, \"LOC\"], [0, 8, \"LOC\"]]}\n", None, &catalog::ImportContext { doc: &article, schema: &Schema::default(), now: NOW }).unwrap();
     assert_eq!(got.annotations.len(), 1);
     assert_eq!(got.issues.iter().map(|i| i.to_string()).collect::<Vec<_>>(), vec!["document 1: \"exampleA\" at 0-8 is there twice; imported once"]);
 }

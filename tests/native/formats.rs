@@ -254,7 +254,7 @@ fn dates_outside_years_0_to_9999_are_refused_or_clamped() {
     assert_eq!(time::format(Timestamp(i64::MIN)), "0000-01-01T00:00:00Z");
     let crash = include_str!("../fixtures/fuzz/label-studio-huge-year.json");
     let doc = sample();
-    let got = article_annotator::core::format::catalog::import(article_annotator::core::format::catalog::Format::LabelStudio, crash, None, &doc, &Schema::default(), NOW);
+    let got = article_annotator::core::format::catalog::import(article_annotator::core::format::catalog::Format::LabelStudio, crash, None, &article_annotator::core::format::catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW });
     assert!(got.is_ok());
 }
 

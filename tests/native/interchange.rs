@@ -57,9 +57,9 @@ fn file<'a>(e: &'a Exported, suffix: &str) -> &'a str {
 /// Imports an export of `f` back into `doc` (brat: the `.ann` with its `.txt`).
 fn reimport(e: &Exported, f: Format, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
     let r = if f == Format::Brat {
-        catalog::import(f, file(e, ".ann"), Some(file(e, ".txt")), doc, schema, now)
+        catalog::import(f, file(e, ".ann"), Some(file(e, ".txt")), &catalog::ImportContext { doc, schema, now })
     } else {
-        catalog::import(f, &e.files[0].text, None, doc, schema, now)
+        catalog::import(f, &e.files[0].text, None, &catalog::ImportContext { doc, schema, now })
     };
     r.unwrap_or_else(|err| panic!("{f:?}: {err}"))
 }
@@ -164,16 +164,16 @@ fn brat_zip_and_label_studio_bytes_import_like_their_text() {
     let read = zip::read(&archive).unwrap();
     assert_eq!(read.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), vec!["test-doc.txt", "test-doc.ann", "annotation.conf"]);
     assert_eq!(zip::crc32(b"123456789"), 0xCBF4_3926, "the standard CRC-32 check value");
-    let from_zip = catalog::import_bytes(Format::Brat, &archive, None, &s.doc, &s.schema, LATER).unwrap();
-    let from_text = catalog::import(Format::Brat, file(&e, ".ann"), Some(file(&e, ".txt")), &s.doc, &s.schema, LATER).unwrap();
+    let from_zip = catalog::import_bytes(Format::Brat, &archive, None, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap();
+    let from_text = catalog::import(Format::Brat, file(&e, ".ann"), Some(file(&e, ".txt")), &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap();
     assert_eq!(from_zip, from_text);
     assert_eq!(catalog::sniff_bytes("export.zip", &archive), Some(Format::Brat));
     // A zip another tool compressed is refused with what to do instead.
     let mut deflated = archive.clone();
     deflated[8] = 8;
-    let err = catalog::import_bytes(Format::Brat, &deflated, None, &s.doc, &s.schema, LATER).unwrap_err();
+    let err = catalog::import_bytes(Format::Brat, &deflated, None, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap_err();
     assert!(err.to_string().contains("unzip the archive"), "{err}");
-    let err = catalog::import_bytes(Format::Doccano, b"{\"text\": \"\xff\"}", None, &s.doc, &s.schema, LATER).unwrap_err();
+    let err = catalog::import_bytes(Format::Doccano, b"{\"text\": \"\xff\"}", None, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap_err();
     assert_eq!(err.to_string(), "the file is not UTF-8 text (invalid byte at offset 10)");
 }
 
@@ -304,7 +304,7 @@ fn brat_files_as_brat_writes_them() {
                E1\tSell:T2 Seller:T4\n\
                N1\tReference T1 Wikipedia:12345\tNikolai Nikiforov\n\
                T5\tPerson 5 x\tbad\n";
-    let got = catalog::import(Format::Brat, ann, Some(SMALL), &doc, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Brat, ann, Some(SMALL), &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW }).unwrap();
     let msgs: Vec<String> = got.issues.iter().map(|i| i.to_string()).collect();
     assert_eq!(
         msgs,
@@ -327,7 +327,7 @@ fn brat_files_as_brat_writes_them() {
     let hull = set.iter().find(|a| a.target.range == CharRange::from_usize(18, 69)).expect("a fragmented span becomes its hull");
     assert!(hull.body.is_claim());
     // Without the .txt, the covered text is checked against the article.
-    let only = catalog::import(Format::Brat, "T1\tPerson 0 17\tNikolai Nikiforov\nT2\tPerson 0 7\tVladimir\n", None, &doc, &Schema::default(), NOW).unwrap();
+    let only = catalog::import(Format::Brat, "T1\tPerson 0 17\tNikolai Nikiforov\nT2\tPerson 0 7\tVladimir\n", None, &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW }).unwrap();
     assert_eq!(only.annotations[0].target.range, CharRange::from_usize(0, 17));
     assert!(only.annotations[1].is_orphan(), "offsets whose text disagrees are not trusted");
 }
@@ -344,7 +344,7 @@ fn doccano_files_in_both_shapes() {
             "relations": [{"id": 1, "from_id": 11, "to_id": 10, "type": "Claimant"}]}),
     );
     assert_eq!(catalog::sniff("x.jsonl", &jsonl), Some(Format::Doccano));
-    let got = catalog::import(Format::Doccano, &jsonl, None, &doc, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Doccano, &jsonl, None, &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW }).unwrap();
     assert!(got.issues.is_empty(), "{:?}", got.issues);
     let set = into_set(got);
     let exact = |r: (usize, usize)| set.iter().find(|a| a.target.range == CharRange::from_usize(r.0, r.1)).unwrap();
@@ -374,7 +374,7 @@ fn label_studio_tasks_as_label_studio_exports_them() {
       "completions": [{"result": [
           {"value": {"start": 13, "end": 23, "text": "annotation", "labels": ["Other"]}, "id": "utf16", "from_name": "label", "to_name": "text", "type": "labels"}]}]}]"#;
     assert_eq!(catalog::sniff("project-1.json", tasks), Some(Format::LabelStudio));
-    let got = catalog::import(Format::LabelStudio, tasks, None, &doc, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::LabelStudio, tasks, None, &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW }).unwrap();
     let msgs: Vec<String> = got.issues.iter().map(|i| i.to_string()).collect();
     assert_eq!(
         msgs,
@@ -406,7 +406,7 @@ fn spacy_and_prodigy_lines_as_prodigy_writes_them() {
     });
     let text = format!("{line}\n");
     assert_eq!(catalog::sniff("db-export.jsonl", &text), Some(Format::Spacy));
-    let got = catalog::import(Format::Spacy, &text, None, &doc, &Schema::default(), NOW).unwrap();
+    let got = catalog::import(Format::Spacy, &text, None, &catalog::ImportContext { doc: &doc, schema: &Schema::default(), now: NOW }).unwrap();
     // The file's own tokens are kept, and a span that does not line up with them is said.
     let msgs: Vec<String> = got.issues.iter().map(|i| i.to_string()).collect();
     assert_eq!(msgs, vec!["line 1, spans[1]: 89-95 does not start and end on token boundaries"]);
@@ -423,7 +423,7 @@ fn imports_land_in_the_current_article() {
     let at = |w: &str| para[..para.find(w).unwrap()].chars().count();
     let (russia, moscow) = (at("Russia"), at("Moscow"));
     let line = serde_json::json!({"text": para, "label": [[russia, russia + 6, "Location"], [moscow, moscow + 6, "Location"]]});
-    let got = catalog::import(Format::Doccano, &line.to_string(), None, doc, &s.schema, NOW).unwrap();
+    let got = catalog::import(Format::Doccano, &line.to_string(), None, &catalog::ImportContext { doc, schema: &s.schema, now: NOW }).unwrap();
     let ranges: Vec<_> = got.annotations.iter().map(|a| a.target.range).collect();
     assert_eq!(ranges, vec![CharRange::from_usize(base + russia, base + russia + 6), CharRange::from_usize(base + moscow, base + moscow + 6)]);
     // A file made on an older version: a paragraph since inserted, a name since removed.
@@ -432,7 +432,7 @@ fn imports_land_in_the_current_article() {
     let r_kaspersky = find(&old, "Kaspersky Lab");
     let r_snowden = find(&old, "Edward Snowden");
     let line = serde_json::json!({"text": old.text(), "label": [[r_kaspersky.start().0, r_kaspersky.end().0, "Organization"], [r_snowden.start().0 - 22, r_snowden.end().0, "Person"]]});
-    let got = catalog::import(Format::Doccano, &line.to_string(), None, doc, &s.schema, NOW).unwrap();
+    let got = catalog::import(Format::Doccano, &line.to_string(), None, &catalog::ImportContext { doc, schema: &s.schema, now: NOW }).unwrap();
     assert_eq!(got.annotations[0].target.range, Some(find(doc, "Kaspersky Lab")), "re-anchored by quote and context");
     assert!(got.annotations[1].is_orphan(), "its quote is gone: kept as an orphan, not dropped");
     assert_eq!(got.annotations[1].target.quote.exact(), "the former contractor Edward Snowden");
@@ -443,13 +443,13 @@ fn a_reimport_keeps_what_the_format_cannot_carry() {
     let mut s = sample_session();
     let before = s.annotations().clone();
     let doccano = export(&s, Format::Doccano).files[0].text.clone();
-    let got = catalog::import(Format::Doccano, &doccano, None, &s.doc, &s.schema, LATER).unwrap();
+    let got = catalog::import(Format::Doccano, &doccano, None, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap();
     let report = s.merge(got).unwrap();
     assert_eq!((report.added, report.updated, report.unchanged), (0, 0, 6));
     assert_eq!(s.annotations(), &before, "ids, verdicts, notes, claimants and dates unchanged");
     // The file relabels Beijing: only that changes; its creation date stays.
     let relabelled = doccano.replacen("\"Location\"", "\"Organization\"", 1);
-    let got = catalog::import(Format::Doccano, &relabelled, None, &s.doc, &s.schema, LATER).unwrap();
+    let got = catalog::import(Format::Doccano, &relabelled, None, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: LATER }).unwrap();
     let report = s.merge(got).unwrap();
     assert_eq!((report.added, report.updated, report.unchanged), (1, 0, 5), "a span with a new type is a new annotation");
     let claim = s.annotations().get(&id(99)).unwrap().claim().unwrap().clone();
@@ -461,7 +461,7 @@ fn bad_files_name_the_line_and_field_and_valid_parts_still_load() {
     let doc = Document::from_plain_text(SMALL);
     let schema = Schema::default();
     let jsonl = "{\"text\": \"Nikolai Nikiforov said\", \"label\": [[0, 17, \"PER\"]]}\n{oops\n{\"text\": \"short\", \"label\": [[0, 99, \"PER\"], [3, 1, \"PER\"], [0, \"5\", \"PER\"]]}\n\n{\"label\": []}\n[1]\n";
-    let got = catalog::import(Format::Doccano, jsonl, None, &doc, &schema, NOW).unwrap();
+    let got = catalog::import(Format::Doccano, jsonl, None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }).unwrap();
     let msgs: Vec<String> = got.issues.iter().map(|i| i.to_string()).collect();
     assert_eq!(got.annotations.len(), 1);
     assert!(msgs[0].starts_with("line 2: not JSON: key must be a string"), "{msgs:?}");
@@ -470,14 +470,14 @@ fn bad_files_name_the_line_and_field_and_valid_parts_still_load() {
     assert_eq!(msgs[3], "line 3, label[2]: expected [start, end, \"label\"] with whole numbers; skipped");
     assert_eq!(msgs[4], "line 5, text: missing; expected the text the spans count in");
     assert_eq!(msgs[5], "line 6: expected a JSON object");
-    let err = catalog::import(Format::LabelStudio, "{\"tasks\": 1}", None, &doc, &schema, NOW).unwrap_err();
+    let err = catalog::import(Format::LabelStudio, "{\"tasks\": 1}", None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }).unwrap_err();
     assert!(err.to_string().starts_with("no tasks found"), "{err}");
-    let got = catalog::import(Format::LabelStudio, "[{\"data\": {}, \"annotations\": []}]", None, &doc, &schema, NOW).unwrap();
+    let got = catalog::import(Format::LabelStudio, "[{\"data\": {}, \"annotations\": []}]", None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }).unwrap();
     assert_eq!(got.issues[0].to_string(), "task 1, data.text: missing; expected the text the regions count in");
-    let got = catalog::import(Format::Brat, "X1\tfoo\nT1 Person 0 3 Nik\n", None, &doc, &schema, NOW).unwrap();
+    let got = catalog::import(Format::Brat, "X1\tfoo\nT1 Person 0 3 Nik\n", None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }).unwrap();
     assert_eq!(got.issues.len(), 2);
-    assert!(matches!(catalog::import(Format::Conll, "", None, &doc, &schema, NOW), Err(ImportError::NotImportable("conll", _))));
-    let empty = catalog::import(Format::Jsonl, "  \n", None, &doc, &schema, NOW).unwrap();
+    assert!(matches!(catalog::import(Format::Conll, "", None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }), Err(ImportError::NotImportable("conll", _))));
+    let empty = catalog::import(Format::Jsonl, "  \n", None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW }).unwrap();
     assert_eq!(empty.issues[0].to_string(), "file: the file is empty");
 }
 
@@ -493,8 +493,8 @@ fn importers_never_panic_on_odd_input() {
     ];
     for f in importable() {
         for text in odd {
-            let _ = catalog::import(f, text, Some(text), &doc, &schema, NOW);
-            let _ = catalog::import_bytes(f, text.as_bytes(), None, &doc, &schema, NOW);
+            let _ = catalog::import(f, text, Some(text), &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW });
+            let _ = catalog::import_bytes(f, text.as_bytes(), None, &catalog::ImportContext { doc: &doc, schema: &schema, now: NOW });
         }
     }
     for bytes in [&b"PK\x03\x04"[..], b"PK\x03\x04\x14\x00\x00\x08\x00\x00", b"PK\x03\x04\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\x05\x00\x00\x00"] {

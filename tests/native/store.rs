@@ -43,7 +43,7 @@ fn every_change_is_there_at_once_and_heard_by_subscribers() {
     assert!(s.redo().unwrap());
     // An import merges at once, with its counts.
     let doccano = format!("{}\n", serde_json::json!({"text": TEXT, "label": [[44, 52, "PER"]]}));
-    let imported = catalog::import(catalog::Format::Doccano, &doccano, None, &s.read().doc, &s.read().schema, NOW).unwrap();
+    let imported = catalog::import(catalog::Format::Doccano, &doccano, None, &catalog::ImportContext { doc: &s.read().doc, schema: &s.read().schema, now: NOW }).unwrap();
     let report = s.merge(imported).unwrap();
     assert_eq!((report.added, s.read().annotations().len()), (1, 2));
     // The changes for the host's events, once.

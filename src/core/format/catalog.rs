@@ -7,10 +7,9 @@
 //! source of the "what each format can't carry" table (README.md is checked against it
 //! by a test); an export never fails, it reports what it left out instead.
 
-use crate::core::document::Document;
 use crate::core::format::{brat, claimreview, conll, csv, doccano, labelstudio, spacy, w3c, Carries, Imported};
-pub use crate::core::format::{count, label_of, ExportContext, OutFile};
-use crate::core::model::{Body, Claim, Timestamp};
+pub use crate::core::format::{count, label_of, ExportContext, ImportContext, OutFile};
+use crate::core::model::{Body, Claim};
 use crate::core::schema::Schema;
 use thiserror::Error;
 
@@ -286,7 +285,8 @@ pub enum ImportError {
 /// brat `.txt` the `.ann` counts in, when there is one. `now` stamps annotations whose
 /// file carries no dates. Per-item problems are issues in the result; only a file that
 /// cannot be read at all is an error.
-pub fn import(format: Format, text: &str, companion: Option<&str>, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, ImportError> {
+pub fn import(format: Format, text: &str, companion: Option<&str>, cx: &ImportContext) -> Result<Imported, ImportError> {
+    let (doc, schema, now) = (cx.doc, cx.schema, cx.now);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut imported = match format {
         Format::W3c => w3c::import(text, doc, schema, now).map_err(|e| ImportError::Unreadable(e.to_string()))?,
@@ -413,13 +413,14 @@ impl<'de> serde::Deserialize<'de> for FirstKeys {
 
 /// [`import`] for a file's bytes: a brat export may come zipped; everything else must
 /// be UTF-8 text.
-pub fn import_bytes(format: Format, bytes: &[u8], companion: Option<&str>, doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, ImportError> {
+pub fn import_bytes(format: Format, bytes: &[u8], companion: Option<&str>, cx: &ImportContext) -> Result<Imported, ImportError> {
+    let (doc, schema, now) = (cx.doc, cx.schema, cx.now);
     if format == Format::Brat && bytes.starts_with(b"PK\x03\x04") {
         return brat::import_zip(bytes, doc, schema, now).map_err(ImportError::Unreadable);
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| ImportError::Unreadable(format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to())))?;
-    import(format, text, companion, doc, schema, now)
+    import(format, text, companion, &ImportContext { doc, schema, now })
 }
 
 /// [`sniff`] for a file's bytes.
