@@ -29,6 +29,7 @@ pub mod spacy;
 pub mod w3c;
 pub mod write;
 
+use crate::core::offset::{CharRange, TextIndex};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -318,40 +319,29 @@ pub fn check_frags(frags: &[Frag], len: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Code-point ranges cut from a text through one index.
+/// Code-point ranges cut from a text, through the text's [`TextIndex`] (the one
+/// converter between code points and bytes).
 pub struct Cutter<'t> {
     text: &'t str,
-    /// Byte offset of every code point, and the text's length at the end; `None` when
-    /// the text is ASCII (offsets are bytes).
-    bytes: Option<Vec<u32>>,
+    index: TextIndex,
 }
 
 impl<'t> Cutter<'t> {
     pub fn new(text: &'t str) -> Cutter<'t> {
-        let bytes = (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b as u32).chain(std::iter::once(text.len() as u32)).collect());
-        Cutter { text, bytes }
+        Cutter { text, index: TextIndex::new(text) }
     }
     pub fn len_chars(&self) -> usize {
-        self.bytes.as_ref().map_or(self.text.len(), |b| b.len() - 1)
-    }
-    /// The byte offset of code point `c`, if it is within the text.
-    pub fn byte(&self, c: usize) -> Option<usize> {
-        match &self.bytes {
-            None => (c <= self.text.len()).then_some(c),
-            Some(b) => b.get(c).map(|&x| x as usize),
-        }
+        self.index.len_chars().0
     }
     /// The text of `[start, end)` in code points.
     pub fn cut(&self, start: usize, end: usize) -> Option<&'t str> {
-        self.text.get(self.byte(start)?..self.byte(end)?)
+        self.text.get(self.index.utf8_range(CharRange::from_usize(start, end)?)?)
     }
-    /// The code point at a byte offset (a boundary).
-    pub fn char_at_byte(&self, b: usize) -> usize {
-        match &self.bytes {
-            None => b,
-            Some(v) => v.partition_point(|&x| (x as usize) < b),
-        }
-    }
+}
+
+/// A whole number of a JSON record (an offset, an index).
+pub fn whole(v: Option<&Value>) -> Option<usize> {
+    v.and_then(Value::as_u64).map(|n| n as usize)
 }
 
 /// Bytes as UTF-8 text with a leading BOM kept, as brat reads a `.txt` (Python's

@@ -49,7 +49,8 @@ pub fn type_name(label: &str) -> String {
     }
 }
 
-fn one_line(s: &str) -> String {
+/// A text on one line: its line breaks and tabs become single spaces (a brat column).
+pub fn one_line(s: &str) -> String {
     s.split(['\n', '\r', '\t']).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
 }
 

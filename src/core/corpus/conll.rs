@@ -45,7 +45,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
             w.leave_span(s, "overlaps a longer or earlier span (IOB2 tags each token once)", "on a span that was left out");
         } else {
             w.items += 1;
-            span_parts(s, &mut w, "CoNLL");
+            span_parts(s, 0, &mut w, "CoNLL");
         }
     }
     for r in &doc.relations {

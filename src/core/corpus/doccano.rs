@@ -9,7 +9,7 @@
 //! Invariants: one record is one document; a record's text is never changed; the
 //! `id` is the document's name.
 
-use crate::core::corpus::{check_frags, issue, span_fields, Doc, Extra, Frag, Issue, Relation, Span, Written};
+use crate::core::corpus::{check_frags, whole, issue, span_fields, Doc, Extra, Frag, Issue, Relation, Span, Written};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -18,9 +18,6 @@ use std::collections::HashMap;
 const SPAN_KEYS: [&str; 5] = ["label", "labels", "entities", "spans", "column_label"];
 const TEXT_KEYS: [&str; 2] = ["text", "column_data"];
 
-fn num(v: Option<&Value>) -> Option<usize> {
-    v.and_then(Value::as_u64).map(|n| n as usize)
-}
 
 /// The record's `id` as a document name.
 pub fn name_of(v: &Value) -> Option<String> {
@@ -56,7 +53,7 @@ pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
                 doc.extras.push(Extra { format: "doccano", what: format!("the category {category:?}"), raw: v.clone() });
                 continue;
             }
-            Value::Array(a) => match (num(a.first()), num(a.get(1)), a.get(2).and_then(Value::as_str)) {
+            Value::Array(a) => match (whole(a.first()), whole(a.get(1)), a.get(2).and_then(Value::as_str)) {
                 (Some(start), Some(end), Some(l)) => (Frag { start, end }, l.to_string(), None),
                 _ => {
                     issues.push(issue(at, "expected [start, end, \"label\"] with whole numbers; skipped"));
@@ -64,7 +61,7 @@ pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
                 }
             },
             Value::Object(e) => {
-                let (s, t) = (num(e.get("start_offset").or_else(|| e.get("start"))), num(e.get("end_offset").or_else(|| e.get("end"))));
+                let (s, t) = (whole(e.get("start_offset").or_else(|| e.get("start"))), whole(e.get("end_offset").or_else(|| e.get("end"))));
                 match (s, t, e.get("label").and_then(Value::as_str)) {
                     (Some(start), Some(end), Some(l)) => (Frag { start, end }, l.to_string(), e.get("id").and_then(name_of)),
                     _ => {
@@ -131,15 +128,17 @@ pub fn numeric_ids<'a>(ids: impl Iterator<Item = Option<&'a str>> + Clone) -> Ve
     .collect()
 }
 
-/// Reports what a span-only format leaves out of a span it wrote.
-pub fn span_parts(s: &Span, w: &mut Written, format: &str) {
+/// Reports what a span-only format leaves out of a span it wrote (the span's fields are
+/// reported once for the document, by [`crate::core::corpus::span_fields`]);
+/// `kept_norms` of its links (the first ones) the format did write.
+pub fn span_parts(s: &Span, kept_norms: usize, w: &mut Written, format: &str) {
     for a in &s.attributes {
         w.leave(a.id.clone().unwrap_or_else(|| format!("attribute {} of {}", a.name, s.name())), format!("{format} has no place for attributes"));
     }
     for n in &s.notes {
         w.leave(n.id.clone().unwrap_or_else(|| format!("note on {}", s.name())), format!("{format} has no place for notes"));
     }
-    for n in &s.norms {
+    for n in s.norms.iter().skip(kept_norms) {
         w.leave(n.id.clone().unwrap_or_else(|| format!("link of {} to {}", s.name(), n.reference)), format!("{format} has no place for knowledge-base links"));
     }
 }
@@ -181,7 +180,7 @@ pub fn write(doc: &Doc, relations: bool, predictions: bool) -> (String, Written)
         }
         written[i] = true;
         w.items += 1;
-        span_parts(s, &mut w, "doccano");
+        span_parts(s, 0, &mut w, "doccano");
     }
     for e in &doc.extras {
         match (&e.format, &e.raw) {

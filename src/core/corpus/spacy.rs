@@ -11,13 +11,10 @@
 //! every other field of a record or of a span is kept and written back.
 
 use crate::core::corpus::doccano::{fields_out, span_parts};
-use crate::core::corpus::{check_frags, issue, Cutter, Doc, Frag, Issue, Norm, Span, Token, Written};
+use crate::core::corpus::{check_frags, whole, issue, Cutter, Doc, Frag, Issue, Norm, Span, Token, Written};
 use crate::core::format::conll::tokens as word_tokens;
 use serde_json::{json, Map, Value};
 
-fn num(v: Option<&Value>) -> Option<usize> {
-    v.and_then(Value::as_u64).map(|n| n as usize)
-}
 
 type Bounds = (std::collections::HashMap<usize, usize>, std::collections::HashMap<usize, usize>);
 
@@ -55,7 +52,7 @@ pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
         let mut out = Vec::with_capacity(toks.len());
         for (i, t) in toks.iter().enumerate() {
             let at = format!("{location}, tokens[{i}]");
-            match (num(t.get("start")), num(t.get("end"))) {
+            match (whole(t.get("start")), whole(t.get("end"))) {
                 (Some(start), Some(end)) if start <= end && end <= len => {
                     if let Some(said) = t.get("text").and_then(Value::as_str) {
                         let actual = cut.cut(start, end).unwrap_or("");
@@ -81,7 +78,7 @@ pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
             continue;
         };
         let mut s = s.clone();
-        let (start, end) = (num(s.get("start")), num(s.get("end")));
+        let (start, end) = (whole(s.get("start")), whole(s.get("end")));
         let label = s.remove("label").and_then(|l| l.as_str().map(str::to_string));
         let (Some(start), Some(end), Some(label)) = (start, end, label) else {
             issues.push(issue(at, "expected start and end (whole numbers) and a label; skipped"));
@@ -94,7 +91,7 @@ pub fn read(record: Value, location: &str) -> Result<(Doc, Vec<Issue>), Issue> {
         }
         s.remove("start");
         s.remove("end");
-        let (ts, te) = (num(s.remove("token_start").as_ref()), num(s.remove("token_end").as_ref()));
+        let (ts, te) = (whole(s.remove("token_start").as_ref()), whole(s.remove("token_end").as_ref()));
         if let Some((by_start, by_end)) = &starts {
             match (by_start.get(&start).copied(), by_end.get(&end).copied()) {
                 (Some(f), Some(l)) => {
@@ -188,8 +185,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
         w.items += 1;
         // The first link is the span's kb_id; the rest have no place.
         w.items += s.norms.len().min(1);
-        let rest = Span { norms: s.norms.iter().skip(1).cloned().collect(), fields: Map::new(), ..s.clone() };
-        span_parts(&rest, &mut w, "spaCy/Prodigy");
+        span_parts(s, 1, &mut w, "spaCy/Prodigy");
     }
     for r in &doc.relations {
         w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "spaCy/Prodigy span files have no relations");

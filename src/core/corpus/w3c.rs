@@ -14,7 +14,7 @@ use crate::core::corpus::records::records;
 use crate::core::corpus::{issue, span_fields, Cutter, Doc, Issue, Written};
 use crate::core::document::Document;
 use crate::core::format::anchor_into;
-use crate::core::format::w3c::{annotation_from_json, annotation_out_as, items, CONTEXT};
+use crate::core::format::w3c::{annotation_from_json, annotation_out_as, document_urn, items, CONTEXT};
 use crate::core::model::{Body, Timestamp};
 use crate::core::schema::Schema;
 use serde_json::Value;
@@ -144,16 +144,12 @@ pub fn read(text: &str, lines: bool, articles: &[Article], schema: &Schema, now:
     Ok((docs, issues))
 }
 
-fn iri_safe(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '_' }).collect()
-}
-
 /// The IRI a document's annotations target: its name when that is an IRI, else a URN.
 pub fn source_for(doc: &Doc, index: usize) -> String {
     match &doc.name {
         Some(n) if n.contains(':') && !n.contains(char::is_whitespace) => n.clone(),
-        Some(n) => format!("urn:article-annotator:document:{}", iri_safe(n)),
-        None => format!("urn:article-annotator:document:{}", index + 1),
+        Some(n) => document_urn(n),
+        None => document_urn(&(index + 1).to_string()),
     }
 }
 

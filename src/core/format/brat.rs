@@ -30,6 +30,7 @@ pub const CARRIES: Carries = Carries { claimants: true, verdicts: true, notes: t
 pub use crate::core::corpus::bridge::{CLAIMANT, VERDICT};
 
 pub use crate::core::corpus::brat::type_name;
+use crate::core::corpus::brat::one_line;
 
 /// The fragments of `r` between line breaks, as code-point ranges (empty ones dropped).
 fn fragments(doc: &Document, r: CharRange) -> Vec<CharRange> {
@@ -50,10 +51,6 @@ fn fragments(doc: &Document, r: CharRange) -> Vec<CharRange> {
         out.extend(CharRange::from_usize(start, at));
     }
     out
-}
-
-fn one_line(s: &str) -> String {
-    s.split(['\n', '\r', '\t']).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// The `.txt`, `.ann` and `annotation.conf` of an export.

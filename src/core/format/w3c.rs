@@ -38,7 +38,12 @@ pub struct ExportMeta<'a> {
 
 /// The IRI targets point at for a document: its source URL, or a URN of its id.
 pub fn default_source(doc: &Document, document_id: &str) -> String {
-    doc.source_url().map_or_else(|| format!("urn:article-annotator:document:{}", iri_safe(document_id)), str::to_string)
+    doc.source_url().map_or_else(|| document_urn(document_id), str::to_string)
+}
+
+/// The URN of a document id, for a document without a URL of its own.
+pub fn document_urn(document_id: &str) -> String {
+    format!("urn:article-annotator:document:{}", iri_safe(document_id))
 }
 
 fn iri_safe(s: &str) -> String {
