@@ -389,6 +389,11 @@ fn pretty_printed_records_one_after_another_are_read() {
     let docs: Vec<_> = corpus::read_records(corpus::record_reader(Format::Doccano).unwrap(), &both).collect();
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[1].as_ref().unwrap().0.text, "Bob left.");
+    // A record that is not an object is named by its place, line included.
+    let three = format!("{a}\n{b}\n  [1]\n");
+    let line = a.lines().count() + b.lines().count() + 1;
+    let bad: Vec<_> = corpus::read_records(corpus::record_reader(Format::Doccano).unwrap(), &three).filter_map(Result::err).collect();
+    assert_eq!(bad.iter().map(|i| i.to_string()).collect::<Vec<_>>(), vec![format!("record 3 (line {line}): expected a JSON object")]);
 }
 
 proptest! {

@@ -40,6 +40,9 @@ pub fn records(text: &str) -> Box<dyn Iterator<Item = Record> + '_> {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut n = 0usize;
     let mut failed = false;
+    // Lines counted as the records come (from the last record's start), not from the
+    // file's start each time: linear in the file.
+    let (mut counted_to, mut line) = (0usize, 1usize);
     Box::new(std::iter::from_fn(move || {
         if failed {
             return None;
@@ -49,8 +52,9 @@ pub fn records(text: &str) -> Box<dyn Iterator<Item = Record> + '_> {
         n += 1;
         // The line where the record starts (after the white space before it).
         let rest = &text[start.min(text.len())..];
-        let at = start + (rest.len() - rest.trim_start().len());
-        let line = text[..at.min(text.len())].matches('\n').count() + 1;
+        let at = (start + (rest.len() - rest.trim_start().len())).min(text.len());
+        line += text.get(counted_to..at).map_or(0, |t| t.matches('\n').count());
+        counted_to = counted_to.max(at);
         let location = format!("record {n} (line {line})");
         Some(match item {
             Ok(v) => (location, object(v)),
