@@ -228,6 +228,39 @@ impl Span {
     }
 }
 
+impl Relation {
+    /// What to call it in a report: its id (`R2`, or `relation 7` for a number), else
+    /// its label.
+    pub fn name(&self) -> String {
+        match &self.id {
+            Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => format!("relation {id}"),
+            Some(id) => id.clone(),
+            None => format!("relation {}", self.label),
+        }
+    }
+}
+
+/// The pieces of the code-point range `[start, start + len(text))` of `text` between line
+/// breaks (brat's fragments stay within a line); empty pieces are dropped, and a range
+/// with no piece is kept as it is.
+pub fn line_pieces(text: &str, start: usize) -> Vec<Frag> {
+    let mut out = Vec::new();
+    let (mut from, mut at) = (start, start);
+    for c in text.chars() {
+        if c == '\n' || c == '\r' {
+            if at > from {
+                out.push(Frag { start: from, end: at });
+            }
+            from = at + 1;
+        }
+        at += 1;
+    }
+    if at > from || out.is_empty() {
+        out.push(Frag { start: from.min(at), end: at });
+    }
+    out
+}
+
 /// Where one problem with the input is, and what it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {

@@ -16,7 +16,7 @@
 //! `[A-Za-z0-9_-]+` on writing (any other character becomes `_`, reported).
 
 use crate::core::corpus::bridge::COVERED;
-use crate::core::corpus::{check_frags, issue, span_fields, ANNOTATOR_NOTES, Attribute, Cutter, Doc, Extra, Frag, Issue, Norm, Note, Relation, Span, Written};
+use crate::core::corpus::{check_frags, issue, line_pieces, span_fields, ANNOTATOR_NOTES, Attribute, Cutter, Doc, Extra, Frag, Issue, Norm, Note, Relation, Span, Written};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -222,24 +222,7 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
             continue;
         }
         // brat's fragments stay within a line of the .txt.
-        let mut frags = Vec::new();
-        for f in &s.fragments {
-            let text = cut.cut(f.start, f.end).unwrap_or("");
-            let mut start = f.start;
-            let mut at = f.start;
-            for c in text.chars() {
-                if c == '\n' || c == '\r' {
-                    if at > start {
-                        frags.push(Frag { start, end: at });
-                    }
-                    start = at + 1;
-                }
-                at += 1;
-            }
-            if at > start || frags.is_empty() {
-                frags.push(Frag { start, end: at });
-            }
-        }
+        let frags: Vec<Frag> = s.fragments.iter().flat_map(|f| line_pieces(cut.cut(f.start, f.end).unwrap_or(""), f.start)).collect();
         let id = t_ids.id(s.id.as_deref());
         if frags.len() != s.fragments.len() {
             w.change(&id, format!("split at line breaks into {} fragments (brat's fragments stay within a line)", frags.len()));
@@ -257,7 +240,7 @@ pub fn write(doc: &Doc, predictions: bool, labels: &mut BTreeSet<(char, String)>
     for (k, r) in doc.relations.iter().enumerate() {
         match (t_of.get(r.from).cloned().flatten(), t_of.get(r.to).cloned().flatten()) {
             (Some(_), Some(_)) => from[r.from].push(k),
-            _ => w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "one of its ends was left out"),
+            _ => w.leave(r.name(), "one of its ends was left out"),
         }
     }
     let mut a_ids = Ids::new('A', doc.spans.iter().flat_map(|s| s.attributes.iter().map(|a| a.id.as_deref())));

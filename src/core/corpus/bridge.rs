@@ -114,7 +114,7 @@ pub fn to_annotations(
         out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator }, position));
     }
     for r in &doc.relations {
-        let item = r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() });
+        let item = r.name();
         if !r.label.eq_ignore_ascii_case(CLAIMANT) {
             w.leave(item, format!("relation {:?} skipped; only {CLAIMANT} (claim → who makes it) is read", r.label));
             continue;

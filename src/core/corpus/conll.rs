@@ -49,7 +49,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
         }
     }
     for r in &doc.relations {
-        w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "CoNLL IOB2 has no relations");
+        w.leave(r.name(), "CoNLL IOB2 has no relations");
     }
     for e in &doc.extras {
         w.leave(&e.what, "CoNLL IOB2 has no place for it");

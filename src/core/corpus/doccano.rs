@@ -200,14 +200,14 @@ pub fn write(doc: &Doc, relations: bool, predictions: bool) -> (String, Written)
                 rels.push(json!({"id": id, "from_id": ids[r.from], "to_id": ids[r.to], "type": r.label}));
                 w.items += 1;
             } else {
-                w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "one of its ends was left out");
+                w.leave(r.name(), "one of its ends was left out");
             }
         }
         o.insert("relations".into(), Value::Array(rels));
     } else {
         o.insert("label".into(), Value::Array(list));
         for r in &doc.relations {
-            w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "doccano's label shape has no relations (--to doccano-relations has)");
+            w.leave(r.name(), "doccano's label shape has no relations (--to doccano-relations has)");
         }
     }
     fields_out(doc, &mut o);

@@ -188,7 +188,7 @@ pub fn write(doc: &Doc, predictions: bool) -> (String, Written) {
         span_parts(s, 1, &mut w, "spaCy/Prodigy");
     }
     for r in &doc.relations {
-        w.leave(r.id.as_ref().map_or_else(|| format!("relation {}", r.label), |id| if id.bytes().all(|b| b.is_ascii_digit()) { format!("relation {id}") } else { id.clone() }), "spaCy/Prodigy span files have no relations");
+        w.leave(r.name(), "spaCy/Prodigy span files have no relations");
     }
     for e in &doc.extras {
         w.leave(&e.what, "spaCy/Prodigy files have no place for it");

@@ -31,26 +31,12 @@ pub use crate::core::corpus::bridge::{CLAIMANT, VERDICT};
 
 pub use crate::core::corpus::brat::type_name;
 use crate::core::corpus::brat::one_line;
+use crate::core::corpus::line_pieces;
 
 /// The fragments of `r` between line breaks, as code-point ranges (empty ones dropped).
 fn fragments(doc: &Document, r: CharRange) -> Vec<CharRange> {
     let Some(text) = doc.slice(r) else { return vec![r] };
-    let mut out = Vec::new();
-    let mut start = r.start().0;
-    let mut at = start;
-    for c in text.chars() {
-        if c == '\n' {
-            if at > start {
-                out.extend(CharRange::from_usize(start, at));
-            }
-            start = at + 1;
-        }
-        at += 1;
-    }
-    if at > start {
-        out.extend(CharRange::from_usize(start, at));
-    }
-    out
+    line_pieces(text, r.start().0).into_iter().filter(|f| f.end > f.start).filter_map(|f| CharRange::from_usize(f.start, f.end)).collect()
 }
 
 /// The `.txt`, `.ann` and `annotation.conf` of an export.
