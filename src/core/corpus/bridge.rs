@@ -217,8 +217,10 @@ pub enum Pick {
 /// The documents that are the article: those whose text is the article's, a part of
 /// it, or the article before white space was folded; else the only document, or the one
 /// with most span texts found in the article.
-pub fn pick(docs: &[Doc], article: &Document) -> Pick {
-    let placed: Vec<usize> = docs.iter().enumerate().filter(|(_, d)| FileText::new(article, &d.text).is_placed()).map(|(i, _)| i).collect();
+/// `files` are the documents' texts as [`FileText`]s in `article`, made once by the caller
+/// (which places the chosen documents' spans through them).
+pub fn pick(docs: &[Doc], files: &[FileText], article: &Document) -> Pick {
+    let placed: Vec<usize> = files.iter().enumerate().filter(|(_, f)| f.is_placed()).map(|(i, _)| i).collect();
     if !placed.is_empty() {
         return Pick::Placed(placed);
     }
@@ -275,7 +277,8 @@ pub fn into_article(read: Vec<Result<(Doc, Vec<Issue>), Issue>>, format: &str, k
         names.push(doc.name.as_ref().map_or_else(|| doc.display_name(i), |n| format!("document {n}")));
         docs.push(doc);
     }
-    let chosen: Vec<usize> = match pick(&docs, article) {
+    let files: Vec<FileText> = docs.iter().map(|d| FileText::new(article, &d.text)).collect();
+    let chosen: Vec<usize> = match pick(&docs, &files, article) {
         Pick::Placed(v) => v,
         Pick::Nearest(i) => vec![i],
         Pick::None => {
@@ -290,8 +293,7 @@ pub fn into_article(read: Vec<Result<(Doc, Vec<Issue>), Issue>>, format: &str, k
     let mut hint = AnchorHint::default();
     let mut seen = std::collections::HashSet::new();
     for k in chosen {
-        let doc = &docs[k];
-        let file = FileText::new(article, &doc.text);
+        let (doc, file) = (&docs[k], &files[k]);
         let mut w = Written::default();
         // A brat span whose covered text disagrees with its offsets is found by that text.
         let mut place = |span: &Span, s: usize, e: usize| match span.fields.get(COVERED).and_then(Value::as_str) {
