@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Installs what building (and, with --browser, testing) needs, skipping what is there.
+# Installs what building (and, with --browser, testing; with --postgres, the team server)
+# needs, skipping what is there; --server-only installs only what the team server needs.
 # Idempotent and quiet when everything is installed. Sources: crates.io, npm, Debian.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
+browser=""; postgres=""; widget=1
+for a in "$@"; do
+  case $a in
+    --browser) browser=1 ;;
+    --postgres) postgres=1 ;;
+    --server-only) postgres=1; widget="" ;;
+    *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+if [ -n "$widget" ]; then
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target (rustup)"
   rustup target add wasm32-unknown-unknown
@@ -23,11 +37,18 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   say "installing node packages from package-lock.json (binaryen's wasm-opt, playwright-core)"
   npm ci --no-audit --no-fund
 fi
+fi
 
-if [ "${1:-}" = "--browser" ]; then
+# PostgreSQL for the team server and its tests: Debian's server package (initdb, pg_ctl).
+if [ -n "$postgres" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "installing Debian's postgresql (the team server's database)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql
+fi
+
+if [ -n "$browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
   fi
