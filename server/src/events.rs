@@ -24,7 +24,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use serde_json::{json, value::RawValue};
+use serde_json::json;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,10 +32,18 @@ use tokio::sync::{broadcast, mpsc};
 
 const FEED_LIMIT: i64 = 1000;
 
+/// One change as JSON text, the stored annotation spliced in as it is.
 fn change_json(base: &str, doc: &str, s: &Stored) -> String {
-    let iri = format!("{}{}", container_iri(base, doc), s.id);
-    let annotation = if s.deleted { None } else { RawValue::from_string(render(base, doc, s)).ok() };
-    json!({"seq": s.seq, "etag": etag(s.seq), "id": iri, "deleted": s.deleted, "creator": s.creator_sub, "annotation": annotation}).to_string()
+    let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    let annotation = if s.deleted { "null".to_string() } else { render(base, doc, s) };
+    format!(
+        "{{\"seq\":{},\"etag\":{},\"id\":{},\"deleted\":{},\"creator\":{},\"annotation\":{annotation}}}",
+        s.seq,
+        q(&etag(s.seq)),
+        q(&format!("{}{}", container_iri(base, doc), s.id)),
+        s.deleted,
+        q(&s.creator_sub)
+    )
 }
 
 #[derive(Deserialize)]
