@@ -6,7 +6,7 @@
 
 use crate::auth::{Keys, RateLimit};
 use crate::config::Config;
-use crate::{events, protocol};
+use crate::{documents, events, protocol};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::{get, post};
@@ -34,12 +34,15 @@ pub struct App {
     pub heard: broadcast::Sender<Heard>,
     /// Whether this process's listener is connected (for `/health`).
     pub listening: AtomicBool,
+    /// Set when the process is shutting down: live streams end, so the graceful shutdown
+    /// is not held open by them.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl App {
     pub fn new(cfg: Config, pool: Pool) -> Arc<App> {
         let (heard, _) = broadcast::channel(1024);
-        Arc::new(App { pool, keys: Keys::new(cfg.jwt_secret.as_bytes()), limit: RateLimit::new(cfg.rate_limit), heard, listening: AtomicBool::new(false), cfg })
+        Arc::new(App { pool, keys: Keys::new(cfg.jwt_secret.as_bytes()), limit: RateLimit::new(cfg.rate_limit), heard, listening: AtomicBool::new(false), stopping: tokio::sync::watch::channel(false).0, cfg })
     }
 }
 
@@ -64,6 +67,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/annotations/{doc}/events/ticket", post(events::ticket))
         .route("/annotations/{doc}/{id}", get(protocol::annotation_get).put(protocol::put).delete(protocol::delete).options(protocol::annotation_options))
         .layer(DefaultBodyLimit::max(limit))
+        .route("/documents/{doc}/text", get(documents::get_text).put(documents::put_text).layer(DefaultBodyLimit::max(documents::TEXT_LIMIT)))
         .with_state(app);
     // tower-http answers every OPTIONS as a CORS preflight; the protocol's own OPTIONS
     // (no Access-Control-Request-Method) must reach its handler for `Allow`.

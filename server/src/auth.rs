@@ -134,6 +134,8 @@ pub enum Access {
     Create,
     /// Change or delete an annotation whose author is this `sub`.
     Modify { author: String },
+    /// Replace the article's text (editors and admins).
+    Manage,
 }
 
 /// Checks `access` to `doc`; `public` is whether the document is readable without a token.
@@ -151,6 +153,8 @@ pub fn check(user: Option<&Claims>, doc: &str, access: Access, public: bool) -> 
         Access::Read => Ok(()),
         Access::Create if u.role >= Role::Annotator => Ok(()),
         Access::Create => Err(ApiError::Forbidden("viewers may read, not write".into())),
+        Access::Manage if u.role >= Role::Editor => Ok(()),
+        Access::Manage => Err(ApiError::Forbidden("only editors and admins replace an article's text".into())),
         Access::Modify { author } => {
             if u.role >= Role::Editor || (u.role == Role::Annotator && author == u.sub) {
                 Ok(())

@@ -14,7 +14,7 @@ use tokio_postgres::NoTls;
 
 pub const CHANNEL: &str = "aa_changes";
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/001_init.sql")), (2, include_str!("../migrations/002_document_text.sql"))];
 
 pub fn pool(url: &str, size: usize) -> Result<Pool, String> {
     let pg: tokio_postgres::Config = url.parse().map_err(|e| format!("AA_DATABASE_URL: {e}"))?;
@@ -169,4 +169,46 @@ pub async fn ping(pool: &Pool) -> Result<(), ApiError> {
     let c = pool.get().await?;
     c.simple_query("SELECT 1").await?;
     Ok(())
+}
+
+/// An article's stored text and its format's name, if the CMS sent one.
+pub async fn text(pool: &Pool, doc: &str) -> Result<Option<(String, String)>, ApiError> {
+    let c = pool.get().await?;
+    let st = c.prepare_cached("SELECT text, text_format FROM documents WHERE id = $1 AND text IS NOT NULL").await?;
+    Ok(c.query_opt(&st, &[&doc]).await?.map(|r| (r.get(0), r.get(1))))
+}
+
+/// Stores an article's new text and, in the same transaction (holding the article's row),
+/// rewrites the annotations `plan` says changed, each with its own sequence number, then
+/// notifies once. `plan` gets every live annotation (id, stored JSON) and returns, for
+/// those it changes, the new JSON.
+pub async fn replace_text<T>(
+    pool: &Pool,
+    doc: &str,
+    text: &str,
+    format: &str,
+    now_ms: i64,
+    who: &str,
+    plan: impl FnOnce(Vec<(String, String)>) -> (Vec<(String, String)>, T),
+) -> Result<(i64, T), ApiError> {
+    let mut c = pool.get().await?;
+    let tx = c.transaction().await?;
+    let lock = tx
+        .prepare_cached("INSERT INTO documents (id, seq, live, modified, text, text_format) VALUES ($1, 0, 0, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET text = $3, text_format = $4 RETURNING seq")
+        .await?;
+    let mut seq: i64 = tx.query_one(&lock, &[&doc, &now_ms, &text, &format]).await?.get(0);
+    let rows = tx.query("SELECT id, body FROM annotations WHERE doc_id = $1 AND NOT deleted AND body IS NOT NULL", &[&doc]).await?;
+    let current: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let (changes, report) = tokio::task::block_in_place(|| plan(current));
+    if !changes.is_empty() {
+        let up = tx.prepare_cached("UPDATE annotations SET seq = $3, body = $4, modified = $5, modified_by = $6 WHERE doc_id = $1 AND id = $2").await?;
+        for (id, body) in &changes {
+            seq += 1;
+            tx.execute(&up, &[&doc, id, &seq, body, &now_ms, &who]).await?;
+        }
+        tx.execute("UPDATE documents SET seq = $2, modified = $3 WHERE id = $1", &[&doc, &seq, &now_ms]).await?;
+        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &format!("{seq} {doc}")]).await?;
+    }
+    tx.commit().await?;
+    Ok((seq, report))
 }

@@ -129,6 +129,7 @@ pub async fn stream(State(app): State<Arc<App>>, Path(doc): Path<String>, Query(
 async fn follow(app: Arc<App>, doc: String, base: String, mut last: i64, mut heard: broadcast::Receiver<Heard>, tx: mpsc::Sender<Event>, expires: Option<u64>) {
     let deadline = expires.map(|e| tokio::time::Instant::now() + Duration::from_secs(e.saturating_sub(auth::now_secs())));
     let _ = tx.send(Event::default().event("ready").data(json!({"since": last}).to_string())).await;
+    let mut stopping = app.stopping.subscribe();
     let mut healthy = true;
     loop {
         // Read everything after `last`.
@@ -173,6 +174,7 @@ async fn follow(app: Arc<App>, doc: String, base: String, mut last: i64, mut hea
                 },
                 _ = &mut timer => break,
                 _ = tx.closed() => return,
+                _ = async { let _ = stopping.wait_for(|s| *s).await.map(|_| ()); } => return,
                 _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
                     let _ = tx.send(Event::default().event("expired").data(r#"{"message":"the token has expired"}"#)).await;
                     return;

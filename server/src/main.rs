@@ -109,10 +109,32 @@ async fn serve(cfg: Config) -> Result<(), String> {
     let app = App::new(cfg, pool);
     tokio::spawn(events::listen(app.clone(), url));
     tracing::info!("serving on http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    let stopping = app.stopping.clone();
     axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+        .with_graceful_shutdown(async move {
+            signal().await;
+            tracing::info!("shutting down: finishing the requests under way");
+            let _ = stopping.send(true);
         })
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Ctrl-C or SIGTERM (what a service manager or a container runtime sends).
+async fn signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -377,13 +377,12 @@ fn pct(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
+/// A fresh UUID (v4) as the widget mints its ids (`core::model::AnnotationId`).
 fn new_id() -> String {
     let mut b = [0u8; 16];
     let _ = getrandom::fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    let id = article_annotator::core::model::AnnotationId::from_random(b);
+    id.as_str().trim_start_matches("urn:uuid:").to_string()
 }
 
 fn slug_id(headers: &HeaderMap) -> Option<String> {

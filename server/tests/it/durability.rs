@@ -124,3 +124,15 @@ async fn of_concurrent_updates_from_one_etag_one_wins_and_the_rest_get_412() {
     let v: serde_json::Value = c.get(format!("{container}contested")).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["target"]["selector"][1]["start"], wins[0], "the winner's version is stored");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_ends_the_process_cleanly_even_with_a_stream_open() {
+    let mut s = setup(&[]).await;
+    let c = client();
+    let t = token("alice", Role::Viewer, &["story-1"]);
+    let url = ticket_url(&c, &s, "story-1", &t).await;
+    let mut stream = Stream::open(&url, None).await;
+    assert_eq!(stream.next(Duration::from_secs(5)).await.unwrap().event, "ready");
+    assert!(s.terminate(), "the server exits by itself, with success, after SIGTERM");
+    assert!(stream.next(Duration::from_secs(2)).await.is_none(), "the stream has ended");
+}

@@ -4,6 +4,7 @@
 mod common;
 
 mod access;
+mod documents;
 mod durability;
 mod feed;
 mod protocol;
