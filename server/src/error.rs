@@ -22,6 +22,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Gone(String),
+    #[error("{0}")]
+    Conflict(String),
     /// The `If-Match` did not match: the body carries the current version.
     #[error("{message}")]
     PreconditionFailed { message: String, current: Option<(String, String)> },
@@ -48,6 +50,7 @@ impl ApiError {
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
             Gone(_) => (StatusCode::GONE, "gone"),
+            Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             PreconditionFailed { .. } => (StatusCode::PRECONDITION_FAILED, "precondition-failed"),
             PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition-required"),
             UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),

@@ -97,6 +97,13 @@ pub fn user(app: &App, headers: &HeaderMap) -> Result<Option<Claims>, ApiError> 
     Ok(u)
 }
 
+/// The caller, who must hold a token that may write to `doc` (an annotator or more).
+fn writer(app: &App, headers: &HeaderMap, doc: &str) -> Result<Claims, ApiError> {
+    let u = user(app, headers)?;
+    auth::check(u.as_ref(), doc, Access::Create, false)?;
+    u.ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))
+}
+
 fn if_match(headers: &HeaderMap) -> Option<Vec<String>> {
     let v = headers.get(header::IF_MATCH)?.to_str().ok()?;
     Some(v.split(',').map(|t| t.trim().trim_start_matches("W/").to_string()).collect())
@@ -394,9 +401,7 @@ fn slug_id(headers: &HeaderMap) -> Option<String> {
 
 pub async fn create(State(app): State<Arc<App>>, Path(doc): Path<String>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     check_doc(&doc)?;
-    let u = user(&app, &headers)?;
-    auth::check(u.as_ref(), &doc, Access::Create, false)?;
-    let u = u.ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
+    let u = writer(&app, &headers, &doc)?;
     let m = read_body(&headers, &body)?;
     let base = base(&app, &headers);
     // The Slug if it is free, else a fresh UUID (a taken Slug gets a suffix).
@@ -407,12 +412,12 @@ pub async fn create(State(app): State<Arc<App>>, Path(doc): Path<String>, header
         let new = prepare(m.clone(), &iri, (&u.sub, &u.name), now, now, true);
         let res = db::write(&app.pool, &doc, &id, now, &u.sub, |cur| match cur {
             None => Decision::Put(Stored { id: id.clone(), ..new }),
-            Some(_) => Decision::Refuse(ApiError::BadRequest("taken".into())),
+            Some(_) => Decision::Refuse(ApiError::Conflict(format!("annotation id {id:?} is taken"))),
         })
         .await;
         match res {
             Ok(w) => return Ok(annotation_response(StatusCode::CREATED, &etag(w.seq), render(&base, &doc, &w.stored), Some(&iri))),
-            Err(ApiError::BadRequest(m)) if m == "taken" && attempt < 2 => id = format!("{id}-{}", &new_id()[..8]),
+            Err(ApiError::Conflict(_)) if attempt < 2 => id = format!("{id}-{}", &new_id()[..8]),
             Err(e) => return Err(e),
         }
     }
@@ -422,9 +427,7 @@ pub async fn create(State(app): State<Arc<App>>, Path(doc): Path<String>, header
 pub async fn put(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, String)>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
     check_doc(&doc)?;
     check_id(&id)?;
-    let u = user(&app, &headers)?;
-    auth::check(u.as_ref(), &doc, Access::Create, false)?;
-    let u = u.ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
+    let u = writer(&app, &headers, &doc)?;
     let m = read_body(&headers, &body)?;
     let base = base(&app, &headers);
     let iri = format!("{}{id}", container_iri(&base, &doc));
@@ -465,7 +468,17 @@ pub async fn put(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, Str
                 if let Err(e) = auth::check(Some(&u), &doc, Access::Modify { author: s.creator_sub.clone() }, false) {
                     return Decision::Refuse(e);
                 }
-                // The author stays the author; the server records who changed it.
+                // The author stays the author; the server records who changed it. The
+                // `canonical` and `via` a version had stay unless the update gives its own
+                // (the protocol: a canonical IRI is maintained).
+                let mut m = m;
+                if let Some(Ok(Value::Object(old))) = s.body.as_deref().map(serde_json::from_str::<Value>) {
+                    for k in ["canonical", "via"] {
+                        if let (false, Some(v)) = (m.contains_key(k), old.get(k)) {
+                            m.insert(k.to_string(), v.clone());
+                        }
+                    }
+                }
                 Decision::Put(Stored { id: id.clone(), ..prepare(m, &iri, (&s.creator_sub, &s.creator_name), s.created, now, false) })
             }
         }
@@ -478,9 +491,7 @@ pub async fn put(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, Str
 pub async fn delete(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, String)>, headers: HeaderMap) -> Result<Response, ApiError> {
     check_doc(&doc)?;
     check_id(&id)?;
-    let u = user(&app, &headers)?;
-    auth::check(u.as_ref(), &doc, Access::Create, false)?;
-    let u = u.ok_or_else(|| ApiError::Unauthorized("a bearer token is required".into()))?;
+    let u = writer(&app, &headers, &doc)?;
     let base = base(&app, &headers);
     let cond = if_match(&headers);
     let require = app.cfg.require_if_match;

@@ -109,6 +109,12 @@ async fn containers_and_annotations_meet_the_protocols_musts() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["target"], "http://other.example/");
     assert_eq!(body["id"], json!(id), "the id does not change");
+    // An update that leaves `canonical` out keeps it.
+    let mut without = body.clone();
+    without.as_object_mut().unwrap().remove("canonical");
+    let r = c.put(&id).bearer_auth(&t).header("Content-Type", LD).json(&without).send().await.unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["canonical"], anno["canonical"], "a canonical IRI is maintained");
 
     // The container's ETag changed with its contents.
     let r = c.get(&container).bearer_auth(&t).send().await.unwrap();
@@ -305,4 +311,26 @@ async fn cors_answers_only_the_configured_origins_and_exposes_the_protocols_head
     assert!(header(&r, "access-control-allow-methods").contains("PUT"));
     let r = c.get(&container).bearer_auth(&t).header("Origin", "http://evil.example").send().await.unwrap();
     assert_eq!(header(&r, "access-control-allow-origin"), "");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn post_takes_a_slug_and_never_reuses_an_id() {
+    let s = setup(&[]).await;
+    let c = client();
+    let t = token("alice", Role::Annotator, &["story-1"]);
+    let container = s.container("story-1");
+    let post = |slug: &'static str| c.post(&container).bearer_auth(&t).header("Content-Type", LD).header("Slug", slug).json(&comment("x")).send();
+    let a = header(&post("Nikiforov quote").await.unwrap(), "location");
+    assert_eq!(a, format!("{container}Nikiforov-quote"));
+    let b = header(&post("Nikiforov quote").await.unwrap(), "location");
+    assert!(b.starts_with(&format!("{container}Nikiforov-quote-")) && b != a, "{b}");
+    // A Slug that is no id at all (or a reserved name) gets a UUID.
+    for slug in ["///", "changes"] {
+        let r = post(slug).await.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = header(&r, "location");
+        let last = id.rsplit('/').next().unwrap();
+        assert_eq!(last.len(), 36, "{id}");
+        assert_eq!(&last[14..15], "4", "a version 4 UUID: {id}");
+    }
 }
