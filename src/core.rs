@@ -23,6 +23,7 @@ pub mod schema;
 pub mod session;
 pub mod snap;
 pub mod sync;
+pub mod team;
 pub mod time;
 pub mod url;
 pub mod viewport;

@@ -42,4 +42,6 @@ mod keymap;
 // The annotation store, the one writer of the session.
 mod store;
 // Project rules: a pure core, module docs, one writer.
+mod team;
+
 mod tidy;

@@ -1,0 +1,367 @@
+//! The widget's side of the team server, as plain data and pure functions: the path an
+//! annotation has on the server, the W3C JSON it travels as (both ways), what waits to
+//! be pushed ([`Outbox`]: one entry per annotation, with the server version the local
+//! edits started from), and how a conflict with a colleague is settled field by field
+//! ([`merge3`]). The engine that uses them is `crate::team`; the browser's transport is
+//! `ui::team`.
+//!
+//! Invariants: an annotation keeps its id through the server (its `canonical` is the
+//! widget's id, and the server keeps it); a merge never drops a value silently: a value
+//! that loses a conflict is returned in [`Merged::lost`]; an outbox entry is removed only
+//! when the server acknowledged the version it holds now.
+
+use crate::core::format::w3c::{annotation_from_json, annotation_out};
+use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp, Verdict};
+use crate::core::schema::Schema;
+use serde_json::Value;
+
+const UUID_PREFIX: &str = "urn:uuid:";
+
+/// The last path segment of an annotation on the server: a UUID id's own text (the
+/// widget mints those), anything else as a stable digest of it (the server allows only
+/// `A-Z a-z 0-9 - _ . ~`), so the same id always goes to the same place.
+pub fn server_segment(id: &AnnotationId) -> String {
+    let s = id.as_str();
+    if let Some(u) = s.strip_prefix(UUID_PREFIX) {
+        if !u.is_empty() && u.len() <= 64 && u.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return u.to_ascii_lowercase();
+        }
+    }
+    let d = crate::core::format::derived_id("team", &[s]);
+    format!("x-{}", d.as_str().rsplit(':').next().unwrap_or_default())
+}
+
+/// The annotation as the widget sends it: its W3C JSON, with `canonical` its own id (the
+/// server keeps it, and every client reads the id back from it).
+pub fn to_server(a: &Annotation, schema: &Schema, source: &str) -> String {
+    let mut v = serde_json::to_value(annotation_out(a, schema, source)).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("canonical".into(), Value::String(a.id.as_str().to_string()));
+        // The server writes these; sending them only costs bytes.
+        m.remove("creator");
+    }
+    v.to_string()
+}
+
+/// Who wrote a version, as the server says (`creator`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author {
+    /// The token's `sub`.
+    pub sub: String,
+    pub name: String,
+}
+
+const USER_PREFIX: &str = "urn:article-annotator:user:";
+
+/// An annotation read from the server, not yet anchored: its position as the server has
+/// it is `target.range`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FromServer {
+    pub annotation: Annotation,
+    pub author: Option<Author>,
+}
+
+/// Reads one annotation as the server serves it. Its id is its `canonical` (the id the
+/// widget that made it gave it), else its `via`, else the server's IRI.
+pub fn from_server(v: &Value, schema: &Schema, now: Timestamp) -> Result<FromServer, String> {
+    let id = ["canonical", "via", "id"].iter().find_map(|k| v.get(*k).and_then(Value::as_str).and_then(AnnotationId::new)).ok_or("id: missing")?;
+    let mut with_id = v.clone();
+    with_id["id"] = Value::String(id.as_str().to_string());
+    let (mut annotation, position) = annotation_from_json(&with_id, schema, now).map_err(|(f, m)| if f.is_empty() { m } else { format!("{f}: {m}") })?;
+    annotation.target.range = position;
+    let author = v.get("creator").and_then(|c| {
+        let name = c.get("name").and_then(Value::as_str)?.to_string();
+        let sub = c.get("id").and_then(Value::as_str).and_then(|i| i.strip_prefix(USER_PREFIX)).map(unpct).unwrap_or_else(|| name.clone());
+        Some(Author { sub, name })
+    });
+    Ok(FromServer { annotation, author })
+}
+
+fn unpct(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Some(x) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(x);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The parts of an annotation that merge on their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Where it is (range and quote).
+    Span,
+    /// The entity type, or entity against claim.
+    Type,
+    Claimant,
+    Verdict,
+    Note,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Span => "text",
+            Field::Type => "type",
+            Field::Claimant => "claimant",
+            Field::Verdict => "verdict",
+            Field::Note => "note",
+        }
+    }
+}
+
+/// A value that lost a conflict, to show and offer back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LostValue {
+    Span(Target),
+    Type(Body),
+    Claimant(Option<AnnotationId>),
+    Verdict(Verdict),
+    Note(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lost {
+    pub field: Field,
+    pub value: LostValue,
+    /// Whether the losing value was this reader's own (else the colleague's).
+    pub mine: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merged {
+    pub annotation: Annotation,
+    pub lost: Vec<Lost>,
+}
+
+/// Whether `mine` wins a conflict with `theirs`: the later `modified`; at the same
+/// millisecond, the larger content key (the same answer wherever it is computed).
+fn mine_wins(mine: &Annotation, theirs: &Annotation) -> bool {
+    let key = |a: &Annotation| format!("{:?}|{:?}", a.body, a.target.range);
+    (mine.modified, key(mine)) > (theirs.modified, key(theirs))
+}
+
+/// Three-way choice of one field: a side that did not change it takes the other's; both
+/// changed it differently: the winner's, and the loser's value is returned.
+fn pick<T: PartialEq + Clone>(base: Option<&T>, mine: &T, theirs: &T, mine_wins: bool) -> (T, Option<(T, bool)>) {
+    if mine == theirs || base == Some(theirs) {
+        (mine.clone(), None)
+    } else if base == Some(mine) {
+        (theirs.clone(), None)
+    } else if mine_wins {
+        (mine.clone(), Some((theirs.clone(), false)))
+    } else {
+        (theirs.clone(), Some((mine.clone(), true)))
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct Span(Option<crate::core::offset::CharRange>, String);
+
+fn span(a: &Annotation) -> Span {
+    Span(a.target.range, a.target.quote.exact().to_string())
+}
+
+/// Merges this reader's version of an annotation with a colleague's, field by field,
+/// against `base`, the version both started from (`None` when there is none: then every
+/// field that differs is a conflict). Fields changed on one side only take that side's
+/// value; a field changed on both to different values goes to the later `modified`, and
+/// the other value is in `lost`.
+pub fn merge3(base: Option<&Annotation>, mine: &Annotation, theirs: &Annotation) -> Merged {
+    let wins = mine_wins(mine, theirs);
+    let mut lost = Vec::new();
+    let mut out = theirs.clone();
+    out.modified = mine.modified.max(theirs.modified);
+
+    let (s, l) = pick(base.map(span).as_ref(), &span(mine), &span(theirs), wins);
+    out.target = if s == span(mine) { mine.target.clone() } else { theirs.target.clone() };
+    if let Some((_, loser_is_mine)) = l {
+        let t = if loser_is_mine { &mine.target } else { &theirs.target };
+        lost.push(Lost { field: Field::Span, value: LostValue::Span(t.clone()), mine: loser_is_mine });
+    }
+
+    match (&mine.body, &theirs.body) {
+        (Body::Claim(mc), Body::Claim(tc)) => {
+            let bc = base.and_then(Annotation::claim);
+            let mut c = tc.clone();
+            let (v, l) = pick(bc.map(|b| &b.claimant), &mc.claimant, &tc.claimant, wins);
+            c.claimant = v;
+            if let Some((v, m)) = l {
+                lost.push(Lost { field: Field::Claimant, value: LostValue::Claimant(v), mine: m });
+            }
+            let (v, l) = pick(bc.map(|b| &b.verdict), &mc.verdict, &tc.verdict, wins);
+            c.verdict = v;
+            if let Some((v, m)) = l {
+                lost.push(Lost { field: Field::Verdict, value: LostValue::Verdict(v), mine: m });
+            }
+            let (v, l) = pick(bc.map(|b| &b.note), &mc.note, &tc.note, wins);
+            c.note = v;
+            if let Some((v, m)) = l {
+                lost.push(Lost { field: Field::Note, value: LostValue::Note(v), mine: m });
+            }
+            out.body = Body::Claim(c);
+        }
+        (m, t) => {
+            let (v, l) = pick(base.map(|b| &b.body), m, t, wins);
+            out.body = v;
+            if let Some((v, mine)) = l {
+                lost.push(Lost { field: Field::Type, value: LostValue::Type(v), mine });
+            }
+        }
+    }
+    Merged { annotation: out, lost }
+}
+
+/// What an outbox entry sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The annotation as it is now (created or changed).
+    Put,
+    Delete,
+}
+
+/// One annotation with local changes the server has not acknowledged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub id: AnnotationId,
+    pub op: Op,
+    /// The server's version the local changes started from, and its ETag (`None`: the
+    /// server has never had it).
+    pub base: Option<(String, Annotation)>,
+    /// Counts local changes, so that an acknowledgement of an older version does not
+    /// clear a newer one.
+    pub version: u64,
+}
+
+/// The annotations waiting to be pushed, in the order they first changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outbox {
+    items: Vec<Pending>,
+}
+
+impl Outbox {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn items(&self) -> &[Pending] {
+        &self.items
+    }
+    pub fn get(&self, id: &AnnotationId) -> Option<&Pending> {
+        self.items.iter().find(|p| &p.id == id)
+    }
+    fn position(&self, id: &AnnotationId) -> Option<usize> {
+        self.items.iter().position(|p| &p.id == id)
+    }
+
+    /// A local change to `id`: it exists now or not, and `known` is the server's version
+    /// as this widget last saw it (with its ETag). Several changes before a push are one
+    /// entry, which keeps the base of the first; one created and deleted before it was
+    /// ever pushed leaves nothing to send.
+    pub fn record(&mut self, id: &AnnotationId, exists: bool, known: Option<(&str, &Annotation)>) {
+        let op = if exists { Op::Put } else { Op::Delete };
+        match self.position(id) {
+            Some(i) => {
+                let p = &mut self.items[i];
+                p.op = op;
+                p.version += 1;
+                if op == Op::Delete && p.base.is_none() {
+                    self.items.remove(i);
+                }
+            }
+            None if op == Op::Delete && known.is_none() => {}
+            None => self.items.push(Pending { id: id.clone(), op, base: known.map(|(e, a)| (e.to_string(), a.clone())), version: 1 }),
+        }
+    }
+
+    /// The server acknowledged `version` of `id`: the entry goes, unless it changed again
+    /// since (then the acknowledged version is its new base).
+    pub fn acknowledged(&mut self, id: &AnnotationId, version: u64, now_known: Option<(&str, &Annotation)>) {
+        if let Some(i) = self.position(id) {
+            if self.items[i].version == version {
+                self.items.remove(i);
+            } else {
+                self.items[i].base = now_known.map(|(e, a)| (e.to_string(), a.clone()));
+            }
+        }
+    }
+
+    /// The server has a newer version than the entry's base (a colleague's, merged in
+    /// locally): later pushes start from it.
+    pub fn rebase(&mut self, id: &AnnotationId, etag: &str, server: &Annotation) {
+        if let Some(i) = self.position(id) {
+            self.items[i].base = Some((etag.to_string(), server.clone()));
+        }
+    }
+
+    pub fn remove(&mut self, id: &AnnotationId) {
+        if let Some(i) = self.position(id) {
+            self.items.remove(i);
+        }
+    }
+
+    /// The stored form (kept beside the annotations, so pending edits survive a reload):
+    /// `{"v": 1, "items": [{"id", "op", "version", "etag", "base"}]}`, bases as the
+    /// server's JSON.
+    pub fn to_json(&self, schema: &Schema, source: &str) -> String {
+        let items: Vec<Value> = self
+            .items
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id.as_str(),
+                    "op": if p.op == Op::Put { "put" } else { "delete" },
+                    "version": p.version,
+                    "etag": p.base.as_ref().map(|(e, _)| e.clone()),
+                    "base": p.base.as_ref().map(|(_, a)| serde_json::from_str::<Value>(&to_server(a, schema, source)).unwrap_or(Value::Null)),
+                })
+            })
+            .collect();
+        serde_json::json!({"v": 1, "items": items}).to_string()
+    }
+
+    /// Reads [`Outbox::to_json`]'s form; an entry that cannot be read is skipped and
+    /// named.
+    pub fn from_json(text: &str, schema: &Schema, now: Timestamp) -> Result<(Outbox, Vec<String>), String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        if v.get("v").and_then(Value::as_u64) != Some(1) {
+            return Err("unknown version".into());
+        }
+        let mut out = Outbox::default();
+        let mut skipped = Vec::new();
+        for (i, item) in v.get("items").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let id = item.get("id").and_then(Value::as_str).and_then(AnnotationId::new);
+            let op = match item.get("op").and_then(Value::as_str) {
+                Some("put") => Some(Op::Put),
+                Some("delete") => Some(Op::Delete),
+                _ => None,
+            };
+            let base = match (item.get("etag").and_then(Value::as_str), item.get("base")) {
+                (Some(e), Some(b)) if b.is_object() => match from_server(b, schema, now) {
+                    Ok(f) => Some((e.to_string(), f.annotation)),
+                    Err(m) => {
+                        skipped.push(format!("pending item {}: base: {m}", i + 1));
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            match (id, op) {
+                (Some(id), Some(op)) => out.items.push(Pending { id, op, base, version: item.get("version").and_then(Value::as_u64).unwrap_or(1) }),
+                _ => skipped.push(format!("pending item {}: expected an id and an op", i + 1)),
+            }
+        }
+        Ok((out, skipped))
+    }
+}
