@@ -11,6 +11,7 @@ pub mod notice;
 pub mod persist;
 pub mod storage;
 pub mod store;
+pub mod team;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -20,8 +20,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// Deleted: the message, and the tombstone's ETag (a `PUT` with it restores).
     #[error("{0}")]
-    Gone(String),
+    Gone(String, Option<String>),
     #[error("{0}")]
     Conflict(String),
     /// The `If-Match` did not match: the body carries the current version.
@@ -49,7 +50,7 @@ impl ApiError {
             Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
-            Gone(_) => (StatusCode::GONE, "gone"),
+            Gone(..) => (StatusCode::GONE, "gone"),
             Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             PreconditionFailed { .. } => (StatusCode::PRECONDITION_FAILED, "precondition-failed"),
             PreconditionRequired => (StatusCode::PRECONDITION_REQUIRED, "precondition-required"),
@@ -90,6 +91,10 @@ impl IntoResponse for ApiError {
                 h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"article-annotator\""));
             }
             _ => {}
+        }
+        if let ApiError::Gone(_, Some(tag)) = &self {
+            body["etag"] = json!(tag);
+            etag = HeaderValue::from_str(tag).ok();
         }
         if let Some(tag) = etag {
             h.insert(header::ETAG, tag);

@@ -332,7 +332,7 @@ pub async fn annotation_get(State(app): State<Arc<App>>, Path((doc, id)): Path<(
     auth::check(u.as_ref(), &doc, Access::Read, app.cfg.is_public(&doc))?;
     let s = db::get(&app.pool, &doc, &id).await?.ok_or_else(|| ApiError::NotFound(format!("no annotation {id:?} in {doc:?}")))?;
     if s.deleted {
-        return Err(ApiError::Gone(format!("annotation {id:?} was deleted")));
+        return Err(ApiError::Gone(format!("annotation {id:?} was deleted"), Some(etag(s.seq))));
     }
     let tag = etag(s.seq);
     if not_modified(&headers, &tag) {
@@ -449,7 +449,7 @@ pub async fn put(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, Str
                 Some(c) if matches(c, &etag(s.seq)) && !c.iter().any(|t| t == "*") => {
                     Decision::Put(Stored { id: id.clone(), ..prepare(m, &iri, (&u.sub, &u.name), now, now, true) })
                 }
-                _ => Decision::Refuse(ApiError::Gone(format!("annotation {id:?} was deleted; PUT with If-Match: {} restores it", etag(s.seq)))),
+                _ => Decision::Refuse(ApiError::Gone(format!("annotation {id:?} was deleted; PUT with If-Match: {} restores it", etag(s.seq)), Some(etag(s.seq)))),
             },
             Some(s) => {
                 if none_match_any {
@@ -497,7 +497,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, 
     let require = app.cfg.require_if_match;
     let w = db::write(&app.pool, &doc, &id, now_ms(), &u.sub, |cur| match cur {
         None => Decision::Refuse(ApiError::NotFound(format!("no annotation {id:?} in {doc:?}"))),
-        Some(s) if s.deleted => Decision::Refuse(ApiError::Gone(format!("annotation {id:?} was deleted"))),
+        Some(s) if s.deleted => Decision::Refuse(ApiError::Gone(format!("annotation {id:?} was deleted"), Some(etag(s.seq)))),
         Some(s) => {
             match &cond {
                 Some(c) if !matches(c, &etag(s.seq)) => {

@@ -305,6 +305,13 @@ impl Outbox {
         }
     }
 
+    /// The server does not have the entry's base (any more): the next push creates.
+    pub fn forget_base(&mut self, id: &AnnotationId) {
+        if let Some(i) = self.position(id) {
+            self.items[i].base = None;
+        }
+    }
+
     pub fn remove(&mut self, id: &AnnotationId) {
         if let Some(i) = self.position(id) {
             self.items.remove(i);

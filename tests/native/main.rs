@@ -44,4 +44,6 @@ mod store;
 // Project rules: a pure core, module docs, one writer.
 mod team;
 
+mod team_sync;
+
 mod tidy;

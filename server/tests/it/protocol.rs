@@ -215,6 +215,7 @@ async fn put_creates_at_the_clients_id_and_if_match_guards_every_change() {
     let tomb = header(&r, "etag");
     let r = c.put(&url).bearer_auth(&t).header("Content-Type", LD).json(&a).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::GONE);
+    assert_eq!(header(&r, "etag"), tomb, "a 410 names the tombstone, so a client can restore it");
     let r = c.put(&url).bearer_auth(&t).header("Content-Type", LD).header("If-Match", &tomb).json(&a).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(c.get(&url).bearer_auth(&t).send().await.unwrap().status(), StatusCode::OK);

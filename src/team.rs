@@ -1,0 +1,497 @@
+//! Working as a team: the widget's sync with the annotation server, without I/O. The
+//! engine says which request to make next ([`Team::next_request`]) and takes the server's
+//! replies and changes ([`Team::on_reply`], [`Team::on_change`]); the browser's transport
+//! (`ui::team`) only carries them, so everything here is tested natively over an
+//! [`AnnotationStore`] and a fake server.
+//!
+//! Local first: every edit is in the store (and saved locally) before the engine hears of
+//! it; [`Team::note_local`] turns the store's change log into the [`Outbox`], which is
+//! stored beside the annotations (`to_json`), so pending edits survive a reload. Ids are
+//! the widget's own (the server keeps them as `canonical`), so a retried create never
+//! makes a second annotation.
+//!
+//! Conflicts: a 412, or a colleague's change to an annotation with pending edits, is
+//! merged field by field against the version the edits started from (`core::team::merge3`);
+//! the value that loses is kept in [`Team::conflicts`] for the editor to show and offer
+//! back. A colleague's deletion of an annotation edited here keeps the edit (restored on
+//! the server with the tombstone's ETag) and says so; an edit there of one deleted here
+//! keeps their edit.
+//!
+//! Invariants: the engine changes annotations only through the store, and never queues
+//! what it applied itself; an outbox entry goes only when the server acknowledged the
+//! version it holds; nothing the server refuses is dropped locally.
+
+use crate::core::edit::Edit;
+use crate::core::format::anchor_into;
+use crate::core::model::{Annotation, AnnotationId, Timestamp};
+use crate::core::anchor::AnchorHint;
+use crate::core::team::{from_server, merge3, server_segment, to_server, Author, Lost, Op, Outbox};
+use crate::notice::Notice;
+use crate::store::AnnotationStore;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What the transport is to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// Read the change feed from `since` (`GET …/changes?since=`).
+    Feed { url: String },
+    /// Send the annotation as it is now. `if_match`: the server version it was based on;
+    /// `None` with `create`: `If-None-Match: *`.
+    Put { id: AnnotationId, url: String, body: String, if_match: Option<String>, version: u64 },
+    Delete { id: AnnotationId, url: String, if_match: Option<String>, version: u64 },
+}
+
+/// The server's answer: status (0 when the request never got one), `ETag`, body.
+#[derive(Clone, Debug, Default)]
+pub struct Reply {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: String,
+}
+
+/// What the transport does after a reply.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    Continue,
+    /// Offline, overloaded or the database down: try again after this many ms.
+    RetryAfter(u32),
+    /// 401: ask the host for a new token, then continue; without one, sync stops.
+    NeedToken,
+}
+
+/// What the reader sees of the sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Synced,
+    Syncing { pending: usize },
+    Offline { pending: usize },
+    CannotSync { why: String, pending: usize },
+}
+
+impl Status {
+    pub fn text(&self) -> String {
+        match self {
+            Status::Synced => "Synced".into(),
+            Status::Syncing { pending } => format!("Syncing ({pending} pending)"),
+            Status::Offline { pending } => format!("Offline, {pending} pending"),
+            Status::CannotSync { why, pending } => format!("Cannot sync: {why} ({pending} pending)"),
+        }
+    }
+}
+
+/// A conflict the reader should see: the values that lost, on one annotation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub id: AnnotationId,
+    pub lost: Vec<Lost>,
+    /// Who made the other change.
+    pub by: Option<String>,
+}
+
+pub struct Team {
+    base: String,
+    document_id: String,
+    outbox: Outbox,
+    /// The server's versions this widget knows: ETag and annotation (`None` for a
+    /// tombstone).
+    known: HashMap<AnnotationId, (String, Option<Annotation>)>,
+    /// Who wrote each annotation, as the server says.
+    pub authors: HashMap<AnnotationId, Author>,
+    /// The feed's sequence number this widget has seen up to.
+    pub last_seq: i64,
+    /// The store's revision whose changes are in the outbox.
+    seen_rev: u64,
+    in_flight: Option<AnnotationId>,
+    offline: bool,
+    cannot: Option<String>,
+    /// Entries the server refused (400, 403, 413, 415), set aside with its message so the
+    /// others go on; they stay in the outbox.
+    refused: HashMap<AnnotationId, String>,
+    pub conflicts: Vec<Conflict>,
+    /// Messages for the reader, taken by the UI.
+    notices: Vec<Notice>,
+}
+
+fn json_field(body: &str, key: &str) -> Option<Value> {
+    serde_json::from_str::<Value>(body).ok()?.get(key).cloned()
+}
+
+fn message(body: &str) -> String {
+    json_field(body, "message").and_then(|m| m.as_str().map(str::to_string)).unwrap_or_else(|| "the server refused it".into())
+}
+
+impl Team {
+    /// `base` is the server's root URL; a first sync (no state kept) queues every local
+    /// annotation, so work done before joining the team reaches it.
+    pub fn new(base: &str, store: &AnnotationStore, saved: Option<&str>) -> Team {
+        let s = store.read();
+        let mut t = Team {
+            base: base.trim_end_matches('/').to_string(),
+            document_id: s.document_id.clone(),
+            outbox: Outbox::default(),
+            known: HashMap::new(),
+            authors: HashMap::new(),
+            last_seq: 0,
+            seen_rev: s.revision(),
+            in_flight: None,
+            offline: false,
+            cannot: None,
+            refused: HashMap::new(),
+            conflicts: Vec::new(),
+            notices: Vec::new(),
+        };
+        let restored = saved.is_some_and(|text| t.restore(text, store));
+        if !restored {
+            for a in s.annotations().iter() {
+                t.outbox.record(&a.id, true, None);
+            }
+        }
+        t
+    }
+
+    pub fn container(&self) -> String {
+        format!("{}/annotations/{}/", self.base, self.document_id)
+    }
+
+    fn url(&self, id: &AnnotationId) -> String {
+        format!("{}{}", self.container(), server_segment(id))
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
+    }
+
+    /// The sync's state as of the last [`Team::note_local`] (the transport calls it on every
+    /// change of the store).
+    pub fn status(&self) -> Status {
+        let pending = self.outbox.len();
+        if let Some(why) = &self.cannot {
+            Status::CannotSync { why: why.clone(), pending }
+        } else if let Some(why) = self.refused.values().next() {
+            Status::CannotSync { why: format!("the server refused a change: {why}"), pending }
+        } else if self.offline {
+            Status::Offline { pending }
+        } else if pending > 0 {
+            Status::Syncing { pending }
+        } else {
+            Status::Synced
+        }
+    }
+
+    pub fn take_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// The store's changes since the last call, into the outbox (what the engine applied
+    /// itself is not among them).
+    pub fn note_local(&mut self, store: &AnnotationStore) {
+        let s = store.read();
+        if s.revision() == self.seen_rev {
+            return;
+        }
+        let ids: Vec<AnnotationId> = match s.changed_since(self.seen_rev) {
+            Some(ids) => ids.into_iter().cloned().collect(),
+            // Too much changed to list (a load): compare everything with the server's.
+            None => {
+                let mut v: Vec<AnnotationId> = s.annotations().iter().filter(|a| self.known.get(&a.id).and_then(|k| k.1.as_ref()) != Some(*a)).map(|a| a.id.clone()).collect();
+                v.extend(self.known.iter().filter(|(id, k)| k.1.is_some() && s.annotations().get(id).is_none()).map(|(id, _)| id.clone()));
+                v
+            }
+        };
+        for id in ids {
+            let exists = s.annotations().get(&id).is_some();
+            let known = self.known.get(&id).and_then(|(e, a)| a.as_ref().map(|a| (e.as_str(), a)));
+            self.outbox.record(&id, exists, known);
+            self.refused.remove(&id);
+        }
+        self.seen_rev = s.revision();
+    }
+
+    /// The next push, if any (one at a time, in the order annotations first changed).
+    pub fn next_request(&mut self, store: &AnnotationStore) -> Option<Request> {
+        self.note_local(store);
+        if self.in_flight.is_some() || self.cannot.is_some() {
+            return None;
+        }
+        let s = store.read();
+        let source = s.source();
+        let p = self.outbox.items().iter().find(|p| !self.refused.contains_key(&p.id))?.clone();
+        let if_match = self.known.get(&p.id).map(|(e, _)| e.clone()).or_else(|| p.base.as_ref().map(|(e, _)| e.clone()));
+        let url = self.url(&p.id);
+        let req = match p.op {
+            Op::Put => {
+                let a = s.annotations().get(&p.id)?;
+                Request::Put { id: p.id.clone(), url, body: to_server(a, &s.schema, &source), if_match, version: p.version }
+            }
+            Op::Delete => Request::Delete { id: p.id.clone(), url, if_match, version: p.version },
+        };
+        self.in_flight = Some(p.id);
+        Some(req)
+    }
+
+    /// The request for the change feed after what this widget has seen.
+    pub fn feed_request(&self) -> Request {
+        Request::Feed { url: format!("{}changes?since={}", self.container(), self.last_seq) }
+    }
+
+    /// The server answered `req`.
+    pub fn on_reply(&mut self, req: &Request, reply: Reply, store: &AnnotationStore, now: Timestamp) -> Next {
+        let (id, version) = match req {
+            Request::Feed { .. } => return self.on_feed_reply(reply, store, now),
+            Request::Put { id, version, .. } | Request::Delete { id, version, .. } => (id.clone(), *version),
+        };
+        self.in_flight = None;
+        match reply.status {
+            200 | 201 => {
+                self.offline = false;
+                let etag = reply.etag.unwrap_or_default();
+                let theirs = serde_json::from_str::<Value>(&reply.body).ok().and_then(|v| self.read_server(&v, store, now).ok());
+                if let Some((a, Some(au))) = &theirs {
+                    self.authors.insert(a.id.clone(), au.clone());
+                }
+                let a = theirs.map(|(a, _)| a);
+                self.outbox.acknowledged(&id, version, a.as_ref().map(|a| (etag.as_str(), a)));
+                self.known.insert(id, (etag, a));
+                Next::Continue
+            }
+            204 | 404 if matches!(req, Request::Delete { .. }) => {
+                self.offline = false;
+                if let Some(e) = reply.etag {
+                    self.known.insert(id.clone(), (e, None));
+                }
+                self.outbox.acknowledged(&id, version, None);
+                Next::Continue
+            }
+            410 if matches!(req, Request::Delete { .. }) => {
+                self.outbox.acknowledged(&id, version, None);
+                Next::Continue
+            }
+            410 => {
+                // A colleague deleted it while it was edited here: the edit is kept, and
+                // restored on the server with the tombstone's ETag.
+                match reply.etag.or_else(|| json_field(&reply.body, "etag").and_then(|e| e.as_str().map(str::to_string))) {
+                    Some(tomb) => {
+                        self.known.insert(id.clone(), (tomb, None));
+                        self.notices.extend(Notice::warning("A colleague deleted an annotation you were editing; your version is kept and restored for the team."));
+                        Next::Continue
+                    }
+                    None => self.refuse(id, "it was deleted on the server".into()),
+                }
+            }
+            412 => {
+                let current = json_field(&reply.body, "current");
+                let etag = json_field(&reply.body, "etag").and_then(|e| e.as_str().map(str::to_string)).or(reply.etag);
+                match (current, etag) {
+                    (Some(v), Some(etag)) => {
+                        self.take_theirs(&v, &etag, None, store, now);
+                        Next::Continue
+                    }
+                    _ => {
+                        // If-Match on something the server does not have: the next push
+                        // creates it.
+                        self.known.remove(&id);
+                        self.outbox.forget_base(&id);
+                        Next::Continue
+                    }
+                }
+            }
+            401 => {
+                self.cannot = Some("your sign-in has expired".into());
+                Next::NeedToken
+            }
+            403 => {
+                self.cannot = Some(format!("no rights: {}", message(&reply.body)));
+                Next::Continue
+            }
+            400 | 409 | 413 | 415 | 422 => self.refuse(id, message(&reply.body)),
+            429 | 500..=599 | 0 => {
+                self.offline = reply.status == 0;
+                Next::RetryAfter(if reply.status == 429 { 1000 } else { 2000 })
+            }
+            _ => self.refuse(id, format!("status {}: {}", reply.status, message(&reply.body))),
+        }
+    }
+
+    fn refuse(&mut self, id: AnnotationId, why: String) -> Next {
+        self.refused.insert(id, why);
+        Next::Continue
+    }
+
+    /// The transport could not reach the server (offline, or it is down).
+    pub fn on_unreachable(&mut self) {
+        self.in_flight = None;
+        self.offline = true;
+    }
+
+    /// A new token arrived (after a 401): sync goes on.
+    pub fn token_refreshed(&mut self) {
+        self.cannot = None;
+    }
+
+    /// The token says this reader may only read: nothing is pushed, and the status says why.
+    pub fn set_read_only(&mut self, why: &str) {
+        self.cannot = Some(why.to_string());
+    }
+
+    fn on_feed_reply(&mut self, reply: Reply, store: &AnnotationStore, now: Timestamp) -> Next {
+        match reply.status {
+            200 => {
+                self.offline = false;
+                let v: Value = match serde_json::from_str(&reply.body) {
+                    Ok(v) => v,
+                    Err(_) => return Next::RetryAfter(2000),
+                };
+                for c in v.get("changes").and_then(Value::as_array).into_iter().flatten() {
+                    self.on_change(c, store, now);
+                }
+                if let Some(last) = v.get("last").and_then(Value::as_i64) {
+                    self.last_seq = self.last_seq.max(last);
+                }
+                Next::Continue
+            }
+            401 => {
+                self.cannot = Some("your sign-in has expired".into());
+                Next::NeedToken
+            }
+            403 => {
+                self.cannot = Some(format!("no rights: {}", message(&reply.body)));
+                Next::Continue
+            }
+            _ => {
+                self.offline = reply.status == 0;
+                Next::RetryAfter(2000)
+            }
+        }
+    }
+
+    /// Whether the last feed page said there is more.
+    pub fn feed_has_more(body: &str) -> bool {
+        json_field(body, "more").and_then(|m| m.as_bool()).unwrap_or(false)
+    }
+
+    fn read_server(&self, v: &Value, store: &AnnotationStore, now: Timestamp) -> Result<(Annotation, Option<Author>), String> {
+        let s = store.read();
+        let f = from_server(v, &s.schema, now)?;
+        let position = f.annotation.target.range;
+        let (a, _) = anchor_into(&s.doc, f.annotation, position, &mut AnchorHint::default());
+        Ok((a, f.author))
+    }
+
+    /// Which local annotation a server IRI or segment is.
+    fn local_id(&self, iri: &str, store: &AnnotationStore) -> Option<AnnotationId> {
+        let seg = iri.rsplit('/').next()?;
+        if let Some(id) = self.known.keys().find(|id| server_segment(id) == seg) {
+            return Some(id.clone());
+        }
+        let s = store.read();
+        let found = s.annotations().iter().find(|a| server_segment(&a.id) == seg || a.id.as_str() == iri).map(|a| a.id.clone());
+        found
+    }
+
+    /// One change from the feed or the live stream (`{seq, etag, id, deleted, annotation}`).
+    pub fn on_change(&mut self, c: &Value, store: &AnnotationStore, now: Timestamp) {
+        self.note_local(store);
+        if let Some(seq) = c.get("seq").and_then(Value::as_i64) {
+            self.last_seq = self.last_seq.max(seq);
+        }
+        let etag = c.get("etag").and_then(Value::as_str).unwrap_or_default().to_string();
+        let deleted = c.get("deleted").and_then(Value::as_bool).unwrap_or(false);
+        if deleted {
+            let Some(id) = c.get("id").and_then(Value::as_str).and_then(|iri| self.local_id(iri, store)) else { return };
+            if self.known.get(&id).is_some_and(|k| k.0 == etag) {
+                return;
+            }
+            self.known.insert(id.clone(), (etag, None));
+            match self.outbox.get(&id).map(|p| p.op) {
+                Some(Op::Put) => self.notices.extend(Notice::warning("A colleague deleted an annotation you are editing; your version is kept and restored for the team.")),
+                Some(Op::Delete) => self.outbox.remove(&id),
+                None => {
+                    if store.read().annotations().get(&id).is_some() {
+                        let _ = store.apply_remote(Edit::Remove(id));
+                    }
+                }
+            }
+        } else if let Some(v) = c.get("annotation") {
+            self.take_theirs(v, &etag, c.get("creator").and_then(Value::as_str), store, now);
+        }
+        self.seen_rev = store.revision();
+    }
+
+    /// A colleague's version: taken as it is, or merged with the edits waiting here.
+    fn take_theirs(&mut self, v: &Value, etag: &str, _creator: Option<&str>, store: &AnnotationStore, now: Timestamp) {
+        self.note_local(store);
+        let Ok((theirs, author)) = self.read_server(v, store, now) else { return };
+        let id = theirs.id.clone();
+        if self.known.get(&id).is_some_and(|k| k.0 == etag) {
+            return; // our own write, echoed
+        }
+        if let Some(a) = &author {
+            self.authors.insert(id.clone(), a.clone());
+        }
+        let local = store.read().annotations().get(&id).cloned();
+        match (self.outbox.get(&id).cloned(), local) {
+            (Some(p), Some(mine)) if p.op == Op::Put => {
+                let base = p.base.as_ref().map(|(_, a)| a);
+                let merged = merge3(base, &mine, &theirs);
+                if !merged.lost.is_empty() {
+                    self.conflicts.retain(|c| c.id != id);
+                    self.conflicts.push(Conflict { id: id.clone(), lost: merged.lost.clone(), by: author.map(|a| a.name) });
+                }
+                if merged.annotation != mine {
+                    let _ = store.apply_remote(Edit::Update(merged.annotation));
+                }
+                self.outbox.rebase(&id, etag, &theirs);
+            }
+            (Some(p), _) if p.op == Op::Delete => {
+                // Deleted here, changed there: their edit is kept.
+                self.outbox.remove(&id);
+                let _ = store.apply_remote(Edit::Add(theirs.clone()));
+                self.notices.extend(Notice::info("A colleague changed an annotation you had deleted; their version is kept."));
+            }
+            (_, Some(mine)) => {
+                if mine != theirs {
+                    let _ = store.apply_remote(Edit::Update(theirs.clone()));
+                }
+            }
+            (_, None) => {
+                let _ = store.apply_remote(Edit::Add(theirs.clone()));
+            }
+        }
+        self.known.insert(id, (etag.to_string(), Some(theirs)));
+        self.seen_rev = store.revision();
+    }
+
+    /// The state kept beside the annotations: the outbox, the server's ETags and the
+    /// feed's position.
+    pub fn to_json(&self, store: &AnnotationStore) -> String {
+        let s = store.read();
+        let etags: serde_json::Map<String, Value> = self.known.iter().map(|(id, (e, _))| (id.as_str().to_string(), Value::String(e.clone()))).collect();
+        let outbox: Value = serde_json::from_str(&self.outbox.to_json(&s.schema, &s.source())).unwrap_or(Value::Null);
+        serde_json::json!({"v": 1, "server": self.base, "lastSeq": self.last_seq, "etags": etags, "outbox": outbox}).to_string()
+    }
+
+    fn restore(&mut self, text: &str, store: &AnnotationStore) -> bool {
+        let Ok(v) = serde_json::from_str::<Value>(text) else { return false };
+        if v.get("v").and_then(Value::as_u64) != Some(1) || v.get("server").and_then(Value::as_str) != Some(self.base.as_str()) {
+            return false;
+        }
+        let s = store.read();
+        self.last_seq = v.get("lastSeq").and_then(Value::as_i64).unwrap_or(0);
+        for (id, e) in v.get("etags").and_then(Value::as_object).into_iter().flatten() {
+            if let (Some(id), Some(e)) = (AnnotationId::new(id.as_str()), e.as_str()) {
+                let a = s.annotations().get(&id).cloned();
+                self.known.insert(id, (e.to_string(), a));
+            }
+        }
+        if let Some(o) = v.get("outbox") {
+            if let Ok((outbox, skipped)) = Outbox::from_json(&o.to_string(), &s.schema, Timestamp(0)) {
+                self.outbox = outbox;
+                for m in skipped {
+                    self.notices.extend(Notice::warning(format!("A pending change could not be read back: {m}")));
+                }
+            }
+        }
+        true
+    }
+}

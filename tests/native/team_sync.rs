@@ -1,0 +1,302 @@
+//! The sync engine (`team::Team`) over real stores, two readers talking through a small
+//! in-memory model of the server's rules (If-Match, 412 with the current version, 410
+//! with the tombstone, the feed): local first, the outbox across a reload, conflicts
+//! merged field by field, deletions against edits, echoes, refused changes and tokens.
+
+use crate::util::{find, sample};
+use article_annotator::core::edit::Edit;
+use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Timestamp, Verdict};
+use article_annotator::core::schema::Schema;
+use article_annotator::core::session::Session;
+use article_annotator::store::AnnotationStore;
+use article_annotator::team::{Next, Reply, Request, Status, Team};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const BASE: &str = "http://127.0.0.1:8090";
+
+/// One stored version: its sequence number, its JSON (`None`: a tombstone), its author.
+type Version = (i64, Option<Value>, String);
+
+/// The server's rules, in memory: versions by path segment, a sequence, tombstones.
+#[derive(Default)]
+struct Server {
+    seq: i64,
+    items: BTreeMap<String, Version>,
+    down: bool,
+    refuse: Option<String>,
+    expired: bool,
+}
+
+fn etag(seq: i64) -> String {
+    format!("\"{seq}\"")
+}
+
+impl Server {
+    fn handle(&mut self, req: &Request, who: &str) -> Reply {
+        if self.down {
+            return Reply { status: 0, ..Default::default() };
+        }
+        if self.expired {
+            return Reply { status: 401, etag: None, body: json!({"message": "token expired"}).to_string() };
+        }
+        let seg = |url: &str| url.rsplit('/').next().unwrap().to_string();
+        let current = |s: &Server, k: &str| s.items.get(k).and_then(|(q, v, _)| v.clone().map(|v| json!({"current": v, "etag": etag(*q)}).to_string()));
+        match req {
+            Request::Feed { url } => {
+                let since: i64 = url.rsplit('=').next().unwrap().parse().unwrap();
+                let mut list: Vec<(&String, &Version)> = self.items.iter().filter(|(_, (q, _, _))| *q > since).collect();
+                list.sort_by_key(|(_, (q, _, _))| *q);
+                let changes: Vec<Value> = list
+                    .iter()
+                    .map(|(k, (q, v, who))| json!({"seq": q, "etag": etag(*q), "id": format!("{BASE}/annotations/story/{k}"), "deleted": v.is_none(), "creator": who, "annotation": v}))
+                    .collect();
+                let last = list.last().map_or(since, |(_, (q, _, _))| *q);
+                Reply { status: 200, etag: None, body: json!({"changes": changes, "last": last, "more": false}).to_string() }
+            }
+            Request::Put { url, body, if_match, .. } => {
+                let k = seg(url);
+                if let Some(m) = &self.refuse {
+                    return Reply { status: 400, etag: None, body: json!({"message": m}).to_string() };
+                }
+                let cur = self.items.get(&k).cloned();
+                // As the server: If-Match on nothing is 412; a tombstone comes back only
+                // with its own ETag (else 410); a live one needs the current ETag.
+                match &cur {
+                    None if if_match.is_some() => return Reply { status: 412, etag: None, body: "{}".into() },
+                    Some((q, None, _)) if if_match.as_deref() != Some(etag(*q).as_str()) => return Reply { status: 410, etag: Some(etag(*q)), body: "{}".into() },
+                    Some((q, Some(_), _)) if if_match.as_deref() != Some(etag(*q).as_str()) => return Reply { status: 412, etag: Some(etag(*q)), body: current(self, &k).unwrap() },
+                    _ => {}
+                }
+                self.seq += 1;
+                let mut v: Value = serde_json::from_str(body).unwrap();
+                v["id"] = json!(format!("{BASE}/annotations/story/{k}"));
+                let author = match &cur {
+                    Some((_, Some(_), a)) => a.clone(),
+                    _ => who.to_string(),
+                };
+                v["creator"] = json!({"type": "Person", "id": format!("urn:article-annotator:user:{author}"), "name": author});
+                self.items.insert(k, (self.seq, Some(v.clone()), author));
+                Reply { status: if matches!(cur, Some((_, Some(_), _))) { 200 } else { 201 }, etag: Some(etag(self.seq)), body: v.to_string() }
+            }
+            Request::Delete { url, if_match, .. } => {
+                let k = seg(url);
+                match self.items.get(&k).cloned() {
+                    None => Reply { status: 404, ..Default::default() },
+                    Some((q, None, _)) => Reply { status: 410, etag: Some(etag(q)), body: "{}".into() },
+                    Some((q, Some(_), _)) if if_match.as_ref().is_some_and(|m| m != &etag(q)) => Reply { status: 412, etag: Some(etag(q)), body: current(self, &k).unwrap() },
+                    Some((_, Some(_), a)) => {
+                        self.seq += 1;
+                        self.items.insert(k, (self.seq, None, a));
+                        Reply { status: 204, etag: Some(etag(self.seq)), body: String::new() }
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Reader {
+    name: &'static str,
+    store: AnnotationStore,
+    team: Team,
+}
+
+impl Reader {
+    fn new(name: &'static str) -> Reader {
+        let store = AnnotationStore::new(Session::new("story".into(), sample(), Schema::default()));
+        let team = Team::new(BASE, &store, None);
+        Reader { name, store, team }
+    }
+    /// Pushes everything, then reads the feed; what a transport does when woken.
+    fn sync(&mut self, server: &mut Server) -> Vec<Next> {
+        let mut nexts = Vec::new();
+        for _ in 0..200 {
+            let Some(req) = self.team.next_request(&self.store) else { break };
+            let reply = server.handle(&req, self.name);
+            if reply.status == 0 {
+                self.team.on_unreachable();
+                nexts.push(Next::RetryAfter(2000));
+                return nexts;
+            }
+            nexts.push(self.team.on_reply(&req, reply, &self.store, Timestamp(9_000)));
+            if nexts.last() == Some(&Next::NeedToken) {
+                return nexts;
+            }
+        }
+        let req = self.team.feed_request();
+        let reply = server.handle(&req, self.name);
+        if reply.status == 0 {
+            self.team.on_unreachable();
+            return nexts;
+        }
+        nexts.push(self.team.on_reply(&req, reply, &self.store, Timestamp(9_000)));
+        nexts
+    }
+    fn get(&self, id: &AnnotationId) -> Option<Annotation> {
+        self.store.read().annotations().get(id).cloned()
+    }
+    fn tag(&self, n: u8, needle: &str, body: Body, at: i64) -> AnnotationId {
+        let id = AnnotationId::from_random([n; 16]);
+        let s = self.store.read();
+        let a = s.new_annotation(id.clone(), find(&s.doc, needle), body, Timestamp(at), Some(self.name.into())).unwrap();
+        drop(s);
+        self.store.apply(Edit::Add(a)).unwrap();
+        id
+    }
+    fn change(&self, id: &AnnotationId, at: i64, f: impl FnOnce(&mut Annotation)) {
+        let mut a = self.get(id).unwrap();
+        f(&mut a);
+        a.modified = Timestamp(at);
+        self.store.apply(Edit::Update(a)).unwrap();
+    }
+}
+
+fn claim_of(a: &Annotation) -> &Claim {
+    a.claim().unwrap()
+}
+
+#[test]
+fn alice_tags_a_person_and_bob_sees_it_with_alice_as_its_author() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    let id = alice.tag(1, "Nikolai Nikiforov", Body::Entity("person".into()), 1_000);
+    alice.team.note_local(&alice.store); // the transport does this on every change of the store
+    assert_eq!(alice.team.status(), Status::Syncing { pending: 1 });
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Synced);
+    bob.sync(&mut server);
+    let seen = bob.get(&id).expect("Bob has it, with Alice's id");
+    assert_eq!(seen.body, Body::Entity("person".into()));
+    assert_eq!(seen.target, alice.get(&id).unwrap().target);
+    assert_eq!(bob.team.authors[&id].name, "alice");
+    // Nothing bounces: Bob has nothing to push, Alice's echo changes nothing.
+    assert_eq!(bob.team.status(), Status::Synced);
+    let rev = alice.store.revision();
+    alice.sync(&mut server);
+    assert_eq!(alice.store.revision(), rev);
+    assert!(alice.team.outbox().is_empty());
+}
+
+#[test]
+fn a_verdict_and_a_note_changed_at_once_both_survive_and_one_verdict_wins_everywhere() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    let id = alice.tag(2, "China", Body::Claim(Claim::default()), 1_000);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    // Bob changes the verdict, Alice the note, neither having seen the other's.
+    bob.change(&id, 2_000, |a| a.body = Body::Claim(Claim { verdict: Verdict::False, ..claim_of(a).clone() }));
+    alice.change(&id, 2_500, |a| a.body = Body::Claim(Claim { note: "Alice's note".into(), ..claim_of(a).clone() }));
+    bob.sync(&mut server);
+    alice.sync(&mut server); // 412, merge, push the merged version
+    bob.sync(&mut server);
+    for r in [&alice, &bob] {
+        let c = claim_of(&r.get(&id).unwrap()).clone();
+        assert_eq!((c.verdict, c.note.as_str()), (Verdict::False, "Alice's note"), "{}", r.name);
+    }
+    assert!(alice.team.conflicts.is_empty());
+
+    // Both change the verdict: the later wins on both sides, and the other is shown.
+    bob.change(&id, 3_000, |a| a.body = Body::Claim(Claim { verdict: Verdict::True, ..claim_of(a).clone() }));
+    alice.change(&id, 3_500, |a| a.body = Body::Claim(Claim { verdict: Verdict::Misleading, ..claim_of(a).clone() }));
+    bob.sync(&mut server);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    for r in [&alice, &bob] {
+        assert_eq!(claim_of(&r.get(&id).unwrap()).verdict, Verdict::Misleading, "{}", r.name);
+    }
+    let c = &alice.team.conflicts[0];
+    assert_eq!(c.id, id);
+    assert_eq!(c.by.as_deref(), Some("alice"), "the server's author of the annotation");
+    assert_eq!(format!("{:?}", c.lost[0].value), "Verdict(True)", "Bob's verdict is kept for Alice to see");
+}
+
+#[test]
+fn twenty_edits_offline_survive_a_reload_and_all_reach_the_team() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    alice.sync(&mut server);
+    server.down = true;
+    let mut ids = Vec::new();
+    for (i, word) in ["Russia", "China", "Nikolai Nikiforov", "Moscow Times"].iter().cycle().take(20).enumerate() {
+        if i < 4 {
+            ids.push(alice.tag(10 + i as u8, word, Body::Entity("location".into()), 1_000 + i as i64));
+        } else {
+            let id = ids[i % 4].clone();
+            alice.change(&id, 1_000 + i as i64, |a| a.body = Body::Entity(if i % 2 == 0 { "organization" } else { "other" }.into()));
+        }
+    }
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Offline { pending: 4 });
+    // A reload while offline: the annotations come back from local storage (here: the
+    // same store) and the pending edits from the team state saved beside them.
+    let saved = alice.team.to_json(&alice.store);
+    let team = Team::new(BASE, &alice.store, Some(&saved));
+    assert_eq!(team.outbox().len(), 4, "the edits are still pending");
+    alice.team = team;
+    server.down = false;
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Synced);
+    bob.sync(&mut server);
+    for id in &ids {
+        assert_eq!(bob.get(id), alice.get(id).map(|mut a| {
+            a.creator = Some("alice".into());
+            a
+        }).map(|a| Annotation { modified: bob.get(id).unwrap().modified, created: bob.get(id).unwrap().created, ..a }), "Bob has Alice's last version");
+    }
+}
+
+#[test]
+fn a_deletion_against_an_edit_keeps_the_edit_and_says_so() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    let id = alice.tag(3, "Russia", Body::Entity("location".into()), 1_000);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    // Bob deletes it; Alice, not knowing, retypes it.
+    bob.store.apply(Edit::Remove(id.clone())).unwrap();
+    bob.sync(&mut server);
+    alice.change(&id, 2_000, |a| a.body = Body::Entity("organization".into()));
+    alice.sync(&mut server);
+    assert!(alice.team.take_notices().iter().any(|n| n.text.contains("deleted an annotation you")));
+    assert_eq!(alice.get(&id).unwrap().body, Body::Entity("organization".into()));
+    bob.sync(&mut server);
+    assert_eq!(bob.get(&id).map(|a| a.body), Some(Body::Entity("organization".into())), "restored for the team");
+
+    // The other way: Alice deletes, Bob edits first: Bob's edit is kept.
+    bob.change(&id, 3_000, |a| a.body = Body::Entity("event".into()));
+    alice.store.apply(Edit::Remove(id.clone())).unwrap();
+    bob.sync(&mut server);
+    alice.sync(&mut server);
+    assert_eq!(alice.get(&id).map(|a| a.body), Some(Body::Entity("event".into())));
+}
+
+#[test]
+fn refusals_expired_tokens_and_outages_keep_local_work_and_say_why() {
+    let mut server = Server::default();
+    let mut alice = Reader::new("alice");
+    let id = alice.tag(4, "China", Body::Entity("location".into()), 1_000);
+    server.refuse = Some("annotation: body: expected a tagging body".into());
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::CannotSync { why: "the server refused a change: annotation: body: expected a tagging body".into(), pending: 1 });
+    assert!(alice.get(&id).is_some(), "kept locally");
+    // A change to it tries again.
+    server.refuse = None;
+    alice.change(&id, 2_000, |a| a.body = Body::Entity("organization".into()));
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Synced);
+
+    server.expired = true;
+    alice.change(&id, 3_000, |a| a.body = Body::Entity("person".into()));
+    let nexts = alice.sync(&mut server);
+    assert_eq!(nexts.last(), Some(&Next::NeedToken));
+    assert!(matches!(alice.team.status(), Status::CannotSync { ref why, pending: 1 } if why == "your sign-in has expired"));
+    assert!(alice.team.next_request(&alice.store).is_none(), "nothing is sent without a token");
+    server.expired = false;
+    alice.team.token_refreshed();
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Synced);
+    let v = &server.items.values().next().unwrap().1;
+    assert!(v.as_ref().unwrap().to_string().contains("Person"));
+}
