@@ -43,6 +43,8 @@ pub struct Annotator {
     session: AnnotationStore,
     bridge: Bridge,
     shell: Option<Shell>,
+    /// The team sync, when `options.sync` was given.
+    syncer: Option<crate::ui::team::Syncer>,
 }
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -258,6 +260,9 @@ impl Annotator {
     /// highlights, styles); the host element shows its own content again. Pending
     /// changes are saved first. Calling it twice does nothing.
     pub fn destroy(&mut self) {
+        if let Some(s) = self.syncer.take() {
+            s.stop();
+        }
         if let Some(h) = self.handle.take() {
             h.destroy();
         }
@@ -374,7 +379,29 @@ fn default_document_id(doc: &Document) -> String {
 /// default: the element's own HTML, sanitized), `schema` (`{types: [{id, label, colour,
 /// key}]}`), `storage` (`"local"`, the default, or `"none"`), `readOnly`, `user`
 /// (recorded as the annotations' creator), `annotations` (W3C annotations to start with,
-/// replacing what storage held).
+/// replacing what storage held), `sync` (`{url, token}`: the team server's root URL and a
+/// token, or a function returning a promise of one, called again after a 401).
+/// The `sync` option: `{url, token}`.
+fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::TokenSource)>, JsError> {
+    let v = js_sys::Reflect::get(options, &JsValue::from_str("sync")).map_err(|_| JsError::new("options.sync could not be read"))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let url = get_str(&v, "url")?.ok_or_else(|| JsError::new("options.sync.url is missing: the team server's root URL"))?;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(JsError::new(&format!("options.sync.url {url:?} must be an http(s) URL")));
+    }
+    let t = js_sys::Reflect::get(&v, &JsValue::from_str("token")).map_err(|_| JsError::new("options.sync.token could not be read"))?;
+    let token = if let Some(s) = t.as_string() {
+        crate::ui::team::TokenSource::Fixed(s)
+    } else if let Some(f) = t.dyn_ref::<js_sys::Function>() {
+        crate::ui::team::TokenSource::Function(f.clone())
+    } else {
+        return Err(JsError::new("options.sync.token must be a string or a function returning a promise of one"));
+    };
+    Ok(Some((url, token)))
+}
+
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
     console_error_panic_hook::set_once();
@@ -395,7 +422,11 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         None => default_document_id(&doc),
     };
     let user = get_str(&options, "user")?;
-    let read_only = get_bool(&options, "readOnly")?;
+    let mut read_only = get_bool(&options, "readOnly")?;
+    let sync = read_sync(&options)?;
+    // A viewer's token: the widget is read-only, and says why.
+    let viewer = matches!(&sync, Some((_, crate::ui::team::TokenSource::Fixed(t))) if crate::ui::team::role_of(t).as_deref() == Some("viewer"));
+    read_only |= viewer;
     let theme = Rc::new(Theme::new(&schema));
     let session = AnnotationStore::new(Session::new(document_id, doc, schema));
     // Annotations the host passes are loaded before the first render (one render, not two)
@@ -414,5 +445,9 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let bridge = Bridge::default();
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
-    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell) })
+    let syncer = sync.map(|(url, token)| {
+        let why = viewer.then(|| "you may read this article's annotations, not change them".to_string());
+        crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why)
+    });
+    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer })
 }

@@ -5,7 +5,8 @@
 //! ([`persist`]). Components under [`components`] get only data and callbacks. [`dom`]
 //! is the one place that turns DOM positions (UTF-16) into document offsets. [`hooks`]
 //! holds the effect for what must be in place before the browser paints (the article's
-//! markup and highlights, where the toolbar and the tooltip go).
+//! markup and highlights, where the toolbar and the tooltip go). [`team`] carries the team
+//! sync's requests (`fetch`, the live stream) for the engine in [`crate::team`].
 //!
 //! Invariant: no component changes the session itself; every change is an
 //! [`Action`](state::Action) handled by the reducer.
@@ -20,4 +21,5 @@ pub mod hooks;
 pub mod persist;
 pub mod shell;
 pub mod state;
+pub mod team;
 pub mod theme;

@@ -388,7 +388,7 @@ pub fn App(props: &AppProps) -> Html {
         <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
         <div class={classes!("aa-root", props.read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
             data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={props.read_only} />
+            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={props.read_only} sync={state.sync.clone()} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}

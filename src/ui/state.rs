@@ -38,12 +38,14 @@ pub struct AppState {
     pub flash: Option<(AnnotationId, u32)>,
     /// The keyboard cursor: the annotation `]` and `[` moved to, which Enter opens.
     pub current: Option<AnnotationId>,
+    /// The team sync's status, when the widget syncs with a server.
+    pub sync: Option<crate::ui::team::SyncView>,
 }
 
 impl AppState {
     pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
         let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None }
     }
 }
 
@@ -70,6 +72,8 @@ pub enum Action {
     Remote(Edit, usize),
     /// The store changed (from the JS API, persistence, or an action here).
     Changed,
+    /// The team sync's status changed.
+    Sync(Option<crate::ui::team::SyncView>),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -215,6 +219,7 @@ impl Reducible for AppState {
                 };
             }
             Action::Changed => {}
+            Action::Sync(v) => next.sync = v,
             Action::Remote(edit, n) => {
                 let result = next.session.apply_remote(edit);
                 next.notice = match result {

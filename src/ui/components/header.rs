@@ -26,6 +26,9 @@ pub struct HeaderProps {
     /// Read-only: no undo, redo or import (export stays).
     #[prop_or_default]
     pub read_only: bool,
+    /// The team sync's status, when there is a server.
+    #[prop_or_default]
+    pub sync: Option<crate::ui::team::SyncView>,
 }
 
 /// What the import dialog offers: every importable format's files, and brat's `.txt`.
@@ -162,6 +165,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <li><span class="aa-swatch aa-sw-claim" aria-hidden="true"></span>{"Claim"}if !props.read_only { <kbd>{"C"}</kbd> }</li>
             </ul>
             <div class="aa-actions">
+                if let Some(sync) = &props.sync {
+                    <span class={format!("aa-sync aa-sync-{}", sync.kind)} role="status" data-sync={sync.kind} title="Team sync">{&sync.text}</span>
+                }
                 if props.read_only {
                     <span class="aa-readonly-badge">{"Read only"}</span>
                 } else {

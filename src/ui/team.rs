@@ -1,0 +1,390 @@
+//! The browser's side of the team sync: carries the engine's ([`crate::team::Team`])
+//! requests with `fetch`, follows the live stream with `EventSource` over a short-lived
+//! ticket (a long-lived token never goes in a URL), wakes when the store changes, the
+//! browser comes back `online` or a retry is due, asks the host's token function again
+//! after a 401, and keeps the engine's state in localStorage beside the annotations.
+//! Decisions are the engine's; this module only moves bytes and time.
+//!
+//! Invariants: the engine is never borrowed across an `await`; a failed request is never
+//! lost work (the outbox keeps it); after `stop`, nothing more is sent.
+
+use crate::storage::Store;
+use crate::store::{AnnotationStore, Subscription};
+use crate::team::{Next, Reply, Request, Status, Team};
+use crate::ui::dom;
+use crate::ui::state::{Action, Bridge};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Where the token comes from: a string, or the host's function returning (a promise of)
+/// one, called again when the server says 401.
+#[derive(Clone)]
+pub enum TokenSource {
+    Fixed(String),
+    Function(js_sys::Function),
+}
+
+/// What the header shows: the status's words and its kind (`synced`, `syncing`,
+/// `offline`, `error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncView {
+    pub text: String,
+    pub kind: &'static str,
+}
+
+impl SyncView {
+    fn of(s: &Status) -> SyncView {
+        let kind = match s {
+            Status::Synced => "synced",
+            Status::Syncing { .. } => "syncing",
+            Status::Offline { .. } => "offline",
+            Status::CannotSync { .. } => "error",
+        };
+        SyncView { text: s.text(), kind }
+    }
+}
+
+/// A listener on the stream, kept alive while the stream is open.
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+struct Inner {
+    team: RefCell<Team>,
+    store: AnnotationStore,
+    token_source: TokenSource,
+    token: RefCell<Option<String>>,
+    bridge: Bridge,
+    saved: Box<dyn Store>,
+    key: String,
+    stopped: Cell<bool>,
+    /// Resolves the loop's current wait early.
+    wake: RefCell<Option<js_sys::Function>>,
+    stream: RefCell<Option<web_sys::EventSource>>,
+    stream_listeners: RefCell<Vec<Handler>>,
+    last_status: RefCell<Option<SyncView>>,
+    _subscription: RefCell<Option<Subscription>>,
+    _online: RefCell<Option<dom::Listener>>,
+}
+
+/// A running sync; `stop` (or dropping every clone) ends it.
+#[derive(Clone)]
+pub struct Syncer(Rc<Inner>);
+
+/// The key the engine's state is kept under: beside the annotations'.
+pub fn state_key(document_id: &str) -> String {
+    format!("{}/team", crate::storage::key_for(document_id))
+}
+
+impl Syncer {
+    pub fn start(url: &str, token: TokenSource, store: AnnotationStore, bridge: Bridge, read_only_why: Option<String>) -> Syncer {
+        let key = state_key(&store.read().document_id);
+        let saved: Box<dyn Store> = match crate::storage::local::LocalStore::open() {
+            Ok(s) => Box::new(s),
+            Err(_) => Box::new(crate::storage::MemoryStore::default()),
+        };
+        let kept = saved.get(&key).ok().flatten();
+        let mut team = Team::new(url, &store, kept.as_deref());
+        if let Some(why) = &read_only_why {
+            team.set_read_only(why);
+        }
+        let token_now = match &token {
+            TokenSource::Fixed(t) => Some(t.clone()),
+            TokenSource::Function(_) => None,
+        };
+        let inner = Rc::new(Inner {
+            team: RefCell::new(team),
+            store: store.clone(),
+            token_source: token,
+            token: RefCell::new(token_now),
+            bridge,
+            saved,
+            key,
+            stopped: Cell::new(false),
+            wake: RefCell::new(None),
+            stream: RefCell::new(None),
+            stream_listeners: RefCell::new(Vec::new()),
+            last_status: RefCell::new(None),
+            _subscription: RefCell::new(None),
+            _online: RefCell::new(None),
+        });
+        let me = Syncer(inner);
+        // Every change of the store: into the outbox (when the engine is not the one
+        // changing it), then wake the loop.
+        let weak = Rc::downgrade(&me.0);
+        let sub = store.subscribe(move |_| {
+            if let Some(i) = weak.upgrade() {
+                if let Ok(mut t) = i.team.try_borrow_mut() {
+                    t.note_local(&i.store);
+                }
+                Syncer(i).wake();
+            }
+        });
+        *me.0._subscription.borrow_mut() = Some(sub);
+        if let Some(w) = web_sys::window() {
+            let weak = Rc::downgrade(&me.0);
+            let l = dom::Listener::new(w.into(), "online", move |_| {
+                if let Some(i) = weak.upgrade() {
+                    Syncer(i).wake();
+                }
+            });
+            *me.0._online.borrow_mut() = Some(l);
+        }
+        let run = me.clone();
+        wasm_bindgen_futures::spawn_local(async move { run.run().await });
+        me
+    }
+
+    pub fn stop(&self) {
+        self.0.stopped.set(true);
+        self.close_stream();
+        self.wake();
+    }
+
+    pub fn status(&self) -> Status {
+        self.0.team.borrow().status()
+    }
+
+    fn wake(&self) {
+        if let Some(f) = self.0.wake.borrow_mut().take() {
+            let _ = f.call0(&JsValue::NULL);
+        }
+    }
+
+    /// Waits `ms`, or less if woken.
+    async fn wait(&self, ms: i32) {
+        let inner = self.0.clone();
+        let p = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            }
+            *inner.wake.borrow_mut() = Some(resolve);
+        });
+        let _ = JsFuture::from(p).await;
+        self.0.wake.borrow_mut().take();
+    }
+
+    fn publish(&self) {
+        let (status, notices) = {
+            let mut t = self.0.team.borrow_mut();
+            (t.status(), t.take_notices())
+        };
+        let view = SyncView::of(&status);
+        if self.0.last_status.borrow().as_ref() != Some(&view) {
+            *self.0.last_status.borrow_mut() = Some(view.clone());
+            self.0.bridge.send(Action::Sync(Some(view)));
+        }
+        for n in notices {
+            self.0.bridge.send(Action::Notify(Some(n)));
+        }
+        let text = self.0.team.borrow().to_json(&self.0.store);
+        let _ = self.0.saved.set(&self.0.key, &text);
+    }
+
+    async fn token(&self, fresh: bool) -> Option<String> {
+        if !fresh {
+            if let Some(t) = self.0.token.borrow().clone() {
+                return Some(t);
+            }
+        }
+        let TokenSource::Function(f) = &self.0.token_source else { return if fresh { None } else { self.0.token.borrow().clone() } };
+        let v = f.call0(&JsValue::NULL).ok()?;
+        let v = if v.has_type::<js_sys::Promise>() { JsFuture::from(js_sys::Promise::from(v)).await.ok()? } else { v };
+        let t = v.as_string().filter(|t| !t.is_empty())?;
+        *self.0.token.borrow_mut() = Some(t.clone());
+        Some(t)
+    }
+
+    async fn send(&self, req: &Request) -> Reply {
+        let Some(token) = self.token(false).await else { return Reply { status: 401, ..Default::default() } };
+        let (method, url, body, if_match, create) = match req {
+            Request::Feed { url } => ("GET", url.clone(), None, None, false),
+            Request::Put { url, body, if_match, .. } => ("PUT", url.clone(), Some(body.clone()), if_match.clone(), if_match.is_none()),
+            Request::Delete { url, if_match, .. } => ("DELETE", url.clone(), None, if_match.clone(), false),
+        };
+        fetch(method, &url, &token, body.as_deref(), if_match.as_deref(), create).await
+    }
+
+    async fn run(&self) {
+        let mut pulled = false;
+        while !self.0.stopped.get() {
+            let mut delay = 30_000;
+            // Read what the team did since last time, page by page, then follow the stream.
+            if !pulled {
+                loop {
+                    let req = self.0.team.borrow().feed_request();
+                    let reply = self.send(&req).await;
+                    if self.0.stopped.get() {
+                        return;
+                    }
+                    let more = Team::feed_has_more(&reply.body) && reply.status == 200;
+                    let next = self.0.team.borrow_mut().on_reply(&req, reply, &self.0.store, dom::now());
+                    match next {
+                        Next::Continue if more => continue,
+                        Next::Continue => {
+                            pulled = true;
+                            self.open_stream().await;
+                        }
+                        Next::RetryAfter(ms) => delay = ms as i32,
+                        Next::NeedToken => {
+                            if self.token(true).await.is_some() {
+                                self.0.team.borrow_mut().token_refreshed();
+                                continue;
+                            }
+                        }
+                    }
+                    break;
+                }
+            }
+            // Push what waits, one at a time.
+            if pulled {
+                loop {
+                    let req = self.0.team.borrow_mut().next_request(&self.0.store);
+                    let Some(req) = req else { break };
+                    self.publish();
+                    let reply = self.send(&req).await;
+                    if reply.status == 0 {
+                        self.0.team.borrow_mut().on_unreachable();
+                        delay = 2_000;
+                        break;
+                    }
+                    let next = self.0.team.borrow_mut().on_reply(&req, reply, &self.0.store, dom::now());
+                    match next {
+                        Next::Continue => {}
+                        Next::RetryAfter(ms) => {
+                            delay = ms as i32;
+                            break;
+                        }
+                        Next::NeedToken => {
+                            if self.token(true).await.is_some() {
+                                self.0.team.borrow_mut().token_refreshed();
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            self.publish();
+            if self.0.stream.borrow().is_none() && pulled {
+                // The stream dropped: read the feed again, then reopen it.
+                pulled = false;
+                delay = delay.min(1_000);
+            }
+            self.wait(delay).await;
+        }
+    }
+
+    fn close_stream(&self) {
+        if let Some(s) = self.0.stream.borrow_mut().take() {
+            s.close();
+        }
+        self.0.stream_listeners.borrow_mut().clear();
+    }
+
+    /// Opens the live stream from the feed's position, over a fresh ticket.
+    async fn open_stream(&self) {
+        self.close_stream();
+        let Some(token) = self.token(false).await else { return };
+        let url = format!("{}events/ticket", self.0.team.borrow().container());
+        let reply = fetch("POST", &url, &token, None, None, false).await;
+        if reply.status != 200 {
+            return;
+        }
+        let Some(ticket_url) = serde_json::from_str::<serde_json::Value>(&reply.body).ok().and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string)) else { return };
+        let since = self.0.team.borrow().last_seq;
+        let Ok(es) = web_sys::EventSource::new(&format!("{ticket_url}&since={since}")) else { return };
+        let weak = Rc::downgrade(&self.0);
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let Some(i) = weak.upgrade() else { return };
+            let Some(data) = e.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else { return };
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) else { return };
+            let me = Syncer(i);
+            if let Ok(mut t) = me.0.team.try_borrow_mut() {
+                t.on_change(&v, &me.0.store, dom::now());
+            } else {
+                // The loop is inside the engine: it reads the feed when it wakes.
+                me.0.stream.borrow_mut().take();
+            }
+            me.publish();
+            me.wake();
+        });
+        let weak = Rc::downgrade(&self.0);
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            // The browser would retry with the same (by then expired) ticket: close it;
+            // the loop reads the feed and opens a new one.
+            if let Some(i) = weak.upgrade() {
+                let me = Syncer(i);
+                me.close_stream();
+                me.wake();
+            }
+        });
+        let _ = es.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let _ = es.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+        let _ = es.add_event_listener_with_callback("expired", on_error.as_ref().unchecked_ref());
+        *self.0.stream.borrow_mut() = Some(es);
+        self.0.stream_listeners.borrow_mut().extend([on_change, on_error]);
+    }
+}
+
+/// One HTTP request with the bearer token; status 0 when it never got an answer.
+async fn fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_match: Option<&str>, create: bool) -> Reply {
+    let unreachable = Reply { status: 0, ..Default::default() };
+    let Some(window) = web_sys::window() else { return unreachable };
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_mode(web_sys::RequestMode::Cors);
+    let Ok(headers) = web_sys::Headers::new() else { return unreachable };
+    let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    if let Some(b) = body {
+        let _ = headers.set("Content-Type", "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"");
+        init.set_body(&JsValue::from_str(b));
+    }
+    if let Some(m) = if_match {
+        let _ = headers.set("If-Match", m);
+    } else if create {
+        let _ = headers.set("If-None-Match", "*");
+    }
+    init.set_headers(&headers);
+    let Ok(req) = web_sys::Request::new_with_str_and_init(url, &init) else { return unreachable };
+    let Ok(resp) = JsFuture::from(window.fetch_with_request(&req)).await else { return unreachable };
+    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else { return unreachable };
+    let etag = resp.headers().get("etag").ok().flatten();
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Reply { status: resp.status(), etag, body: text }
+}
+
+/// What a JWT says of its reader (its payload, not checked: the server checks it).
+pub fn role_of(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64url(payload)?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    v.get("role").and_then(|r| r.as_str()).map(str::to_string)
+}
+
+fn base64url(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}

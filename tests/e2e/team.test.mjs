@@ -1,0 +1,166 @@
+// The widget as a team: two browsers (Alice, Bob) on one article through the real team
+// server and a throwaway PostgreSQL (scripts/pg-cluster.sh), from another origin than
+// the pages (CORS, as a CMS would have it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, execFileSync } from 'node:child_process';
+import { startServer, launchFresh, openDemo, mouseSelect, painted, ROOT, ARTIFACTS } from './harness.mjs';
+
+const SECRET = 'e2e-secret-0123456789abcdef0123456789';
+const SERVER_BIN = path.join(ROOT, 'target', 'debug', 'article-annotator-server');
+const ARTICLE = '# Minister speaks\n\nNikolai Nikiforov said on Monday that the ban on Huawei would stay.\n\nThe ministry of communications denied it. Russia and China signed a deal.\n';
+
+let site, url, team, pgDir, teamProcess;
+
+const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+
+function token(sub, role, extra = []) {
+  return execFileSync(SERVER_BIN, ['token', '--sub', sub, '--name', sub[0].toUpperCase() + sub.slice(1), '--role', role, '--docs', 'team-e2e', ...extra],
+    { env: { ...process.env, AA_JWT_SECRET: SECRET } }).toString().trim();
+}
+
+async function startTeam(port, db) {
+  teamProcess = spawn(SERVER_BIN, ['serve'], {
+    env: { ...process.env, AA_DATABASE_URL: db, AA_JWT_SECRET: SECRET, AA_LISTEN: `127.0.0.1:${port}`, AA_ALLOWED_ORIGINS: url.replace(/\/$/, ''), RUST_LOG: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try { if ((await fetch(`${team}/health`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the team server did not start');
+}
+
+before(async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  ({ server: site, url } = await startServer());
+  writePage();
+  pgDir = path.join(os.tmpdir(), `aa-pg-e2e-${process.pid}`);
+  const pgPort = execFileSync('bash', [path.join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgDir, '0', String(process.pid)]).toString().trim();
+  const bin = execFileSync('bash', [path.join(ROOT, 'scripts/pg-cluster.sh'), 'bin']).toString().trim();
+  execFileSync(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', pgPort, '-U', 'postgres', '-qc', 'CREATE DATABASE team']);
+  const port = await freePort();
+  team = `http://127.0.0.1:${port}`;
+  await startTeam(port, `postgres://postgres@127.0.0.1:${pgPort}/team`);
+});
+
+after(async () => {
+  fs.rmSync(path.join(ROOT, 'dist', PAGE), { force: true });
+  teamProcess?.kill('SIGKILL');
+  site?.close();
+  try { execFileSync('bash', [path.join(ROOT, 'scripts/pg-cluster.sh'), 'stop', pgDir, 'immediate']); } catch { /* the watchdog does it */ }
+  fs.rmSync(pgDir, { recursive: true, force: true });
+});
+
+/** A reader's page: the article, mounted with the team server and the token in the
+ *  page's query (a file in dist/ of this test's own, served from 127.0.0.1 as the server
+ *  is: Chromium refuses a page from elsewhere access to a loopback server). */
+const PAGE = 'team-e2e.html';
+function writePage() {
+  fs.writeFileSync(path.join(ROOT, "dist", PAGE), `<!doctype html><meta charset="utf-8"><title>team</title><link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <div id="host"></div>
+    <script type="module">
+      import init, { mount } from './pkg/article_annotator.js';
+      await init();
+      const q = new URLSearchParams(location.search);
+      window.annotator = mount(document.getElementById('host'), {
+        documentId: 'team-e2e', article: { format: 'markdown', content: ${JSON.stringify(ARTICLE)} },
+        sync: { url: q.get('server'), token: q.get('token') },
+      });
+    </script>`);
+}
+
+async function reader(tok) {
+  const { context, close } = await launchFresh();
+  const { page, errors } = await openDemo(context, `${url}${PAGE}?server=${encodeURIComponent(team)}&token=${encodeURIComponent(tok)}`);
+  return { page, errors, context, close };
+}
+
+const status = (page) => page.evaluate(() => aa.q('.aa-sync')?.textContent ?? '');
+const waitStatus = (page, text) => page.waitForFunction((t) => (aa.q('.aa-sync')?.textContent ?? '').startsWith(t), text, { timeout: 10_000 });
+
+test('Alice tags a person and Bob sees it within a second, with Alice as its author', async () => {
+  const alice = await reader(token('alice', 'annotator'));
+  const bob = await reader(token('bob', 'annotator'));
+  try {
+    await waitStatus(alice.page, 'Synced');
+    await waitStatus(bob.page, 'Synced');
+    await mouseSelect(alice.page, 'Nikolai Nikiforov');
+    await alice.page.keyboard.press('1');
+    const tagged = Date.now();
+    await bob.page.waitForFunction(() => [...(aa.hl('person') || [])].some((r) => r.toString() === 'Nikolai Nikiforov'), null, { timeout: 5_000 });
+    const took = Date.now() - tagged;
+    assert.ok(took < 1_000, `Bob saw it after ${took} ms`);
+    assert.deepEqual(await painted(bob.page, 'person'), ['Nikolai Nikiforov']);
+    const seen = await bob.page.evaluate(() => window.annotator.annotations());
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].creator?.name, 'Alice');
+    await waitStatus(alice.page, 'Synced');
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'team-alice.png') });
+    await bob.page.screenshot({ path: path.join(ARTIFACTS, 'team-bob.png') });
+    assert.deepEqual(alice.errors, []);
+    assert.deepEqual(bob.errors, []);
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('edits made while the server is unreachable survive a reload and all reach Bob', async () => {
+  const alice = await reader(token('alice', 'annotator'));
+  const bob = await reader(token('bob', 'annotator'));
+  try {
+    await waitStatus(alice.page, 'Synced');
+    const before = (await bob.page.evaluate(() => window.annotator.count));
+    // The server unreachable from Alice's browser (the page itself still loads).
+    await alice.context.route(`${team}/**`, (r) => r.abort('internetdisconnected'));
+    const words = ['Russia', 'China', 'Huawei', 'Monday'];
+    await alice.page.evaluate((words) => {
+      const text = document.getElementById('host').shadowRoot.querySelector('.aa-article').textContent;
+      for (let i = 0; i < 20; i++) {
+        const w = words[i % words.length];
+        // Code-point offsets in the canonical text (the article's blocks, as rendered).
+        window.annotator.add({ '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', id: `urn:uuid:00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`,
+          body: { type: 'TextualBody', purpose: 'tagging', value: i % 2 ? 'Location' : 'Organization' },
+          target: { selector: [{ type: 'TextQuoteSelector', exact: w }] } });
+      }
+      return text.length;
+    }, words);
+    await waitStatus(alice.page, 'Offline, 20 pending');
+    // Reload while the server is still unreachable: the edits are still there, pending.
+    await alice.page.reload();
+    await alice.page.waitForSelector('.aa-article [data-block]');
+    await waitStatus(alice.page, 'Offline, 20 pending');
+    assert.equal(await alice.page.evaluate(() => window.annotator.count), before + 20);
+    // Back: all 20 reach the server and Bob.
+    await alice.context.unroute(`${team}/**`);
+    await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await waitStatus(alice.page, 'Synced');
+    await bob.page.waitForFunction((n) => window.annotator.count === n, before + 20, { timeout: 10_000 });
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('a viewer reads, cannot change anything, and is told why', async () => {
+  const viewer = await reader(token('vera', 'viewer'));
+  try {
+    await viewer.page.waitForFunction(() => !!aa.q('.aa-readonly-badge'));
+    await viewer.page.waitForFunction(() => window.annotator.count > 0, null, { timeout: 10_000 });
+    assert.match(await status(viewer.page), /Cannot sync: you may read this article's annotations, not change them/);
+    await mouseSelect(viewer.page, 'Russia');
+    await viewer.page.keyboard.press('3');
+    assert.equal(await viewer.page.evaluate(() => aa.q('.aa-toolbar')), null, 'no toolbar for a viewer');
+    // And the server refuses a viewer's write anyway.
+    const r = await fetch(`${team}/annotations/team-e2e/x1`, { method: 'PUT', headers: { Authorization: `Bearer ${token('vera', 'viewer')}`, 'Content-Type': 'application/ld+json' },
+      body: JSON.stringify({ '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', target: 'http://x/' }) });
+    assert.equal(r.status, 403);
+  } finally {
+    await viewer.close();
+  }
+});
