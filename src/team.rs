@@ -85,7 +85,7 @@ impl Status {
 pub struct Conflict {
     pub id: AnnotationId,
     pub lost: Vec<Lost>,
-    /// Who made the other change.
+    /// Who made the other change (the server's `by`; else the annotation's author).
     pub by: Option<String>,
 }
 
@@ -181,6 +181,11 @@ impl Team {
 
     pub fn take_notices(&mut self) -> Vec<Notice> {
         std::mem::take(&mut self.notices)
+    }
+
+    /// The conflicts found since the last call, for the UI to show (it keeps them).
+    pub fn take_conflicts(&mut self) -> Vec<Conflict> {
+        std::mem::take(&mut self.conflicts)
     }
 
     /// The store's changes since the last call, into the outbox (what the engine applied
@@ -284,7 +289,8 @@ impl Team {
                 let etag = json_field(&reply.body, "etag").and_then(|e| e.as_str().map(str::to_string)).or(reply.etag);
                 match (current, etag) {
                     (Some(v), Some(etag)) => {
-                        self.take_theirs(&v, &etag, None, store, now);
+                        let by = json_field(&reply.body, "by").and_then(|b| b.get("name").and_then(Value::as_str).map(str::to_string));
+                        self.take_theirs(&v, &etag, by.as_deref(), store, now);
                         Next::Continue
                     }
                     _ => {
@@ -413,13 +419,15 @@ impl Team {
                 }
             }
         } else if let Some(v) = c.get("annotation") {
-            self.take_theirs(v, &etag, c.get("creator").and_then(Value::as_str), store, now);
+            let by = c.get("by").and_then(|b| b.get("name")).and_then(Value::as_str);
+            self.take_theirs(v, &etag, by, store, now);
         }
         self.seen_rev = store.revision();
     }
 
-    /// A colleague's version: taken as it is, or merged with the edits waiting here.
-    fn take_theirs(&mut self, v: &Value, etag: &str, _creator: Option<&str>, store: &AnnotationStore, now: Timestamp) {
+    /// A colleague's version (`by`: who made it): taken as it is, or merged with the edits
+    /// waiting here.
+    fn take_theirs(&mut self, v: &Value, etag: &str, by: Option<&str>, store: &AnnotationStore, now: Timestamp) {
         self.note_local(store);
         let Ok((theirs, author)) = self.read_server(v, store, now) else { return };
         let id = theirs.id.clone();
@@ -435,8 +443,18 @@ impl Team {
                 let base = p.base.as_ref().map(|(_, a)| a);
                 let merged = merge3(base, &mine, &theirs);
                 if !merged.lost.is_empty() {
+                    let by = by.map(str::to_string).or_else(|| author.as_ref().map(|a| a.name.clone()));
+                    if merged.lost.iter().any(|l| l.mine) {
+                        let fields: Vec<&str> = merged.lost.iter().filter(|l| l.mine).map(|l| l.field.label()).collect();
+                        self.notices.extend(Notice::warning(format!(
+                            "{} changed the {} of “{}” while you were editing it. Open it to see yours and restore it.",
+                            by.as_deref().unwrap_or("A colleague"),
+                            fields.join(" and "),
+                            mine.target.quote.exact()
+                        )));
+                    }
                     self.conflicts.retain(|c| c.id != id);
-                    self.conflicts.push(Conflict { id: id.clone(), lost: merged.lost.clone(), by: author.map(|a| a.name) });
+                    self.conflicts.push(Conflict { id: id.clone(), lost: merged.lost.clone(), by });
                 }
                 if merged.annotation != mine {
                     let _ = store.apply_remote(Edit::Update(merged.annotation));

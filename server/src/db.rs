@@ -14,7 +14,11 @@ use tokio_postgres::NoTls;
 
 pub const CHANNEL: &str = "aa_changes";
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/001_init.sql")), (2, include_str!("../migrations/002_document_text.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/001_init.sql")),
+    (2, include_str!("../migrations/002_document_text.sql")),
+    (3, include_str!("../migrations/003_modified_by_name.sql")),
+];
 
 pub fn pool(url: &str, size: usize) -> Result<Pool, String> {
     let pg: tokio_postgres::Config = url.parse().map_err(|e| format!("AA_DATABASE_URL: {e}"))?;
@@ -72,13 +76,15 @@ pub struct Stored {
     pub creator_name: String,
     pub created: i64,
     pub body: Option<String>,
+    /// Who made this version (`sub`, name).
+    pub by: (String, String),
 }
 
 fn stored(r: &tokio_postgres::Row) -> Stored {
-    Stored { id: r.get(0), seq: r.get(1), deleted: r.get(2), creator_sub: r.get(3), creator_name: r.get(4), created: r.get(5), body: r.get(6) }
+    Stored { id: r.get(0), seq: r.get(1), deleted: r.get(2), creator_sub: r.get(3), creator_name: r.get(4), created: r.get(5), body: r.get(6), by: (r.get(7), r.get(8)) }
 }
 
-const COLUMNS: &str = "id, seq, deleted, creator_sub, creator_name, created, body";
+const COLUMNS: &str = "id, seq, deleted, creator_sub, creator_name, created, body, modified_by, modified_by_name";
 
 pub async fn get(pool: &Pool, doc: &str, id: &str) -> Result<Option<Stored>, ApiError> {
     let c = pool.get().await?;
@@ -123,7 +129,7 @@ pub struct Written {
 /// version of `id` (if any), lets `decide` check it (ETag, rights) and say what to write,
 /// writes it with the article's next sequence number, notifies, and commits. A refusal
 /// rolls everything back, the sequence number included.
-pub async fn write(pool: &Pool, doc: &str, id: &str, now_ms: i64, who: &str, decide: impl FnOnce(Option<&Stored>) -> Decision) -> Result<Written, ApiError> {
+pub async fn write(pool: &Pool, doc: &str, id: &str, now_ms: i64, who: (&str, &str), decide: impl FnOnce(Option<&Stored>) -> Decision) -> Result<Written, ApiError> {
     let mut c = pool.get().await?;
     let tx = c.transaction().await?;
     let bump = tx
@@ -138,20 +144,20 @@ pub async fn write(pool: &Pool, doc: &str, id: &str, now_ms: i64, who: &str, dec
         Decision::Put(new) => {
             let up = tx
                 .prepare_cached(
-                    "INSERT INTO annotations (doc_id, id, seq, deleted, creator_sub, creator_name, modified_by, created, modified, body) \
-                     VALUES ($1, $2, $3, false, $4, $5, $6, $7, $8, $9) \
+                    "INSERT INTO annotations (doc_id, id, seq, deleted, creator_sub, creator_name, modified_by, modified_by_name, created, modified, body) \
+                     VALUES ($1, $2, $3, false, $4, $5, $6, $10, $7, $8, $9) \
                      ON CONFLICT (doc_id, id) DO UPDATE SET seq = $3, deleted = false, creator_sub = $4, creator_name = $5, \
-                     modified_by = $6, created = $7, modified = $8, body = $9",
+                     modified_by = $6, modified_by_name = $10, created = $7, modified = $8, body = $9",
                 )
                 .await?;
-            tx.execute(&up, &[&doc, &id, &seq, &new.creator_sub, &new.creator_name, &who, &new.created, &now_ms, &new.body]).await?;
-            (Stored { seq, deleted: false, ..new }, if was_live { 0i64 } else { 1 })
+            tx.execute(&up, &[&doc, &id, &seq, &new.creator_sub, &new.creator_name, &who.0, &new.created, &now_ms, &new.body, &who.1]).await?;
+            (Stored { seq, deleted: false, by: (who.0.to_string(), who.1.to_string()), ..new }, if was_live { 0i64 } else { 1 })
         }
         Decision::Delete => {
             let Some(cur) = current.clone() else { return Err(ApiError::Internal("delete without a current version".into())) };
-            let del = tx.prepare_cached("UPDATE annotations SET seq = $3, deleted = true, body = NULL, modified_by = $4, modified = $5 WHERE doc_id = $1 AND id = $2").await?;
-            tx.execute(&del, &[&doc, &id, &seq, &who, &now_ms]).await?;
-            (Stored { seq, deleted: true, body: None, ..cur }, if was_live { -1 } else { 0 })
+            let del = tx.prepare_cached("UPDATE annotations SET seq = $3, deleted = true, body = NULL, modified_by = $4, modified_by_name = $6, modified = $5 WHERE doc_id = $1 AND id = $2").await?;
+            tx.execute(&del, &[&doc, &id, &seq, &who.0, &now_ms, &who.1]).await?;
+            (Stored { seq, deleted: true, body: None, by: (who.0.to_string(), who.1.to_string()), ..cur }, if was_live { -1 } else { 0 })
         }
     };
     if live_delta != 0 {
@@ -188,7 +194,7 @@ pub async fn replace_text<T>(
     text: &str,
     format: &str,
     now_ms: i64,
-    who: &str,
+    who: (&str, &str),
     plan: impl FnOnce(Vec<(String, String)>) -> (Vec<(String, String)>, T),
 ) -> Result<(i64, T), ApiError> {
     let mut c = pool.get().await?;
@@ -201,10 +207,10 @@ pub async fn replace_text<T>(
     let current: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
     let (changes, report) = tokio::task::block_in_place(|| plan(current));
     if !changes.is_empty() {
-        let up = tx.prepare_cached("UPDATE annotations SET seq = $3, body = $4, modified = $5, modified_by = $6 WHERE doc_id = $1 AND id = $2").await?;
+        let up = tx.prepare_cached("UPDATE annotations SET seq = $3, body = $4, modified = $5, modified_by = $6, modified_by_name = $7 WHERE doc_id = $1 AND id = $2").await?;
         for (id, body) in &changes {
             seq += 1;
-            tx.execute(&up, &[&doc, id, &seq, body, &now_ms, &who]).await?;
+            tx.execute(&up, &[&doc, id, &seq, body, &now_ms, &who.0, &who.1]).await?;
         }
         tx.execute("UPDATE documents SET seq = $2, modified = $3 WHERE id = $1", &[&doc, &seq, &now_ms]).await?;
         tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &format!("{seq} {doc}")]).await?;

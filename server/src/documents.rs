@@ -45,7 +45,7 @@ pub async fn put_text(State(app): State<Arc<App>>, Path(doc): Path<String>, head
     let text = std::str::from_utf8(&body).map_err(|e| ApiError::BadRequest(format!("the text is not UTF-8: invalid byte at {}", e.valid_up_to())))?;
     let now = now_ms();
     let stamp = time::format(Timestamp(now));
-    let (seq, report) = db::replace_text(&app.pool, &doc, text, format.name(), now, &u.sub, |current| {
+    let (seq, report) = db::replace_text(&app.pool, &doc, text, format.name(), now, (&u.sub, &u.name), |current| {
         let document = reanchor::document(text, format);
         let mut ids = Vec::new();
         let mut items = Vec::new();

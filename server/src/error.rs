@@ -25,9 +25,10 @@ pub enum ApiError {
     Gone(String, Option<String>),
     #[error("{0}")]
     Conflict(String),
-    /// The `If-Match` did not match: the body carries the current version.
+    /// The `If-Match` did not match: the body carries the current version (its ETag,
+    /// its JSON, and who made it: `sub`, name).
     #[error("{message}")]
-    PreconditionFailed { message: String, current: Option<(String, String)> },
+    PreconditionFailed { message: String, current: Option<(String, String, (String, String))> },
     #[error("this server requires If-Match on PUT and DELETE (AA_REQUIRE_IF_MATCH)")]
     PreconditionRequired,
     #[error("{0}")]
@@ -71,11 +72,12 @@ impl IntoResponse for ApiError {
         }
         let mut body = json!({"error": code, "message": self.to_string()});
         let mut etag = None;
-        if let ApiError::PreconditionFailed { current: Some((tag, text)), .. } = &self {
+        if let ApiError::PreconditionFailed { current: Some((tag, text, by)), .. } = &self {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
                 body["current"] = v;
             }
             body["etag"] = json!(tag);
+            body["by"] = json!({"sub": by.0, "name": by.1});
             etag = HeaderValue::from_str(tag).ok();
         }
         let mut res = (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();

@@ -37,12 +37,14 @@ fn change_json(base: &str, doc: &str, s: &Stored) -> String {
     let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
     let annotation = if s.deleted { "null".to_string() } else { render(base, doc, s) };
     format!(
-        "{{\"seq\":{},\"etag\":{},\"id\":{},\"deleted\":{},\"creator\":{},\"annotation\":{annotation}}}",
+        "{{\"seq\":{},\"etag\":{},\"id\":{},\"deleted\":{},\"creator\":{},\"by\":{{\"sub\":{},\"name\":{}}},\"annotation\":{annotation}}}",
         s.seq,
         q(&etag(s.seq)),
         q(&format!("{}{}", container_iri(base, doc), s.id)),
         s.deleted,
-        q(&s.creator_sub)
+        q(&s.creator_sub),
+        q(&s.by.0),
+        q(&s.by.1)
     )
 }
 

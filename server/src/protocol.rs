@@ -377,6 +377,7 @@ fn prepare(mut m: Map<String, Value>, iri: &str, author: (&str, &str), created: 
         creator_name: author.1.to_string(),
         created,
         body: Some(Value::Object(m).to_string()),
+        by: (String::new(), String::new()),
     }
 }
 
@@ -410,7 +411,7 @@ pub async fn create(State(app): State<Arc<App>>, Path(doc): Path<String>, header
         let iri = format!("{}{id}", container_iri(&base, &doc));
         let now = now_ms();
         let new = prepare(m.clone(), &iri, (&u.sub, &u.name), now, now, true);
-        let res = db::write(&app.pool, &doc, &id, now, &u.sub, |cur| match cur {
+        let res = db::write(&app.pool, &doc, &id, now, (&u.sub, &u.name), |cur| match cur {
             None => Decision::Put(Stored { id: id.clone(), ..new }),
             Some(_) => Decision::Refuse(ApiError::Conflict(format!("annotation id {id:?} is taken"))),
         })
@@ -436,8 +437,8 @@ pub async fn put(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, Str
     let require = app.cfg.require_if_match;
     let now = now_ms();
     let render_base = base.clone();
-    let w = db::write(&app.pool, &doc, &id, now, &u.sub, |cur| {
-        let current_pair = |s: &Stored| Some((etag(s.seq), render(&render_base, &doc, s)));
+    let w = db::write(&app.pool, &doc, &id, now, (&u.sub, &u.name), |cur| {
+        let current_pair = |s: &Stored| Some((etag(s.seq), render(&render_base, &doc, s), s.by.clone()));
         match cur {
             // A new annotation at the client's id.
             None => match &cond {
@@ -495,7 +496,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, 
     let base = base(&app, &headers);
     let cond = if_match(&headers);
     let require = app.cfg.require_if_match;
-    let w = db::write(&app.pool, &doc, &id, now_ms(), &u.sub, |cur| match cur {
+    let w = db::write(&app.pool, &doc, &id, now_ms(), (&u.sub, &u.name), |cur| match cur {
         None => Decision::Refuse(ApiError::NotFound(format!("no annotation {id:?} in {doc:?}"))),
         Some(s) if s.deleted => Decision::Refuse(ApiError::Gone(format!("annotation {id:?} was deleted"), Some(etag(s.seq)))),
         Some(s) => {
@@ -503,7 +504,7 @@ pub async fn delete(State(app): State<Arc<App>>, Path((doc, id)): Path<(String, 
                 Some(c) if !matches(c, &etag(s.seq)) => {
                     return Decision::Refuse(ApiError::PreconditionFailed {
                         message: format!("If-Match: annotation {id:?} has changed; its current ETag is {}", etag(s.seq)),
-                        current: Some((etag(s.seq), render(&base, &doc, s))),
+                        current: Some((etag(s.seq), render(&base, &doc, s), s.by.clone())),
                     })
                 }
                 None if require => return Decision::Refuse(ApiError::PreconditionRequired),

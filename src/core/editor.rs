@@ -50,3 +50,33 @@ pub fn attach(s: &Session, orphan: &Annotation, range: CharRange, now: Timestamp
     n.modified = now;
     Some(n)
 }
+
+/// What the editor says of a value that lost a conflict with a colleague (`by`), and the
+/// annotation with that value put back, to offer: "Bob changed the verdict while you
+/// were editing; yours was “True”."
+pub fn conflict_note(s: &Session, a: &Annotation, lost: &crate::core::team::Lost, by: Option<&str>) -> (String, Annotation) {
+    use crate::core::team::LostValue;
+    let who = by.unwrap_or("A colleague");
+    let value = match &lost.value {
+        LostValue::Span(t) => t.quote.exact().to_string(),
+        LostValue::Type(b) => match b {
+            Body::Entity(t) => s.schema.label(t).to_string(),
+            Body::Claim(_) => "Claim".into(),
+        },
+        LostValue::Claimant(None) => "Unknown".into(),
+        LostValue::Claimant(Some(id)) => s.annotations().get(id).map_or_else(|| "an entity no longer here".into(), |e| e.target.quote.exact().to_string()),
+        LostValue::Verdict(v) => s.schema.verdict_label(*v).to_string(),
+        LostValue::Note(n) if n.is_empty() => "(no note)".into(),
+        LostValue::Note(n) => {
+            let short: String = n.chars().take(80).collect();
+            if short.len() < n.len() { format!("{short}…") } else { short }
+        }
+    };
+    let field = lost.field.label();
+    let text = if lost.mine {
+        format!("{who} changed the {field} while you were editing; yours was “{value}”.")
+    } else {
+        format!("Your change to the {field} came later than {who}'s, which was “{value}”.")
+    };
+    (text, crate::core::team::restore(a, lost))
+}

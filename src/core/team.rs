@@ -221,6 +221,21 @@ pub fn merge3(base: Option<&Annotation>, mine: &Annotation, theirs: &Annotation)
     Merged { annotation: out, lost }
 }
 
+/// `a` with a value that lost a conflict put back (the reader chose it after all).
+pub fn restore(a: &Annotation, lost: &Lost) -> Annotation {
+    let mut out = a.clone();
+    match (&lost.value, &mut out.body) {
+        (LostValue::Span(t), _) => out.target = t.clone(),
+        (LostValue::Type(b), _) => out.body = b.clone(),
+        (LostValue::Claimant(c), Body::Claim(claim)) => claim.claimant = c.clone(),
+        (LostValue::Verdict(v), Body::Claim(claim)) => claim.verdict = *v,
+        (LostValue::Note(n), Body::Claim(claim)) => claim.note = n.clone(),
+        // A claim's field on what is no longer a claim: nothing to put it on.
+        (_, Body::Entity(_)) => {}
+    }
+    out
+}
+
 /// What an outbox entry sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {

@@ -343,7 +343,15 @@ pub fn App(props: &AppProps) -> Html {
         let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| crate::core::editor::attach(&session_ref, a, p.range, dom::now()));
         let on_edit = dispatch.reform(|e: Edit| Action::Apply(e, None));
         let on_close = dispatch.reform(|()| Action::OpenEditor(None));
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} {attach_to} /> }
+        let conflicts: Vec<(String, crate::core::model::Annotation)> = state
+            .conflicts
+            .iter()
+            .filter(|c| c.id == a.id)
+            .flat_map(|c| c.lost.iter().map(|l| crate::core::editor::conflict_note(&session_ref, a, l, c.by.as_deref())).collect::<Vec<_>>())
+            .collect();
+        let id = a.id.clone();
+        let on_dismiss = dispatch.reform(move |i: usize| Action::DismissConflict(id.clone(), i));
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} {attach_to} {conflicts} {on_dismiss} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements).
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {

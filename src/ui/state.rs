@@ -40,12 +40,15 @@ pub struct AppState {
     pub current: Option<AnnotationId>,
     /// The team sync's status, when the widget syncs with a server.
     pub sync: Option<crate::ui::team::SyncView>,
+    /// Values that lost a conflict with a colleague, shown in the editor until restored
+    /// or dismissed.
+    pub conflicts: Vec<crate::team::Conflict>,
 }
 
 impl AppState {
     pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
         let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new() }
     }
 }
 
@@ -74,6 +77,10 @@ pub enum Action {
     Changed,
     /// The team sync's status changed.
     Sync(Option<crate::ui::team::SyncView>),
+    /// Conflicts the sync found (a newer one for an annotation replaces the older).
+    Conflicts(Vec<crate::team::Conflict>),
+    /// The reader restored or dismissed the `usize`-th lost value of an annotation.
+    DismissConflict(AnnotationId, usize),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -220,6 +227,20 @@ impl Reducible for AppState {
             }
             Action::Changed => {}
             Action::Sync(v) => next.sync = v,
+            Action::Conflicts(list) => {
+                for c in list {
+                    next.conflicts.retain(|o| o.id != c.id);
+                    next.conflicts.push(c);
+                }
+            }
+            Action::DismissConflict(id, i) => {
+                if let Some(c) = next.conflicts.iter_mut().find(|c| c.id == id) {
+                    if i < c.lost.len() {
+                        c.lost.remove(i);
+                    }
+                }
+                next.conflicts.retain(|c| !c.lost.is_empty());
+            }
             Action::Remote(edit, n) => {
                 let result = next.session.apply_remote(edit);
                 next.notice = match result {
@@ -237,6 +258,7 @@ impl Reducible for AppState {
             if next.current.as_ref().is_some_and(|id| s.annotations().get(id).is_none()) {
                 next.current = None;
             }
+            next.conflicts.retain(|c| s.annotations().get(&c.id).is_some());
             next.rev = s.revision();
         }
         Rc::new(next)

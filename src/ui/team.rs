@@ -166,10 +166,13 @@ impl Syncer {
     }
 
     fn publish(&self) {
-        let (status, notices) = {
+        let (status, notices, conflicts) = {
             let mut t = self.0.team.borrow_mut();
-            (t.status(), t.take_notices())
+            (t.status(), t.take_notices(), t.take_conflicts())
         };
+        if !conflicts.is_empty() {
+            self.0.bridge.send(Action::Conflicts(conflicts));
+        }
         let view = SyncView::of(&status);
         if self.0.last_status.borrow().as_ref() != Some(&view) {
             *self.0.last_status.borrow_mut() = Some(view.clone());

@@ -164,3 +164,65 @@ test('a viewer reads, cannot change anything, and is told why', async () => {
     await viewer.close();
   }
 });
+
+/** A claim on "the ban on Huawei would stay", as W3C (an update when the id exists). */
+const claimOf = (verdict, note) => ({
+  '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', id: 'urn:uuid:00000000-0000-4000-8000-00000000c1a1', motivation: 'assessing',
+  body: [{ type: 'TextualBody', purpose: 'tagging', value: 'Claim' }, { type: 'TextualBody', purpose: 'assessing', value: verdict },
+    ...(note ? [{ type: 'TextualBody', purpose: 'commenting', value: note, format: 'text/plain' }] : [])],
+  target: { selector: [{ type: 'TextQuoteSelector', exact: 'the ban on Huawei would stay' }] },
+});
+const claimNow = (page) => page.evaluate(() => {
+  const a = window.annotator.annotations().find((x) => x.id.endsWith('c1a1'));
+  if (!a) return null;
+  const body = (p) => a.body.find((b) => b.purpose === p)?.value ?? '';
+  return { verdict: body('assessing'), note: body('commenting') };
+});
+
+test('a verdict and a note changed at once both survive; the same verdict changed on both sides has one winner, and the other is shown', async () => {
+  const alice = await reader(token('alice', 'annotator'));
+  const bob = await reader(token('bob', 'editor'));
+  try {
+    await waitStatus(alice.page, 'Synced');
+    await alice.page.evaluate((c) => window.annotator.add(c), claimOf('unverified', ''));
+    await bob.page.waitForFunction(() => window.annotator.annotations().some((x) => x.id.endsWith('c1a1')), null, { timeout: 5_000 });
+
+    // Alice edits the note without the server; Bob changes the verdict meanwhile.
+    await alice.context.route(`${team}/**`, (r) => r.abort('internetdisconnected'));
+    await alice.page.evaluate((c) => window.annotator.add(c), claimOf('unverified', "Alice's note"));
+    await bob.page.evaluate((c) => window.annotator.add(c), claimOf('false', ''));
+    await waitStatus(bob.page, 'Synced');
+    await alice.context.unroute(`${team}/**`);
+    await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await waitStatus(alice.page, 'Synced');
+    const both = { verdict: 'false', note: "Alice's note" };
+    await bob.page.waitForFunction(() => window.annotator.annotations().find((x) => x.id.endsWith('c1a1'))?.body.some((b) => b.purpose === 'commenting'), null, { timeout: 5_000 });
+    assert.deepEqual(await claimNow(alice.page), both);
+    assert.deepEqual(await claimNow(bob.page), both);
+
+    // Both change the verdict: Alice first (without the server), Bob later.
+    await alice.context.route(`${team}/**`, (r) => r.abort('internetdisconnected'));
+    await alice.page.evaluate((c) => window.annotator.add(c), claimOf('true', "Alice's note"));
+    await new Promise((r) => setTimeout(r, 50));
+    await bob.page.evaluate((c) => window.annotator.add(c), claimOf('misleading', "Alice's note"));
+    await waitStatus(bob.page, 'Synced');
+    await alice.context.unroute(`${team}/**`);
+    await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await waitStatus(alice.page, 'Synced');
+    await alice.page.waitForFunction(() => (aa.q('.aa-notices')?.textContent ?? '').includes('while you were editing'), null, { timeout: 5_000 });
+    assert.equal((await claimNow(alice.page)).verdict, 'misleading');
+    assert.equal((await claimNow(bob.page)).verdict, 'misleading');
+    // Alice's verdict is shown in her editor, and she can restore it.
+    await alice.page.evaluate(() => aa.qa('.aa-entry').find((b) => b.textContent.includes('ban on Huawei')).click());
+    await alice.page.waitForSelector('.aa-editor');
+    const note = await alice.page.evaluate(() => aa.q('.aa-conflict')?.textContent ?? '');
+    assert.match(note, /Bob changed the verdict while you were editing; yours was “True”/);
+    await alice.page.screenshot({ path: path.join(ARTIFACTS, 'team-conflict.png') });
+    await alice.page.evaluate(() => aa.q('.aa-restore').click());
+    await bob.page.waitForFunction(() => window.annotator.annotations().find((x) => x.id.endsWith('c1a1'))?.body.some((b) => b.value === 'true'), null, { timeout: 5_000 });
+    assert.equal(await alice.page.evaluate(() => aa.q('.aa-conflict')), null, 'the note goes once restored');
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});

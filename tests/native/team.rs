@@ -5,7 +5,7 @@ use crate::util::{find, sample};
 use article_annotator::core::anchor::quote_at;
 use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Target, Timestamp, Verdict};
 use article_annotator::core::schema::Schema;
-use article_annotator::core::team::{from_server, merge3, server_segment, to_server, Field, LostValue, Op, Outbox};
+use article_annotator::core::team::{from_server, merge3, restore, server_segment, to_server, Field, LostValue, Op, Outbox};
 use serde_json::{json, Value};
 
 const SOURCE: &str = "urn:article-annotator:document:story-1";
@@ -114,6 +114,10 @@ fn the_same_field_changed_on_both_sides_goes_to_the_later_and_the_other_is_kept(
     assert_eq!(at_alice.lost[0].field, Field::Verdict);
     assert_eq!(at_alice.lost[0].value, LostValue::Verdict(Verdict::True));
     assert!(at_alice.lost[0].mine);
+    // Alice can take hers back after all.
+    let back = restore(&at_alice.annotation, &at_alice.lost[0]);
+    assert_eq!(back.claim().unwrap().verdict, Verdict::True);
+    assert_eq!(back.claim().unwrap().note, "n");
     // Bob merging Alice's gives the same winner.
     let at_bob = merge3(Some(&base), &bob, &alice);
     assert_eq!(at_bob.annotation.claim().unwrap().verdict, Verdict::False);

@@ -24,6 +24,8 @@ struct Server {
     seq: i64,
     items: BTreeMap<String, Version>,
     down: bool,
+    /// Who made each item's last change.
+    last_by: BTreeMap<String, String>,
     refuse: Option<String>,
     expired: bool,
 }
@@ -41,7 +43,7 @@ impl Server {
             return Reply { status: 401, etag: None, body: json!({"message": "token expired"}).to_string() };
         }
         let seg = |url: &str| url.rsplit('/').next().unwrap().to_string();
-        let current = |s: &Server, k: &str| s.items.get(k).and_then(|(q, v, _)| v.clone().map(|v| json!({"current": v, "etag": etag(*q)}).to_string()));
+        let current = |s: &Server, k: &str| s.items.get(k).and_then(|(q, v, _)| v.clone().map(|v| json!({"current": v, "etag": etag(*q), "by": {"name": s.last_by.get(k).cloned().unwrap_or_default()}}).to_string()));
         match req {
             Request::Feed { url } => {
                 let since: i64 = url.rsplit('=').next().unwrap().parse().unwrap();
@@ -76,6 +78,7 @@ impl Server {
                     _ => who.to_string(),
                 };
                 v["creator"] = json!({"type": "Person", "id": format!("urn:article-annotator:user:{author}"), "name": author});
+                self.last_by.insert(k.clone(), who.to_string());
                 self.items.insert(k, (self.seq, Some(v.clone()), author));
                 Reply { status: if matches!(cur, Some((_, Some(_), _))) { 200 } else { 201 }, etag: Some(etag(self.seq)), body: v.to_string() }
             }
@@ -208,7 +211,7 @@ fn a_verdict_and_a_note_changed_at_once_both_survive_and_one_verdict_wins_everyw
     }
     let c = &alice.team.conflicts[0];
     assert_eq!(c.id, id);
-    assert_eq!(c.by.as_deref(), Some("alice"), "the server's author of the annotation");
+    assert_eq!(c.by.as_deref(), Some("bob"), "who made the change that won");
     assert_eq!(format!("{:?}", c.lost[0].value), "Verdict(True)", "Bob's verdict is kept for Alice to see");
 }
 

@@ -115,6 +115,7 @@ async fn the_feed_lists_every_change_after_a_sequence_number_in_order() {
     assert_eq!(n2["etag"], json!(format!("\"{}\"", n2["seq"])));
     assert_eq!(ch[3]["annotation"]["target"]["selector"][0]["exact"], "Nikolai");
     assert_eq!(ch[3]["annotation"]["creator"]["name"], "Alice");
+    assert_eq!(ch[3]["by"], json!({"sub": "alice", "name": "Alice"}));
 
     // Since a point: only what came after. Paged: `more` and `next`.
     let since = seqs[2];

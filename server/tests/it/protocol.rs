@@ -201,6 +201,7 @@ async fn put_creates_at_the_clients_id_and_if_match_guards_every_change() {
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["current"]["body"][0]["value"], "Organization");
     assert_eq!(e["etag"], json!(v2));
+    assert_eq!(e["by"], json!({"sub": "alice", "name": "Alice"}), "who made the current version");
     let now: Value = c.get(&url).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
     assert_eq!(now["body"][0]["value"], "Organization");
     // DELETE from a stale version: 412, still there.

@@ -31,6 +31,13 @@ pub struct EditorProps {
     /// For an orphan while text is selected: the annotation attached to that text.
     #[prop_or_default]
     pub attach_to: Option<Annotation>,
+    /// Values of this annotation that lost a conflict with a colleague: what to say, and
+    /// the annotation with the value put back.
+    #[prop_or_default]
+    pub conflicts: Vec<(String, Annotation)>,
+    /// The reader restored or dismissed the i-th of `conflicts`.
+    #[prop_or_default]
+    pub on_dismiss: Callback<usize>,
 }
 
 fn value_of(e: &Event) -> String {
@@ -173,6 +180,26 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <button type="button" class="aa-icon" onclick={close} aria-label="Close editor (Esc)" title="Close (Esc)">{"✕"}</button>
             </header>
             <blockquote class="aa-quote">{quote}</blockquote>
+            if !props.conflicts.is_empty() {
+                <div class="aa-conflicts" role="group" aria-label="Changes that met a colleague's">
+                    { for props.conflicts.iter().enumerate().map(|(i, (text, restored))| {
+                        let (edit, dismiss, dismiss2) = (props.on_edit.clone(), props.on_dismiss.clone(), props.on_dismiss.clone());
+                        let restored = restored.clone();
+                        let restore = Callback::from(move |_: MouseEvent| {
+                            edit.emit(Edit::Update(restored.clone()));
+                            dismiss.emit(i);
+                        });
+                        html! {
+                            <p class="aa-conflict">{text}{" "}
+                                if !props.read_only {
+                                    <button type="button" class="aa-link-button aa-restore" onclick={restore}>{"Restore it"}</button>{" "}
+                                }
+                                <button type="button" class="aa-link-button aa-dismiss" onclick={Callback::from(move |_: MouseEvent| dismiss2.emit(i))}>{"Dismiss"}</button>
+                            </p>
+                        }
+                    }) }
+                </div>
+            }
             if a.is_orphan() {
                 <p class="aa-hint">{"This annotation's text is no longer in the article. It is kept and exported. "}
                     if !props.read_only {{"To attach it again, select its text in the article and press Attach; or delete it if it no longer applies."}}
