@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { startServer, launchFresh, openDemo, mouseSelect, painted, ROOT, ARTIFACTS } from './harness.mjs';
 
 const SECRET = 'e2e-secret-0123456789abcdef0123456789';
 const SERVER_BIN = path.join(ROOT, 'target', 'debug', 'article-annotator-server');
 const ARTICLE = '# Minister speaks\n\nNikolai Nikiforov said on Monday that the ban on Huawei would stay.\n\nThe ministry of communications denied it. Russia and China signed a deal.\n';
 
-let site, url, team, pgDir, teamProcess;
+let site, url, team, pgDir, teamProcess, teamPort, teamDb;
 
 const freePort = () => new Promise((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
 
@@ -43,9 +44,10 @@ before(async () => {
   const pgPort = execFileSync('bash', [path.join(ROOT, 'scripts/pg-cluster.sh'), 'start', pgDir, '0', String(process.pid)]).toString().trim();
   const bin = execFileSync('bash', [path.join(ROOT, 'scripts/pg-cluster.sh'), 'bin']).toString().trim();
   execFileSync(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', pgPort, '-U', 'postgres', '-qc', 'CREATE DATABASE team']);
-  const port = await freePort();
-  team = `http://127.0.0.1:${port}`;
-  await startTeam(port, `postgres://postgres@127.0.0.1:${pgPort}/team`);
+  teamPort = await freePort();
+  team = `http://127.0.0.1:${teamPort}`;
+  teamDb = `postgres://postgres@127.0.0.1:${pgPort}/team`;
+  await startTeam(teamPort, teamDb);
 });
 
 after(async () => {
@@ -67,18 +69,37 @@ function writePage() {
       import init, { mount } from './pkg/article_annotator.js';
       await init();
       const q = new URLSearchParams(location.search);
+      // With ?tokens=a,b: a token function handing them out in turn (the last one again
+      // and again), as a CMS refreshing its token would; it counts its calls.
+      const tokens = q.get('tokens')?.split(',');
+      window.tokenCalls = 0;
+      const token = tokens ? async () => tokens[Math.min(window.tokenCalls++, tokens.length - 1)] : q.get('token');
       window.annotator = mount(document.getElementById('host'), {
         documentId: 'team-e2e', article: { format: 'markdown', content: ${JSON.stringify(ARTICLE)} },
-        sync: { url: q.get('server'), token: q.get('token') },
+        sync: { url: q.get('server'), token },
       });
     </script>`);
 }
 
-async function reader(tok) {
+async function reader(tok, { tokens } = {}) {
   const { context, close } = await launchFresh();
-  const { page, errors } = await openDemo(context, `${url}${PAGE}?server=${encodeURIComponent(team)}&token=${encodeURIComponent(tok)}`);
+  const auth = tokens ? `tokens=${tokens.map(encodeURIComponent).join(',')}` : `token=${encodeURIComponent(tok)}`;
+  const { page, errors } = await openDemo(context, `${url}${PAGE}?server=${encodeURIComponent(team)}&${auth}`);
   return { page, errors, context, close };
 }
+
+/** A token signed here (as a CMS's backend would), with any expiry. */
+function jwt(sub, role, exp) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = b64({ alg: 'HS256', typ: 'JWT' });
+  const body = b64({ sub, name: sub[0].toUpperCase() + sub.slice(1), role, docs: ['team-e2e'], exp });
+  const sig = crypto.createHmac('sha256', SECRET).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+/** Tags `word` through the API (an entity of `type`, a fresh id). */
+const tagWord = (page, word, type = 'Location') => page.evaluate(([w, t]) => window.annotator.add({ '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', id: `urn:uuid:${crypto.randomUUID()}`,
+  body: { type: 'TextualBody', purpose: 'tagging', value: t }, target: { selector: [{ type: 'TextQuoteSelector', exact: w }] } }), [word, type]);
 
 const status = (page) => page.evaluate(() => aa.q('.aa-sync')?.textContent ?? '');
 const waitStatus = (page, text) => page.waitForFunction((t) => (aa.q('.aa-sync')?.textContent ?? '').startsWith(t), text, { timeout: 10_000 });
@@ -221,6 +242,49 @@ test('a verdict and a note changed at once both survive; the same verdict change
     await alice.page.evaluate(() => aa.q('.aa-restore').click());
     await bob.page.waitForFunction(() => window.annotator.annotations().find((x) => x.id.endsWith('c1a1'))?.body.some((b) => b.value === 'true'), null, { timeout: 5_000 });
     assert.equal(await alice.page.evaluate(() => aa.q('.aa-conflict')), null, 'the note goes once restored');
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('an expired token is refreshed through the token function; without a refresh the status says so and local work goes on', async () => {
+  const expired = jwt('alice', 'annotator', Math.floor(Date.now() / 1000) - 3600);
+  const fresh = jwt('alice', 'annotator', Math.floor(Date.now() / 1000) + 3600);
+  const refreshed = await reader(null, { tokens: [expired, fresh] });
+  try {
+    await waitStatus(refreshed.page, 'Synced');
+    assert.ok(await refreshed.page.evaluate(() => window.tokenCalls) >= 2, 'asked again after the 401');
+    await tagWord(refreshed.page, 'Monday', 'Event');
+    await waitStatus(refreshed.page, 'Synced');
+  } finally {
+    await refreshed.close();
+  }
+  const stuck = await reader(expired);
+  try {
+    await waitStatus(stuck.page, 'Cannot sync: your sign-in has expired');
+    const before = await stuck.page.evaluate(() => window.annotator.count);
+    await tagWord(stuck.page, 'Russia');
+    assert.equal(await stuck.page.evaluate(() => window.annotator.count), before + 1, 'local work goes on');
+    await waitStatus(stuck.page, 'Cannot sync: your sign-in has expired (1 pending)');
+  } finally {
+    await stuck.close();
+  }
+});
+
+test('the server killed and restarted while Alice edits: nothing is lost, the status says offline, then synced', async () => {
+  const alice = await reader(token('alice', 'annotator'));
+  const bob = await reader(token('bob', 'annotator'));
+  try {
+    await waitStatus(alice.page, 'Synced');
+    const before = await bob.page.evaluate(() => window.annotator.count);
+    teamProcess.kill('SIGKILL');
+    await new Promise((r) => teamProcess.once('exit', r));
+    for (const w of ['Nikolai Nikiforov', 'Huawei', 'China']) await tagWord(alice.page, w, 'Other');
+    await waitStatus(alice.page, 'Offline, 3 pending');
+    await startTeam(teamPort, teamDb);
+    await waitStatus(alice.page, 'Synced');
+    await bob.page.waitForFunction((n) => window.annotator.count === n, before + 3, { timeout: 15_000 });
   } finally {
     await alice.close();
     await bob.close();
