@@ -53,8 +53,13 @@ server=target/server/article-annotator-server
 "$server" migrate --database-url "$AA_DATABASE_URL" >/dev/null
 
 token=$("$server" token --sub dev --name "Developer" --role editor --docs '*' --ttl 604800)
+alice=$("$server" token --sub alice --name "Alice" --role annotator --docs '*' --ttl 604800)
+bob=$("$server" token --sub bob --name "Bob" --role annotator --docs '*' --ttl 604800)
 say "team server: http://$AA_LISTEN/ (containers at http://$AA_LISTEN/annotations/<document id>/)"
 say "development token (editor of every document, 7 days):"
 echo "$token"
-say "more: $server token --sub alice --name Alice --role annotator --docs story-123 (with AA_JWT_SECRET from $data/jwt-secret)"
+say "the CMS demo as a team (start it with scripts/serve.sh; one window each):"
+echo "  Alice: http://127.0.0.1:8080/cms-demo.html?server=http://$AA_LISTEN#token=$alice"
+echo "  Bob:   http://127.0.0.1:8080/cms-demo.html?server=http://$AA_LISTEN#token=$bob"
+say "more tokens: $server token --sub carol --name Carol --role viewer --docs story-123 (with AA_JWT_SECRET from $data/jwt-secret)"
 "$server" serve

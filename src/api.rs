@@ -421,9 +421,13 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         Some(id) => id,
         None => default_document_id(&doc),
     };
-    let user = get_str(&options, "user")?;
+    let mut user = get_str(&options, "user")?;
     let mut read_only = get_bool(&options, "readOnly")?;
     let sync = read_sync(&options)?;
+    // In a team, what the reader makes carries the token's name (what the server writes).
+    if let (None, Some((_, crate::ui::team::TokenSource::Fixed(t)))) = (&user, &sync) {
+        user = crate::ui::team::name_of(t);
+    }
     // A viewer's token: the widget is read-only, and says why.
     let viewer = matches!(&sync, Some((_, crate::ui::team::TokenSource::Fixed(t))) if crate::ui::team::role_of(t).as_deref() == Some("viewer"));
     read_only |= viewer;

@@ -25,7 +25,7 @@ use crate::core::edit::Edit;
 use crate::core::format::anchor_into;
 use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::anchor::AnchorHint;
-use crate::core::team::{from_server, merge3, server_segment, to_server, Author, Lost, Op, Outbox};
+use crate::core::team::{from_server, merge3, same_content, server_segment, to_server, Author, Lost, Op, Outbox};
 use crate::notice::Notice;
 use crate::store::AnnotationStore;
 use serde_json::Value;
@@ -63,6 +63,8 @@ pub enum Next {
 /// What the reader sees of the sync.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
+    /// Before the server has answered once.
+    Connecting,
     Synced,
     Syncing { pending: usize },
     Offline { pending: usize },
@@ -72,6 +74,7 @@ pub enum Status {
 impl Status {
     pub fn text(&self) -> String {
         match self {
+            Status::Connecting => "Connecting…".into(),
             Status::Synced => "Synced".into(),
             Status::Syncing { pending } => format!("Syncing ({pending} pending)"),
             Status::Offline { pending } => format!("Offline, {pending} pending"),
@@ -104,6 +107,8 @@ pub struct Team {
     seen_rev: u64,
     in_flight: Option<AnnotationId>,
     offline: bool,
+    /// Whether the server has answered the feed once.
+    contacted: bool,
     cannot: Option<String>,
     /// Entries the server refused (400, 403, 413, 415), set aside with its message so the
     /// others go on; they stay in the outbox.
@@ -136,6 +141,7 @@ impl Team {
             seen_rev: s.revision(),
             in_flight: None,
             offline: false,
+            contacted: false,
             cannot: None,
             refused: HashMap::new(),
             conflicts: Vec::new(),
@@ -172,6 +178,8 @@ impl Team {
             Status::CannotSync { why: format!("the server refused a change: {why}"), pending }
         } else if self.offline {
             Status::Offline { pending }
+        } else if !self.contacted {
+            Status::Connecting
         } else if pending > 0 {
             Status::Syncing { pending }
         } else {
@@ -205,9 +213,17 @@ impl Team {
             }
         };
         for id in ids {
-            let exists = s.annotations().get(&id).is_some();
+            let local = s.annotations().get(&id);
             let known = self.known.get(&id).and_then(|(e, a)| a.as_ref().map(|a| (e.as_str(), a)));
-            self.outbox.record(&id, exists, known);
+            // What the server already has (another tab of this reader pushed it, and this
+            // tab heard of it through both): nothing to send; sending it would bounce.
+            if let (Some(l), Some((_, k))) = (local, known) {
+                if same_content(l, k) {
+                    self.outbox.remove(&id);
+                    continue;
+                }
+            }
+            self.outbox.record(&id, local.is_some(), known);
             self.refused.remove(&id);
         }
         self.seen_rev = s.revision();
@@ -242,6 +258,8 @@ impl Team {
 
     /// The server answered `req`.
     pub fn on_reply(&mut self, req: &Request, reply: Reply, store: &AnnotationStore, now: Timestamp) -> Next {
+        // Any answer at all: the server is reachable.
+        self.offline = reply.status == 0;
         let (id, version) = match req {
             Request::Feed { .. } => return self.on_feed_reply(reply, store, now),
             Request::Put { id, version, .. } | Request::Delete { id, version, .. } => (id.clone(), *version),
@@ -324,6 +342,16 @@ impl Team {
         Next::Continue
     }
 
+    /// Whether the last attempt to reach the server failed.
+    pub fn is_offline(&self) -> bool {
+        self.offline
+    }
+
+    /// The live stream delivered something: the server is reachable.
+    pub fn on_stream_message(&mut self) {
+        self.offline = false;
+    }
+
     /// The transport could not reach the server (offline, or it is down).
     pub fn on_unreachable(&mut self) {
         self.in_flight = None;
@@ -344,6 +372,7 @@ impl Team {
         match reply.status {
             200 => {
                 self.offline = false;
+                self.contacted = true;
                 let v: Value = match serde_json::from_str(&reply.body) {
                     Ok(v) => v,
                     Err(_) => return Next::RetryAfter(2000),
@@ -456,10 +485,16 @@ impl Team {
                     self.conflicts.retain(|c| c.id != id);
                     self.conflicts.push(Conflict { id: id.clone(), lost: merged.lost.clone(), by });
                 }
+                let nothing_left = same_content(&merged.annotation, &theirs);
                 if merged.annotation != mine {
                     let _ = store.apply_remote(Edit::Update(merged.annotation));
                 }
-                self.outbox.rebase(&id, etag, &theirs);
+                if nothing_left {
+                    // The server has it all already: nothing to push.
+                    self.outbox.remove(&id);
+                } else {
+                    self.outbox.rebase(&id, etag, &theirs);
+                }
             }
             (Some(p), _) if p.op == Op::Delete => {
                 // Deleted here, changed there: their edit is kept.

@@ -7,6 +7,18 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
 });
 
+// `?server=<team server URL>#token=<token>` (the token in the fragment, which is never
+// sent to a server): every widget on the page works as a team through that server
+// (scripts/team-server.sh prints both). Set before the widgets start.
+const server = new URLSearchParams(location.search).get('server');
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
+if (server) {
+  for (const el of document.querySelectorAll('article-annotator')) {
+    el.setAttribute('server', server);
+    if (token) el.token = token;
+  }
+}
+
 const log = document.getElementById('desk-log');
 const TYPES = ['annotation-create', 'annotation-update', 'annotation-delete', 'annotations-change'];
 for (const el of document.querySelectorAll('article-annotator')) {

@@ -32,6 +32,8 @@ pub struct Row {
     /// For claims: the claimant's text, or "unknown".
     pub claimant: Option<String>,
     pub verdict: Option<(&'static str, String)>,
+    /// Who made it (its `creator`), shown when the widget works as a team.
+    pub author: Option<String>,
 }
 
 /// One group of the panel: all of it is counted, but only the rows shown are built.
@@ -69,7 +71,7 @@ fn shorten(s: &str, n: usize) -> String {
 
 /// The row of one annotation; `lookup` finds a claim's claimant.
 fn row_of<'a>(a: &Annotation, schema: &Schema, lookup: &impl Fn(&AnnotationId) -> Option<&'a Annotation>) -> Rc<Row> {
-    let mut row = Row { id: a.id.clone(), quote: shorten(a.target.quote.exact(), 120), claimant: None, verdict: None };
+    let mut row = Row { id: a.id.clone(), quote: shorten(a.target.quote.exact(), 120), claimant: None, verdict: None, author: a.creator.clone() };
     if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
         row.claimant = Some(c.claimant.as_ref().and_then(lookup).map_or("unknown".into(), |w| shorten(w.target.quote.exact(), 40)));
         row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));

@@ -221,6 +221,12 @@ pub fn merge3(base: Option<&Annotation>, mine: &Annotation, theirs: &Annotation)
     Merged { annotation: out, lost }
 }
 
+/// Whether two versions say the same thing (span, quote and body), whatever their times
+/// and creator: nothing to push from one to the other.
+pub fn same_content(a: &Annotation, b: &Annotation) -> bool {
+    a.target.range == b.target.range && a.target.quote.exact() == b.target.quote.exact() && a.body == b.body
+}
+
 /// `a` with a value that lost a conflict put back (the reader chose it after all).
 pub fn restore(a: &Annotation, lost: &Lost) -> Annotation {
     let mut out = a.clone();

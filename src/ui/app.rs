@@ -402,7 +402,7 @@ pub fn App(props: &AppProps) -> Html {
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
                     {on_selection_gesture} {on_open} />
-                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only}>{editor}</Panel>
+                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only} show_authors={state.sync.is_some()}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>

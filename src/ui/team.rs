@@ -38,6 +38,7 @@ pub struct SyncView {
 impl SyncView {
     fn of(s: &Status) -> SyncView {
         let kind = match s {
+            Status::Connecting => "syncing",
             Status::Synced => "synced",
             Status::Syncing { .. } => "syncing",
             Status::Offline { .. } => "offline",
@@ -131,6 +132,7 @@ impl Syncer {
             });
             *me.0._online.borrow_mut() = Some(l);
         }
+        me.publish();
         let run = me.clone();
         wasm_bindgen_futures::spawn_local(async move { run.run().await });
         me
@@ -213,6 +215,11 @@ impl Syncer {
         let mut pulled = false;
         while !self.0.stopped.get() {
             let mut delay = 30_000;
+            // After a failure, the feed is the check that the server is back (and brings
+            // what was missed), even when nothing waits to be pushed.
+            if self.0.team.borrow().is_offline() {
+                pulled = false;
+            }
             // Read what the team did since last time, page by page, then follow the stream.
             if !pulled {
                 loop {
@@ -305,6 +312,7 @@ impl Syncer {
             let Ok(v) = serde_json::from_str::<serde_json::Value>(&data) else { return };
             let me = Syncer(i);
             if let Ok(mut t) = me.0.team.try_borrow_mut() {
+                t.on_stream_message();
                 t.on_change(&v, &me.0.store, dom::now());
             } else {
                 // The loop is inside the engine: it reads the feed when it wakes.
@@ -361,12 +369,22 @@ async fn fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_matc
     Reply { status: resp.status(), etag, body: text }
 }
 
-/// What a JWT says of its reader (its payload, not checked: the server checks it).
-pub fn role_of(token: &str) -> Option<String> {
+/// A claim of a JWT's payload (not checked: the server checks the token): `role`, `name`.
+fn claim_of(token: &str, key: &str) -> Option<String> {
     let payload = token.split('.').nth(1)?;
     let bytes = base64url(payload)?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("role").and_then(|r| r.as_str()).map(str::to_string)
+    v.get(key).and_then(|r| r.as_str()).map(str::to_string)
+}
+
+/// The reader's role, as the token says.
+pub fn role_of(token: &str) -> Option<String> {
+    claim_of(token, "role")
+}
+
+/// The reader's name, as the token says (the author of what they make here).
+pub fn name_of(token: &str) -> Option<String> {
+    claim_of(token, "name")
 }
 
 fn base64url(s: &str) -> Option<Vec<u8>> {

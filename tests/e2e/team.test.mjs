@@ -89,10 +89,10 @@ async function reader(tok, { tokens } = {}) {
 }
 
 /** A token signed here (as a CMS's backend would), with any expiry. */
-function jwt(sub, role, exp) {
+function jwt(sub, role, exp, docs = ['team-e2e']) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const head = b64({ alg: 'HS256', typ: 'JWT' });
-  const body = b64({ sub, name: sub[0].toUpperCase() + sub.slice(1), role, docs: ['team-e2e'], exp });
+  const body = b64({ sub, name: sub[0].toUpperCase() + sub.slice(1), role, docs, exp });
   const sig = crypto.createHmac('sha256', SECRET).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${sig}`;
 }
@@ -102,7 +102,13 @@ const tagWord = (page, word, type = 'Location') => page.evaluate(([w, t]) => win
   body: { type: 'TextualBody', purpose: 'tagging', value: t }, target: { selector: [{ type: 'TextQuoteSelector', exact: w }] } }), [word, type]);
 
 const status = (page) => page.evaluate(() => aa.q('.aa-sync')?.textContent ?? '');
-const waitStatus = (page, text) => page.waitForFunction((t) => (aa.q('.aa-sync')?.textContent ?? '').startsWith(t), text, { timeout: 10_000 });
+async function waitStatus(page, text) {
+  try {
+    await page.waitForFunction((t) => (aa.q('.aa-sync')?.textContent ?? '').startsWith(t), text, { timeout: 10_000 });
+  } catch (e) {
+    throw new Error(`the status did not become "${text}": it says "${await status(page)}"; notices: "${await page.evaluate(() => aa.q('.aa-notices')?.textContent ?? '')}"`);
+  }
+}
 
 test('Alice tags a person and Bob sees it within a second, with Alice as its author', async () => {
   const alice = await reader(token('alice', 'annotator'));
@@ -285,6 +291,32 @@ test('the server killed and restarted while Alice edits: nothing is lost, the st
     await startTeam(teamPort, teamDb);
     await waitStatus(alice.page, 'Synced');
     await bob.page.waitForFunction((n) => window.annotator.count === n, before + 3, { timeout: 15_000 });
+  } finally {
+    await alice.close();
+    await bob.close();
+  }
+});
+
+test('the CMS demo works as a team with ?server= and the token in the fragment: two windows, one article', async () => {
+  const tok = (sub) => jwt(sub, 'annotator', Math.floor(Date.now() / 1000) + 3600, ['*']);
+  const open = async (sub) => {
+    const { context, close } = await launchFresh();
+    const { page, errors } = await openDemo(context, `${url}cms-demo.html?server=${encodeURIComponent(team)}#token=${tok(sub)}`);
+    return { page, errors, context, close };
+  };
+  const alice = await open('alice');
+  const bob = await open('bob');
+  try {
+    await waitStatus(alice.page, 'Synced');
+    await waitStatus(bob.page, 'Synced');
+    await mouseSelect(alice.page, 'Nikolai Nikiforov');
+    await alice.page.keyboard.press('1');
+    await bob.page.waitForFunction(() => [...(aa.hl('person') || [])].some((r) => r.toString() === 'Nikolai Nikiforov'), null, { timeout: 5_000 });
+    await bob.page.screenshot({ path: path.join(ARTIFACTS, 'team-cms-bob.png') });
+    for (const r of [alice, bob]) {
+      assert.deepEqual(await r.page.evaluate(() => window.cspViolations), [], "the demo's CSP allows the loopback server");
+      assert.deepEqual(r.errors, []);
+    }
   } finally {
     await alice.close();
     await bob.close();

@@ -44,7 +44,7 @@ fn reference(set: &AnnotationSet, schema: &Schema, expanded: &HashSet<String>) -
         };
         g.count += 1;
         if g.rows.len() < ROWS_SHOWN || expanded.contains(&g.key) {
-            let mut row = Row { id: a.id.clone(), quote: a.target.quote.exact().to_string(), claimant: None, verdict: None };
+            let mut row = Row { id: a.id.clone(), quote: a.target.quote.exact().to_string(), claimant: None, verdict: None, author: a.creator.clone() };
             if let (Body::Claim(c), false) = (&a.body, a.is_orphan()) {
                 row.claimant = Some(c.claimant.as_ref().and_then(|id| set.get(id)).map_or("unknown".into(), |w| w.target.quote.exact().to_string()));
                 row.verdict = Some((c.verdict.as_str(), schema.verdict_label(c.verdict).to_string()));

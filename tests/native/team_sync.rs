@@ -165,7 +165,13 @@ fn alice_tags_a_person_and_bob_sees_it_with_alice_as_its_author() {
     let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
     let id = alice.tag(1, "Nikolai Nikiforov", Body::Entity("person".into()), 1_000);
     alice.team.note_local(&alice.store); // the transport does this on every change of the store
+    assert_eq!(alice.team.status(), Status::Connecting, "before the server has answered");
+    alice.sync(&mut server);
+    assert_eq!(alice.team.status(), Status::Synced);
+    let id2 = alice.tag(6, "Russia", Body::Entity("location".into()), 1_100);
+    alice.team.note_local(&alice.store);
     assert_eq!(alice.team.status(), Status::Syncing { pending: 1 });
+    alice.store.apply(Edit::Remove(id2)).unwrap();
     alice.sync(&mut server);
     assert_eq!(alice.team.status(), Status::Synced);
     bob.sync(&mut server);
@@ -302,4 +308,37 @@ fn refusals_expired_tokens_and_outages_keep_local_work_and_say_why() {
     assert_eq!(alice.team.status(), Status::Synced);
     let v = &server.items.values().next().unwrap().1;
     assert!(v.as_ref().unwrap().to_string().contains("Person"));
+}
+
+#[test]
+fn two_tabs_of_one_reader_do_not_push_the_same_edit_back_and_forth() {
+    let mut server = Server::default();
+    let (mut tab1, mut tab2) = (Reader::new("alice"), Reader::new("alice"));
+    let id = tab1.tag(5, "China", Body::Entity("location".into()), 1_000);
+    tab1.sync(&mut server);
+    // Tab 2 hears of it twice: through the server, and through localStorage (the two-tab
+    // sync applies it as a remote change, which the engine sees as a local one).
+    tab2.sync(&mut server);
+    let from_storage = tab1.get(&id).unwrap();
+    let _ = tab2.store.apply_remote(Edit::Update(from_storage));
+    tab2.team.note_local(&tab2.store);
+    assert!(tab2.team.outbox().is_empty(), "the server has it already");
+    let seq = server.seq;
+    for _ in 0..3 {
+        tab1.sync(&mut server);
+        tab2.sync(&mut server);
+    }
+    assert_eq!(server.seq, seq, "nothing bounced between the tabs");
+    // The other order: storage first, then the server's version with a pending push.
+    tab1.change(&id, 2_000, |a| a.body = Body::Entity("organization".into()));
+    let _ = tab2.store.apply_remote(Edit::Update(tab1.get(&id).unwrap()));
+    tab1.sync(&mut server);
+    tab2.sync(&mut server); // its push meets tab 1's identical version: 412, nothing left
+    let seq = server.seq;
+    for _ in 0..3 {
+        tab1.sync(&mut server);
+        tab2.sync(&mut server);
+    }
+    assert_eq!(server.seq, seq, "settled");
+    assert_eq!(tab2.get(&id).unwrap().body, Body::Entity("organization".into()));
 }

@@ -20,6 +20,9 @@ pub struct PanelProps {
     pub keys: Vec<char>,
     #[prop_or_default]
     pub read_only: bool,
+    /// Show each annotation's author (the widget works as a team).
+    #[prop_or_default]
+    pub show_authors: bool,
 }
 
 #[component]
@@ -29,7 +32,7 @@ pub fn Panel(props: &PanelProps) -> Html {
     // Each group's rows are their own component: after an add, the groups the add did
     // not touch hold the same shared rows, compare equal at once, and are skipped.
     let rows = |g: &Group, claim: bool| -> Html {
-        html! { <Rows group={g.clone()} {claim} selected={props.selected.clone()} on_pick={props.on_pick.clone()} on_expand={props.on_expand.clone()} /> }
+        html! { <Rows group={g.clone()} {claim} selected={props.selected.clone()} on_pick={props.on_pick.clone()} on_expand={props.on_expand.clone()} show_authors={props.show_authors} /> }
     };
     let body = if d.total == 0 && props.read_only {
         html! { <div class="aa-empty"><h3>{"No annotations"}</h3><p class="aa-hint">{"Nothing has been published for this article yet."}</p></div> }
@@ -97,6 +100,7 @@ struct RowsProps {
     selected: Option<AnnotationId>,
     on_pick: Callback<AnnotationId>,
     on_expand: Callback<String>,
+    show_authors: bool,
 }
 
 /// A group's rows, and a button for the rest if they were not all built.
@@ -134,6 +138,9 @@ fn entry(row: &Row, props: &RowsProps) -> Html {
         <li key={row.id.as_str()}>
             <button type="button" class={classes!("aa-entry", current.then_some("aa-current"))} aria-current={current.then_some("true")} {onclick}>
                 <span class="aa-entry-quote">{&row.quote}</span>
+                if props.show_authors {
+                    if let Some(a) = &row.author { <span class="aa-entry-author">{a}</span> }
+                }
                 {meta}
             </button>
         </li>
