@@ -136,6 +136,11 @@ impl AnnotationStore {
     pub fn apply_remote(&self, edit: Edit) -> Result<(), EditError> {
         self.change(|s| s.apply_remote(edit))
     }
+    /// Applies a colleague's change from the team server: not an undo step; undo keeps
+    /// to this reader's own edits.
+    pub fn apply_team(&self, edit: Edit) -> Result<(), EditError> {
+        self.change(|s| s.apply_team(edit))
+    }
     /// Marks annotations modified now (this tab's undone deletions, before a merge).
     pub fn touch(&self, ids: &[AnnotationId], now: Timestamp) {
         self.change(|s| s.touch(ids, now))

@@ -116,6 +116,11 @@ pub struct Team {
     pub conflicts: Vec<Conflict>,
     /// Messages for the reader, taken by the UI.
     notices: Vec<Notice>,
+    /// While a feed page is read: its edits, applied together at its end (one change of
+    /// the store, one render, for up to 1,000 annotations).
+    buffer: Option<Vec<Edit>>,
+    /// A local change entered the outbox since the state was last kept: keep it now.
+    unsaved_local: bool,
 }
 
 fn json_field(body: &str, key: &str) -> Option<Value> {
@@ -146,6 +151,8 @@ impl Team {
             refused: HashMap::new(),
             conflicts: Vec::new(),
             notices: Vec::new(),
+            buffer: None,
+            unsaved_local: false,
         };
         let restored = saved.is_some_and(|text| t.restore(text, store));
         if !restored {
@@ -225,6 +232,7 @@ impl Team {
             }
             self.outbox.record(&id, local.is_some(), known);
             self.refused.remove(&id);
+            self.unsaved_local = true;
         }
         self.seen_rev = s.revision();
     }
@@ -377,9 +385,13 @@ impl Team {
                     Ok(v) => v,
                     Err(_) => return Next::RetryAfter(2000),
                 };
+                self.buffer = Some(Vec::new());
                 for c in v.get("changes").and_then(Value::as_array).into_iter().flatten() {
                     self.on_change(c, store, now);
                 }
+                let edits = self.buffer.take().unwrap_or_default();
+                apply_all(store, edits);
+                self.seen_rev = store.revision();
                 if let Some(last) = v.get("last").and_then(Value::as_i64) {
                     self.last_seq = self.last_seq.max(last);
                 }
@@ -397,6 +409,17 @@ impl Team {
                 self.offline = reply.status == 0;
                 Next::RetryAfter(2000)
             }
+        }
+    }
+
+    /// A colleague's change: applied now, or with the rest of the feed page being read.
+    fn apply(&mut self, store: &AnnotationStore, edit: Edit) -> Result<(), crate::core::edit::EditError> {
+        match &mut self.buffer {
+            Some(b) => {
+                b.push(edit);
+                Ok(())
+            }
+            None => store.apply_team(edit),
         }
     }
 
@@ -443,7 +466,7 @@ impl Team {
                 Some(Op::Delete) => self.outbox.remove(&id),
                 None => {
                     if store.read().annotations().get(&id).is_some() {
-                        let _ = store.apply_remote(Edit::Remove(id));
+                        let _ = self.apply(store, Edit::Remove(id));
                     }
                 }
             }
@@ -487,7 +510,7 @@ impl Team {
                 }
                 let nothing_left = same_content(&merged.annotation, &theirs);
                 if merged.annotation != mine {
-                    let _ = store.apply_remote(Edit::Update(merged.annotation));
+                    let _ = self.apply(store, Edit::Update(merged.annotation));
                 }
                 if nothing_left {
                     // The server has it all already: nothing to push.
@@ -499,25 +522,33 @@ impl Team {
             (Some(p), _) if p.op == Op::Delete => {
                 // Deleted here, changed there: their edit is kept.
                 self.outbox.remove(&id);
-                let _ = store.apply_remote(Edit::Add(theirs.clone()));
+                let _ = self.apply(store, Edit::Add(theirs.clone()));
                 self.notices.extend(Notice::info("A colleague changed an annotation you had deleted; their version is kept."));
             }
             (_, Some(mine)) => {
                 if mine != theirs {
-                    let _ = store.apply_remote(Edit::Update(theirs.clone()));
+                    let _ = self.apply(store, Edit::Update(theirs.clone()));
                 }
             }
             (_, None) => {
-                let _ = store.apply_remote(Edit::Add(theirs.clone()));
+                let _ = self.apply(store, Edit::Add(theirs.clone()));
             }
         }
         self.known.insert(id, (etag.to_string(), Some(theirs)));
         self.seen_rev = store.revision();
     }
 
+    /// Whether a local change entered the outbox since the state was last taken with
+    /// [`Team::to_json`] (the transport keeps it at once then; acknowledgements can wait:
+    /// one lost is pushed again, meets its own version and is dropped).
+    pub fn has_unsaved_local(&self) -> bool {
+        self.unsaved_local
+    }
+
     /// The state kept beside the annotations: the outbox, the server's ETags and the
     /// feed's position.
-    pub fn to_json(&self, store: &AnnotationStore) -> String {
+    pub fn to_json(&mut self, store: &AnnotationStore) -> String {
+        self.unsaved_local = false;
         let s = store.read();
         let etags: serde_json::Map<String, Value> = self.known.iter().map(|(id, (e, _))| (id.as_str().to_string(), Value::String(e.clone()))).collect();
         let outbox: Value = serde_json::from_str(&self.outbox.to_json(&s.schema, &s.source())).unwrap_or(Value::Null);
@@ -546,5 +577,34 @@ impl Team {
             }
         }
         true
+    }
+}
+
+/// Applies a feed page's edits as one change, claims after the entities they may name;
+/// if that fails (a claim naming an entity that is not here), one by one, and a claim
+/// whose claimant is missing is kept without it rather than lost.
+fn apply_all(store: &AnnotationStore, mut edits: Vec<Edit>) {
+    if edits.is_empty() {
+        return;
+    }
+    let is_claim = |e: &Edit| matches!(e, Edit::Add(a) | Edit::Update(a) if a.body.is_claim());
+    edits.sort_by_key(is_claim);
+    if store.apply_team(Edit::Batch(edits.clone())).is_ok() {
+        return;
+    }
+    for e in edits {
+        if let Err(crate::core::edit::EditError::UnknownClaimant { .. }) = store.apply_team(e.clone()) {
+            let without = |mut a: Annotation| {
+                if let crate::core::model::Body::Claim(c) = &mut a.body {
+                    c.claimant = None;
+                }
+                a
+            };
+            let _ = match e {
+                Edit::Add(a) => store.apply_team(Edit::Add(without(a))),
+                Edit::Update(a) => store.apply_team(Edit::Update(without(a))),
+                _ => Ok(()),
+            };
+        }
     }
 }

@@ -179,6 +179,61 @@ pub fn apply(set: &mut AnnotationSet, edit: Edit) -> Result<Edit, EditError> {
     }
 }
 
+/// What a colleague's change did to each annotation it touched: before and after
+/// (`None`: absent).
+pub type Changed = std::collections::HashMap<AnnotationId, (Option<Annotation>, Option<Annotation>)>;
+
+/// `step` (a version an undo or redo would put back) with every field a colleague changed
+/// from `before` to `after` taken from `after`: undoing then restores only what this
+/// reader changed. Fields: the span, the type (or entity against claim), and a claim's
+/// claimant, verdict and note.
+pub fn rebase_fields(step: &Annotation, before: &Annotation, after: &Annotation) -> Annotation {
+    let mut out = step.clone();
+    if before.target != after.target {
+        out.target = after.target.clone();
+    }
+    match (&mut out.body, &before.body, &after.body) {
+        (Body::Claim(o), Body::Claim(b), Body::Claim(a)) => {
+            if b.claimant != a.claimant {
+                o.claimant = a.claimant.clone();
+            }
+            if b.verdict != a.verdict {
+                o.verdict = a.verdict;
+            }
+            if b.note != a.note {
+                o.note = a.note.clone();
+            }
+        }
+        (_, b, a) if b != a => out.body = a.clone(),
+        _ => {}
+    }
+    out
+}
+
+/// `e` rebased over a colleague's change; false when nothing of it is left to apply.
+fn rebase_edit(e: &mut Edit, changed: &Changed) -> bool {
+    match e {
+        Edit::Update(a) => match changed.get(&a.id) {
+            None => true,
+            Some((Some(before), Some(after))) => {
+                *a = rebase_fields(a, before, after);
+                true
+            }
+            // Deleted by the colleague: nothing here to put back.
+            Some((_, None)) => false,
+            Some((None, Some(_))) => true,
+        },
+        // Undoing an add (or redoing a delete) of what they deleted: already done.
+        Edit::Remove(id) => !matches!(changed.get(id), Some((_, None))),
+        // Undoing a delete of what they brought back: it is there already.
+        Edit::Add(a) => !matches!(changed.get(&a.id), Some((_, Some(_)))),
+        Edit::Batch(v) => {
+            v.retain_mut(|x| rebase_edit(x, changed));
+            !v.is_empty()
+        }
+    }
+}
+
 /// Undo and redo stacks of inverse edits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct History {
@@ -239,5 +294,11 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+    }
+    /// A colleague changed annotations outside this history: every step that names them
+    /// is rebased ([`rebase_fields`]), so undo and redo change only what this reader did.
+    pub fn rebase(&mut self, changed: &Changed) {
+        self.undo.retain_mut(|e| rebase_edit(e, changed));
+        self.redo.retain_mut(|e| rebase_edit(e, changed));
     }
 }

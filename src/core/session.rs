@@ -179,6 +179,27 @@ impl Session {
         self.record(ids);
         Ok(())
     }
+    /// Applies a colleague's change from the team server: not an undo step, and the undo
+    /// history is kept, rebased over it ([`crate::core::edit::History::rebase`]): undoing
+    /// afterwards undoes this reader's own edits only.
+    pub fn apply_team(&mut self, edit: Edit) -> Result<(), EditError> {
+        let mut ids = Vec::new();
+        edit.touched(&mut ids);
+        let before: Vec<(AnnotationId, Option<Annotation>)> = ids.into_iter().map(|id| {
+            let b = self.set.get(&id).cloned();
+            (id, b)
+        }).collect();
+        let inverse = crate::core::edit::apply(&mut self.set, edit)?;
+        let changed: crate::core::edit::Changed = before.into_iter().map(|(id, b)| {
+            let a = self.set.get(&id).cloned();
+            (id, (b, a))
+        }).collect();
+        self.history.rebase(&changed);
+        self.post(Some(&inverse));
+        let ids = touched(Some(&inverse));
+        self.record(ids);
+        Ok(())
+    }
     /// Marks annotations as modified at `now` (an undone deletion another tab may have
     /// merged: see [`crate::core::sync::record_deletions`]). Not an undo step; the undo
     /// history is kept, since only `modified` changes.

@@ -65,6 +65,11 @@ struct Inner {
     stream: RefCell<Option<web_sys::EventSource>>,
     stream_listeners: RefCell<Vec<Handler>>,
     last_status: RefCell<Option<SyncView>>,
+    /// When the state was last kept and the status last sent (ms), to pace them while a
+    /// long outbox drains.
+    last_save: Cell<f64>,
+    last_sent: Cell<f64>,
+    save_queued: Cell<bool>,
     _subscription: RefCell<Option<Subscription>>,
     _online: RefCell<Option<dom::Listener>>,
 }
@@ -107,6 +112,9 @@ impl Syncer {
             stream: RefCell::new(None),
             stream_listeners: RefCell::new(Vec::new()),
             last_status: RefCell::new(None),
+            last_save: Cell::new(0.0),
+            last_sent: Cell::new(0.0),
+            save_queued: Cell::new(false),
             _subscription: RefCell::new(None),
             _online: RefCell::new(None),
         });
@@ -116,10 +124,27 @@ impl Syncer {
         let weak = Rc::downgrade(&me.0);
         let sub = store.subscribe(move |_| {
             if let Some(i) = weak.upgrade() {
-                if let Ok(mut t) = i.team.try_borrow_mut() {
-                    t.note_local(&i.store);
+                let noted = match i.team.try_borrow_mut() {
+                    Ok(mut t) => {
+                        t.note_local(&i.store);
+                        t.has_unsaved_local()
+                    }
+                    Err(_) => false,
+                };
+                let me = Syncer(i);
+                if noted && !me.0.save_queued.replace(true) {
+                    // The outbox is durable within this task (changes made together are
+                    // kept together): a crash after it loses no pending edit.
+                    let later = me.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        later.0.save_queued.set(false);
+                        if let Ok(mut t) = later.0.team.try_borrow_mut() {
+                            let text = t.to_json(&later.0.store);
+                            let _ = later.0.saved.set(&later.0.key, &text);
+                        }
+                    });
                 }
-                Syncer(i).wake();
+                me.wake();
             }
         });
         *me.0._subscription.borrow_mut() = Some(sub);
@@ -167,7 +192,20 @@ impl Syncer {
         self.0.wake.borrow_mut().take();
     }
 
+    /// Sends the status, notices and conflicts to the widget and keeps the state: at once
+    /// when `now` or a local change waits to be kept, else at most once a second (a long
+    /// outbox drain would otherwise write the whole state after every push).
     fn publish(&self) {
+        self.publish_paced(true);
+    }
+
+    fn publish_paced(&self, now: bool) {
+        let t = js_sys::Date::now();
+        let urgent = now || self.0.team.borrow().has_unsaved_local();
+        if !urgent && t - self.0.last_sent.get() < 250.0 && t - self.0.last_save.get() < 1000.0 {
+            return;
+        }
+        self.0.last_sent.set(t);
         let (status, notices, conflicts) = {
             let mut t = self.0.team.borrow_mut();
             (t.status(), t.take_notices(), t.take_conflicts())
@@ -183,8 +221,11 @@ impl Syncer {
         for n in notices {
             self.0.bridge.send(Action::Notify(Some(n)));
         }
-        let text = self.0.team.borrow().to_json(&self.0.store);
-        let _ = self.0.saved.set(&self.0.key, &text);
+        if urgent || t - self.0.last_save.get() >= 1000.0 {
+            self.0.last_save.set(t);
+            let text = self.0.team.borrow_mut().to_json(&self.0.store);
+            let _ = self.0.saved.set(&self.0.key, &text);
+        }
     }
 
     async fn token(&self, fresh: bool) -> Option<String> {
@@ -252,7 +293,7 @@ impl Syncer {
                 loop {
                     let req = self.0.team.borrow_mut().next_request(&self.0.store);
                     let Some(req) = req else { break };
-                    self.publish();
+                    self.publish_paced(false);
                     let reply = self.send(&req).await;
                     if reply.status == 0 {
                         self.0.team.borrow_mut().on_unreachable();

@@ -342,3 +342,53 @@ fn two_tabs_of_one_reader_do_not_push_the_same_edit_back_and_forth() {
     assert_eq!(server.seq, seq, "settled");
     assert_eq!(tab2.get(&id).unwrap().body, Body::Entity("organization".into()));
 }
+
+#[test]
+fn undo_after_a_colleagues_change_undoes_mine_only() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    let id = alice.tag(7, "China", Body::Claim(Claim::default()), 1_000);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    alice.change(&id, 2_000, |a| a.body = Body::Claim(Claim { verdict: Verdict::False, ..claim_of(a).clone() }));
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    bob.change(&id, 3_000, |a| a.body = Body::Claim(Claim { note: "Bob's note".into(), ..claim_of(a).clone() }));
+    bob.sync(&mut server);
+    alice.sync(&mut server); // Bob's note arrives: Alice's undo history is kept
+    assert_eq!(claim_of(&alice.get(&id).unwrap()).note, "Bob's note");
+    assert!(alice.store.read().can_undo(), "a colleague's change does not clear undo");
+
+    // Undo: Alice's verdict goes back; Bob's note stays, here and for Bob.
+    assert!(alice.store.undo().unwrap());
+    let c = claim_of(&alice.get(&id).unwrap()).clone();
+    assert_eq!((c.verdict, c.note.as_str()), (Verdict::Unverified, "Bob's note"));
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    let c = claim_of(&bob.get(&id).unwrap()).clone();
+    assert_eq!((c.verdict, c.note.as_str()), (Verdict::Unverified, "Bob's note"));
+    // Redo brings her verdict back, still with Bob's note.
+    assert!(alice.store.redo().unwrap());
+    let c = claim_of(&alice.get(&id).unwrap()).clone();
+    assert_eq!((c.verdict, c.note.as_str()), (Verdict::False, "Bob's note"));
+    // Undo twice more: the verdict, then her claim itself; Bob sees it go.
+    assert!(alice.store.undo().unwrap());
+    assert!(alice.store.undo().unwrap());
+    assert!(alice.get(&id).is_none());
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    assert!(bob.get(&id).is_none());
+
+    // A step on something a colleague deleted is dropped, not an error.
+    let id2 = alice.tag(8, "Russia", Body::Entity("location".into()), 4_000);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    alice.change(&id2, 5_000, |a| a.body = Body::Entity("organization".into()));
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    bob.store.apply(Edit::Remove(id2.clone())).unwrap();
+    bob.sync(&mut server);
+    alice.sync(&mut server);
+    assert!(alice.get(&id2).is_none());
+    assert!(!alice.store.read().can_undo(), "nothing of hers is left to undo on it");
+}
