@@ -31,6 +31,9 @@ use crate::store::AnnotationStore;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// How many pushes may be under way at once (over HTTP/1.1 keep-alive connections).
+pub const MAX_IN_FLIGHT: usize = 4;
+
 /// What the transport is to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -105,7 +108,9 @@ pub struct Team {
     pub last_seq: i64,
     /// The store's revision whose changes are in the outbox.
     seen_rev: u64,
-    in_flight: Option<AnnotationId>,
+    /// Pushes sent and not yet answered (at most [`MAX_IN_FLIGHT`], each a different
+    /// annotation).
+    in_flight: std::collections::HashSet<AnnotationId>,
     offline: bool,
     /// Whether the server has answered the feed once.
     contacted: bool,
@@ -144,7 +149,7 @@ impl Team {
             authors: HashMap::new(),
             last_seq: 0,
             seen_rev: s.revision(),
-            in_flight: None,
+            in_flight: std::collections::HashSet::new(),
             offline: false,
             contacted: false,
             cannot: None,
@@ -237,15 +242,16 @@ impl Team {
         self.seen_rev = s.revision();
     }
 
-    /// The next push, if any (one at a time, in the order annotations first changed).
+    /// The next push, if any, in the order annotations first changed; up to
+    /// [`MAX_IN_FLIGHT`] may be under way at once, never two of one annotation.
     pub fn next_request(&mut self, store: &AnnotationStore) -> Option<Request> {
         self.note_local(store);
-        if self.in_flight.is_some() || self.cannot.is_some() {
+        if self.in_flight.len() >= MAX_IN_FLIGHT || self.cannot.is_some() {
             return None;
         }
         let s = store.read();
         let source = s.source();
-        let p = self.outbox.items().iter().find(|p| !self.refused.contains_key(&p.id))?.clone();
+        let p = self.outbox.items().iter().find(|p| !self.refused.contains_key(&p.id) && !self.in_flight.contains(&p.id))?.clone();
         let if_match = self.known.get(&p.id).map(|(e, _)| e.clone()).or_else(|| p.base.as_ref().map(|(e, _)| e.clone()));
         let url = self.url(&p.id);
         let req = match p.op {
@@ -255,7 +261,7 @@ impl Team {
             }
             Op::Delete => Request::Delete { id: p.id.clone(), url, if_match, version: p.version },
         };
-        self.in_flight = Some(p.id);
+        self.in_flight.insert(p.id);
         Some(req)
     }
 
@@ -272,7 +278,7 @@ impl Team {
             Request::Feed { .. } => return self.on_feed_reply(reply, store, now),
             Request::Put { id, version, .. } | Request::Delete { id, version, .. } => (id.clone(), *version),
         };
-        self.in_flight = None;
+        self.in_flight.remove(&id);
         match reply.status {
             200 | 201 => {
                 self.offline = false;
@@ -362,7 +368,7 @@ impl Team {
 
     /// The transport could not reach the server (offline, or it is down).
     pub fn on_unreachable(&mut self) {
-        self.in_flight = None;
+        self.in_flight.clear();
         self.offline = true;
     }
 

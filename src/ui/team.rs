@@ -288,32 +288,44 @@ impl Syncer {
                     break;
                 }
             }
-            // Push what waits, one at a time.
+            // Push what waits, up to MAX_IN_FLIGHT at once.
             if pulled {
-                loop {
-                    let req = self.0.team.borrow_mut().next_request(&self.0.store);
-                    let Some(req) = req else { break };
-                    self.publish_paced(false);
-                    let reply = self.send(&req).await;
-                    if reply.status == 0 {
-                        self.0.team.borrow_mut().on_unreachable();
-                        delay = 2_000;
+                'push: loop {
+                    let mut batch = Vec::new();
+                    while let Some(req) = self.0.team.borrow_mut().next_request(&self.0.store) {
+                        batch.push(req);
+                    }
+                    if batch.is_empty() {
                         break;
                     }
-                    let next = self.0.team.borrow_mut().on_reply(&req, reply, &self.0.store, dom::now());
-                    match next {
-                        Next::Continue => {}
-                        Next::RetryAfter(ms) => {
-                            delay = ms as i32;
-                            break;
+                    self.publish_paced(false);
+                    let replies = futures_util::future::join_all(batch.iter().map(|r| self.send(r))).await;
+                    let mut stop = false;
+                    for (req, reply) in batch.iter().zip(replies) {
+                        if reply.status == 0 {
+                            self.0.team.borrow_mut().on_unreachable();
+                            delay = 2_000;
+                            stop = true;
+                            continue;
                         }
-                        Next::NeedToken => {
-                            if self.token(true).await.is_some() {
-                                self.0.team.borrow_mut().token_refreshed();
-                            } else {
-                                break;
+                        let next = self.0.team.borrow_mut().on_reply(req, reply, &self.0.store, dom::now());
+                        match next {
+                            Next::Continue => {}
+                            Next::RetryAfter(ms) => {
+                                delay = ms as i32;
+                                stop = true;
+                            }
+                            Next::NeedToken => {
+                                if self.token(true).await.is_some() {
+                                    self.0.team.borrow_mut().token_refreshed();
+                                } else {
+                                    stop = true;
+                                }
                             }
                         }
+                    }
+                    if stop {
+                        break 'push;
                     }
                 }
             }
