@@ -334,20 +334,24 @@ impl Team {
                     }
                 }
             }
-            401 => {
-                self.cannot = Some("your sign-in has expired".into());
-                Next::NeedToken
-            }
-            403 => {
-                self.cannot = Some(format!("no rights: {}", message(&reply.body)));
-                Next::Continue
-            }
+            401 | 403 => self.access_refused(&reply),
             400 | 409 | 413 | 415 | 422 => self.refuse(id, message(&reply.body)),
             429 | 500..=599 | 0 => {
                 self.offline = reply.status == 0;
                 Next::RetryAfter(if reply.status == 429 { 1000 } else { 2000 })
             }
             _ => self.refuse(id, format!("status {}: {}", reply.status, message(&reply.body))),
+        }
+    }
+
+    /// 401: the token expired (ask for another); 403: this reader may not (say why).
+    fn access_refused(&mut self, reply: &Reply) -> Next {
+        if reply.status == 401 {
+            self.cannot = Some("your sign-in has expired".into());
+            Next::NeedToken
+        } else {
+            self.cannot = Some(format!("no rights: {}", message(&reply.body)));
+            Next::Continue
         }
     }
 
@@ -403,14 +407,7 @@ impl Team {
                 }
                 Next::Continue
             }
-            401 => {
-                self.cannot = Some("your sign-in has expired".into());
-                Next::NeedToken
-            }
-            403 => {
-                self.cannot = Some(format!("no rights: {}", message(&reply.body)));
-                Next::Continue
-            }
+            401 | 403 => self.access_refused(&reply),
             _ => {
                 self.offline = reply.status == 0;
                 Next::RetryAfter(2000)
