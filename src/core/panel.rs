@@ -167,6 +167,13 @@ pub fn panel_since(s: &Session, last: Option<(u64, &PanelData)>, expanded: &Hash
     }
 }
 
+/// The panel of only the annotations `author` made (their `creator`); claims still name
+/// claimants whoever tagged them.
+pub fn panel_by(s: &Session, author: &str, expanded: &HashSet<String>) -> PanelData {
+    let set = s.annotations();
+    panel_data(set.iter().filter(|a| a.creator.as_deref() == Some(author)), &s.schema, expanded, |id: &AnnotationId| set.get(id))
+}
+
 /// `last` with `added` (annotations not in it) counted and, where they fall among a
 /// group's first rows, shown; `None` when an annotation is of a type the schema does
 /// not know (those groups are ordered by their first annotation: work it out afresh).

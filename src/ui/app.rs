@@ -318,7 +318,11 @@ pub fn App(props: &AppProps) -> Html {
     // (`panel_since`): the groups an add did not touch keep the same shared rows, so the
     // panel skips them.
     let last_panel = use_mut_ref(|| None::<(u64, std::collections::HashSet<String>, Rc<PanelData>)>);
-    let data = {
+    let mine_only = use_state(|| false);
+    let me = props.user.clone().filter(|_| state.sync.is_some());
+    let data = if let (true, Some(me)) = (*mine_only, &me) {
+        Rc::new(crate::core::panel::panel_by(&session_ref, me, &expanded))
+    } else {
         let mut last = last_panel.borrow_mut();
         let rev = session_ref.revision();
         match &*last {
@@ -402,7 +406,8 @@ pub fn App(props: &AppProps) -> Html {
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
                     {on_selection_gesture} {on_open} />
-                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only} show_authors={state.sync.is_some()}>{editor}</Panel>
+                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only} show_authors={state.sync.is_some()}
+                    mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>

@@ -157,7 +157,10 @@ impl Syncer {
             });
             *me.0._online.borrow_mut() = Some(l);
         }
-        me.publish();
+        // The status at once; the state is as it was read (nothing to write yet).
+        let view = SyncView::of(&me.status());
+        *me.0.last_status.borrow_mut() = Some(view.clone());
+        me.0.bridge.send(Action::Sync(Some(view)));
         let run = me.clone();
         wasm_bindgen_futures::spawn_local(async move { run.run().await });
         me

@@ -126,6 +126,13 @@ test('Alice tags a person and Bob sees it within a second, with Alice as its aut
     const seen = await bob.page.evaluate(() => window.annotator.annotations());
     assert.equal(seen.length, 1);
     assert.equal(seen[0].creator?.name, 'Alice');
+    // Bob's panel names Alice as its author; "only mine" hides it (Bob has made none).
+    assert.equal(await bob.page.evaluate(() => aa.q('.aa-entry-author')?.textContent), 'Alice');
+    await bob.page.evaluate(() => aa.q('.aa-mine-only').click());
+    await bob.page.waitForFunction(() => aa.q('.aa-mine-only')?.getAttribute('aria-pressed') === 'true');
+    assert.equal(await bob.page.evaluate(() => aa.qa('.aa-entry').length), 0);
+    await bob.page.evaluate(() => aa.q('.aa-mine-only').click());
+    await bob.page.waitForFunction(() => aa.qa('.aa-entry').length === 1);
     await waitStatus(alice.page, 'Synced');
     await alice.page.screenshot({ path: path.join(ARTIFACTS, 'team-alice.png') });
     await bob.page.screenshot({ path: path.join(ARTIFACTS, 'team-bob.png') });

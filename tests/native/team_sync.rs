@@ -392,3 +392,22 @@ fn undo_after_a_colleagues_change_undoes_mine_only() {
     assert!(alice.get(&id2).is_none());
     assert!(!alice.store.read().can_undo(), "nothing of hers is left to undo on it");
 }
+
+#[test]
+fn the_panel_can_list_only_the_readers_own_annotations() {
+    let mut server = Server::default();
+    let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+    alice.tag(9, "China", Body::Entity("location".into()), 1_000);
+    let claimant = alice.tag(10, "Nikolai Nikiforov", Body::Entity("person".into()), 1_000);
+    alice.sync(&mut server);
+    bob.sync(&mut server);
+    bob.tag(11, "Russia", Body::Claim(Claim { claimant: Some(claimant), ..Claim::default() }), 2_000);
+    let s = bob.store.read();
+    let expanded = std::collections::HashSet::new();
+    let mine = article_annotator::core::panel::panel_by(&s, "bob", &expanded);
+    assert_eq!(mine.total, 1);
+    assert_eq!(mine.claims.rows[0].claimant.as_deref(), Some("Nikolai Nikiforov"), "a claimant tagged by Alice is still named");
+    let theirs = article_annotator::core::panel::panel_by(&s, "alice", &expanded);
+    assert_eq!(theirs.total, 2);
+    assert_eq!(theirs.entities.iter().flat_map(|g| g.rows.iter()).map(|r| r.author.as_deref()).collect::<Vec<_>>(), [Some("alice"), Some("alice")]);
+}

@@ -23,6 +23,12 @@ pub struct PanelProps {
     /// Show each annotation's author (the widget works as a team).
     #[prop_or_default]
     pub show_authors: bool,
+    /// With authors shown and a reader known: whether only the reader's own are listed,
+    /// and the toggle.
+    #[prop_or_default]
+    pub mine_only: Option<bool>,
+    #[prop_or_default]
+    pub on_mine_only: Callback<bool>,
 }
 
 #[component]
@@ -86,6 +92,12 @@ pub fn Panel(props: &PanelProps) -> Html {
         <aside class="aa-panel" aria-label="Annotations">
             {props.children.clone()}
             <h2 class="aa-panel-title">{"Annotations "}<span class="aa-count">{d.total}</span></h2>
+            if let Some(mine) = props.mine_only {
+                <button type="button" class="aa-link-button aa-mine-only" aria-pressed={mine.to_string()} onclick={props.on_mine_only.reform(move |_| !mine)}
+                    title="List only the annotations you made, or everyone's">
+                    {if mine { "Showing only mine: show everyone's" } else { "Show only mine" }}
+                </button>
+            }
             {body}
         </aside>
     }
