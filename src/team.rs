@@ -31,6 +31,24 @@ use crate::store::AnnotationStore;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// How long a tab's claim to push for all tabs of a reader lasts unless renewed (ms).
+pub const LEASE_MS: i64 = 10_000;
+
+/// Whether this tab (`me`) pushes for all tabs of the reader, from the lease kept in
+/// storage (`"<tab> <until ms>"`): it does when there is none, it has lapsed, or it is
+/// this tab's; then the lease to write back (renewed). Other tabs follow the feed and
+/// the stream, and their pending entries go when the pushing tab's versions come back.
+pub fn lease(stored: Option<&str>, me: &str, now: i64) -> (bool, Option<String>) {
+    let holder = stored.and_then(|s| {
+        let (tab, until) = s.split_once(' ')?;
+        Some((tab.to_string(), until.parse::<i64>().ok()?))
+    });
+    match holder {
+        Some((tab, until)) if tab != me && until > now => (false, None),
+        _ => (true, Some(format!("{me} {}", now + LEASE_MS))),
+    }
+}
+
 /// How many pushes may be under way at once (over HTTP/1.1 keep-alive connections).
 pub const MAX_IN_FLIGHT: usize = 4;
 
@@ -126,6 +144,8 @@ pub struct Team {
     buffer: Option<Vec<Edit>>,
     /// A local change entered the outbox since the state was last kept: keep it now.
     unsaved_local: bool,
+    /// Whether this tab pushes (and keeps the state) for all tabs of the reader.
+    pusher: bool,
 }
 
 fn json_field(body: &str, key: &str) -> Option<Value> {
@@ -158,6 +178,7 @@ impl Team {
             notices: Vec::new(),
             buffer: None,
             unsaved_local: false,
+            pusher: true,
         };
         let restored = saved.is_some_and(|text| t.restore(text, store));
         if !restored {
@@ -246,7 +267,7 @@ impl Team {
     /// [`MAX_IN_FLIGHT`] may be under way at once, never two of one annotation.
     pub fn next_request(&mut self, store: &AnnotationStore) -> Option<Request> {
         self.note_local(store);
-        if self.in_flight.len() >= MAX_IN_FLIGHT || self.cannot.is_some() {
+        if self.in_flight.len() >= MAX_IN_FLIGHT || self.cannot.is_some() || !self.pusher {
             return None;
         }
         let s = store.read();
@@ -358,6 +379,15 @@ impl Team {
     fn refuse(&mut self, id: AnnotationId, why: String) -> Next {
         self.refused.insert(id, why);
         Next::Continue
+    }
+
+    /// Whether this tab pushes for all tabs of the reader ([`lease`]); one that does not
+    /// still follows the team and keeps its pending entries until their versions arrive.
+    pub fn set_pusher(&mut self, pusher: bool) {
+        self.pusher = pusher;
+    }
+    pub fn is_pusher(&self) -> bool {
+        self.pusher
     }
 
     /// Whether the last attempt to reach the server failed.

@@ -10,7 +10,7 @@
 
 use crate::storage::Store;
 use crate::store::{AnnotationStore, Subscription};
-use crate::team::{Next, Reply, Request, Status, Team};
+use crate::team::{lease, Next, Reply, Request, Status, Team};
 use crate::ui::dom;
 use crate::ui::state::{Action, Bridge};
 use std::cell::{Cell, RefCell};
@@ -70,6 +70,10 @@ struct Inner {
     last_save: Cell<f64>,
     last_sent: Cell<f64>,
     save_queued: Cell<bool>,
+    /// This tab's name in the pushing lease.
+    tab: String,
+    lease_key: String,
+    _hide: RefCell<Option<dom::Listener>>,
     _subscription: RefCell<Option<Subscription>>,
     _online: RefCell<Option<dom::Listener>>,
 }
@@ -99,6 +103,7 @@ impl Syncer {
             TokenSource::Fixed(t) => Some(t.clone()),
             TokenSource::Function(_) => None,
         };
+        let lease_key = format!("{key}-pusher");
         let inner = Rc::new(Inner {
             team: RefCell::new(team),
             store: store.clone(),
@@ -115,6 +120,9 @@ impl Syncer {
             last_save: Cell::new(0.0),
             last_sent: Cell::new(0.0),
             save_queued: Cell::new(false),
+            tab: crate::ui::dom::random_id().as_str().trim_start_matches("urn:uuid:").to_string(),
+            lease_key,
+            _hide: RefCell::new(None),
             _subscription: RefCell::new(None),
             _online: RefCell::new(None),
         });
@@ -139,6 +147,9 @@ impl Syncer {
                     wasm_bindgen_futures::spawn_local(async move {
                         later.0.save_queued.set(false);
                         if let Ok(mut t) = later.0.team.try_borrow_mut() {
+                            if !t.is_pusher() {
+                                return;
+                            }
                             let text = t.to_json(&later.0.store);
                             let _ = later.0.saved.set(&later.0.key, &text);
                         }
@@ -156,6 +167,15 @@ impl Syncer {
                 }
             });
             *me.0._online.borrow_mut() = Some(l);
+            let weak = Rc::downgrade(&me.0);
+            if let Some(w) = web_sys::window() {
+                let h = dom::Listener::new(w.into(), "pagehide", move |_| {
+                    if let Some(i) = weak.upgrade() {
+                        Syncer(i).release_lease();
+                    }
+                });
+                *me.0._hide.borrow_mut() = Some(h);
+            }
         }
         // The status at once; the state is as it was read (nothing to write yet).
         let view = SyncView::of(&me.status());
@@ -167,9 +187,28 @@ impl Syncer {
     }
 
     pub fn stop(&self) {
+        self.release_lease();
         self.0.stopped.set(true);
         self.close_stream();
         self.wake();
+    }
+
+    /// Claims or renews the pushing lease; whether this tab pushes.
+    fn claim_lease(&self) -> bool {
+        let stored = self.0.saved.get(&self.0.lease_key).ok().flatten();
+        let (mine, write) = lease(stored.as_deref(), &self.0.tab, js_sys::Date::now() as i64);
+        if let Some(w) = write {
+            let _ = self.0.saved.set(&self.0.lease_key, &w);
+        }
+        mine
+    }
+
+    /// Gives the lease up (the page goes), so another tab takes over at once.
+    fn release_lease(&self) {
+        let stored = self.0.saved.get(&self.0.lease_key).ok().flatten();
+        if stored.as_deref().is_some_and(|s| s.split(' ').next() == Some(self.0.tab.as_str())) {
+            let _ = self.0.saved.remove(&self.0.lease_key);
+        }
     }
 
     pub fn status(&self) -> Status {
@@ -224,7 +263,7 @@ impl Syncer {
         for n in notices {
             self.0.bridge.send(Action::Notify(Some(n)));
         }
-        if urgent || t - self.0.last_save.get() >= 1000.0 {
+        if (urgent || t - self.0.last_save.get() >= 1000.0) && self.0.team.borrow().is_pusher() {
             self.0.last_save.set(t);
             let text = self.0.team.borrow_mut().to_json(&self.0.store);
             let _ = self.0.saved.set(&self.0.key, &text);
@@ -258,7 +297,10 @@ impl Syncer {
     async fn run(&self) {
         let mut pulled = false;
         while !self.0.stopped.get() {
-            let mut delay = 30_000;
+            // One tab of a reader pushes; the lease is renewed at least every 3 s.
+            let pusher = self.claim_lease();
+            self.0.team.borrow_mut().set_pusher(pusher);
+            let mut delay = 3_000;
             // After a failure, the feed is the check that the server is back (and brings
             // what was missed), even when nothing waits to be pushed.
             if self.0.team.borrow().is_offline() {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import net from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { startServer, launchFresh, openDemo, mouseSelect, painted, ROOT, ARTIFACTS } from './harness.mjs';
+import { startServer, launchFresh, openDemo, mouseSelect, painted, installHelpers, ROOT, ARTIFACTS } from './harness.mjs';
 
 const SECRET = 'e2e-secret-0123456789abcdef0123456789';
 const SERVER_BIN = path.join(ROOT, 'target', 'debug', 'article-annotator-server');
@@ -327,5 +327,32 @@ test('the CMS demo works as a team with ?server= and the token in the fragment: 
   } finally {
     await alice.close();
     await bob.close();
+  }
+});
+
+test('two tabs of one reader: one pushes for both, an edit goes to the server once, both show it', async () => {
+  const tok = token('alice', 'annotator');
+  const at = `${url}${PAGE}?server=${encodeURIComponent(team)}&token=${encodeURIComponent(tok)}`;
+  const { context, close } = await launchFresh();
+  try {
+    const { page: one } = await openDemo(context, at);
+    await waitStatus(one, 'Synced');
+    const two = await context.newPage();
+    await two.addInitScript(installHelpers);
+    await two.goto(at);
+    await two.waitForSelector('.aa-article [data-block]');
+    await waitStatus(two, 'Synced');
+    let puts = 0;
+    context.on('request', (q) => { if (q.method() === 'PUT' && q.url().startsWith(team)) puts += 1; });
+    // Tagged in the second tab, which does not push: the first pushes it, once.
+    const before = await one.evaluate(() => window.annotator.count);
+    await tagWord(two, 'Huawei', 'Product');
+    await one.waitForFunction((n) => window.annotator.count === n, before + 1, { timeout: 5_000 });
+    await waitStatus(one, 'Synced');
+    await waitStatus(two, 'Synced');
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(puts, 1, 'pushed once for both tabs');
+  } finally {
+    await close();
   }
 });

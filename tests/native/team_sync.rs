@@ -9,7 +9,7 @@ use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Time
 use article_annotator::core::schema::Schema;
 use article_annotator::core::session::Session;
 use article_annotator::store::AnnotationStore;
-use article_annotator::team::{Next, Reply, Request, Status, Team};
+use article_annotator::team::{lease, Next, Reply, Request, Status, Team, LEASE_MS};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -410,4 +410,36 @@ fn the_panel_can_list_only_the_readers_own_annotations() {
     let theirs = article_annotator::core::panel::panel_by(&s, "alice", &expanded);
     assert_eq!(theirs.total, 2);
     assert_eq!(theirs.entities.iter().flat_map(|g| g.rows.iter()).map(|r| r.author.as_deref()).collect::<Vec<_>>(), [Some("alice"), Some("alice")]);
+}
+
+#[test]
+fn one_tab_of_a_reader_pushes_and_another_takes_over_when_it_lapses() {
+    // No lease: this tab takes it; its own renews it; another's keeps the other out
+    // until it lapses.
+    let (mine, write) = lease(None, "tab1", 1_000);
+    assert!(mine);
+    let held = write.unwrap();
+    assert_eq!(held, format!("tab1 {}", 1_000 + LEASE_MS));
+    assert_eq!(lease(Some(&held), "tab1", 5_000), (true, Some(format!("tab1 {}", 5_000 + LEASE_MS))));
+    assert_eq!(lease(Some(&held), "tab2", 5_000), (false, None));
+    assert!(lease(Some(&held), "tab2", 1_000 + LEASE_MS + 1).0, "lapsed");
+    assert!(lease(Some("garbage"), "tab2", 0).0, "an unreadable lease is no lease");
+
+    // A tab that does not push sends nothing, and its pending entry goes when the
+    // pushing tab's version comes back through the feed.
+    let mut server = Server::default();
+    let (mut tab1, mut tab2) = (Reader::new("alice"), Reader::new("alice"));
+    tab1.sync(&mut server);
+    tab2.sync(&mut server);
+    tab2.team.set_pusher(false);
+    let id = tab1.tag(12, "China", Body::Entity("location".into()), 1_000);
+    let _ = tab2.store.apply_remote(Edit::Add(tab1.get(&id).unwrap())); // the two-tab sync
+    tab2.team.note_local(&tab2.store);
+    assert!(tab2.team.next_request(&tab2.store).is_none(), "only the pushing tab pushes");
+    assert_eq!(tab2.team.outbox().len(), 1);
+    tab1.sync(&mut server);
+    assert_eq!(server.seq, 1);
+    tab2.sync(&mut server);
+    assert!(tab2.team.outbox().is_empty(), "the pusher's version came back");
+    assert_eq!(tab2.team.status(), Status::Synced);
 }
