@@ -451,7 +451,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
     let syncer = sync.map(|(url, token)| {
         let why = viewer.then(|| "you may read this article's annotations, not change them".to_string());
-        crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why)
+        crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why, storage == StorageChoice::Local)
     });
     Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer })
 }

@@ -101,9 +101,11 @@ pub fn App(props: &AppProps) -> Html {
     // render for something the header and the panel do not show (a selection, the
     // cursor) skips them.
     let dispatch: Callback<Action> = use_callback(state.dispatcher(), |a, d| d.dispatch(a));
+    // Read-only as the host said, or as the team server's token turned out (a viewer's).
+    let read_only = props.read_only || state.viewer;
 
     let on_selection_gesture = use_callback(
-        (props.session.clone(), article.clone(), root.clone(), dispatch.clone(), props.read_only),
+        (props.session.clone(), article.clone(), root.clone(), dispatch.clone(), read_only),
         |(), (session, article, root, dispatch, read_only)| {
             if *read_only {
                 return;
@@ -188,7 +190,7 @@ pub fn App(props: &AppProps) -> Html {
     }
     // Persistence: problems as notices, a save after each change, a flush on hide, other
     // tabs' saves merged; and the host's events after each change.
-    crate::ui::persist::use_persistence(&persistence, &dispatch, state.rev, props.read_only, props.host.clone(), &props.session);
+    crate::ui::persist::use_persistence(&persistence, &dispatch, state.rev, read_only, props.host.clone(), &props.session);
     // Flashing (the article view paints and scrolls): stop after a moment.
     {
         let dispatch = dispatch.clone();
@@ -247,7 +249,7 @@ pub fn App(props: &AppProps) -> Html {
         let current = state.current.clone();
         let session = props.session.clone();
         let article = article.clone();
-        let read_only = props.read_only;
+        
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let in_article = e
@@ -355,7 +357,7 @@ pub fn App(props: &AppProps) -> Html {
             .collect();
         let id = a.id.clone();
         let on_dismiss = dispatch.reform(move |i: usize| Action::DismissConflict(id.clone(), i));
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={props.read_only} {attach_to} {conflicts} {on_dismiss} /> }
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements).
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
@@ -395,18 +397,18 @@ pub fn App(props: &AppProps) -> Html {
     });
     let toolbar = state.pending.clone().map(|p| html! { <SelectionToolbar pending={p} types={types.clone()} on_tag={tag.clone()} on_cancel={cancel.clone()} /> });
 
-    let (ondragover, ondrop) = if props.read_only { (None, None) } else { (Some(ondragover), Some(ondrop)) };
+    let (ondragover, ondrop) = if read_only { (None, None) } else { (Some(ondragover), Some(ondrop)) };
     html! {
         <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
-        <div class={classes!("aa-root", props.read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
+        <div class={classes!("aa-root", read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
             data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={props.read_only} sync={state.sync.clone()} />
+            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={state.sync.clone()} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
                     {on_selection_gesture} {on_open} />
-                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={props.read_only} show_authors={state.sync.is_some()}
+                <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={read_only} show_authors={state.sync.is_some()}
                     mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>

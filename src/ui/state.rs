@@ -43,12 +43,14 @@ pub struct AppState {
     /// Values that lost a conflict with a colleague, shown in the editor until restored
     /// or dismissed.
     pub conflicts: Vec<crate::team::Conflict>,
+    /// The team server's token says this reader is a viewer: nothing can be changed.
+    pub viewer: bool,
 }
 
 impl AppState {
     pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
         let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new() }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false }
     }
 }
 
@@ -81,6 +83,8 @@ pub enum Action {
     Conflicts(Vec<crate::team::Conflict>),
     /// The reader restored or dismissed the `usize`-th lost value of an annotation.
     DismissConflict(AnnotationId, usize),
+    /// The token (from the host's function) is a viewer's: read-only from now on.
+    Viewer,
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -227,6 +231,10 @@ impl Reducible for AppState {
             }
             Action::Changed => {}
             Action::Sync(v) => next.sync = v,
+            Action::Viewer => {
+                next.viewer = true;
+                next.pending = None;
+            }
             Action::Conflicts(list) => {
                 for c in list {
                     next.conflicts.retain(|o| o.id != c.id);

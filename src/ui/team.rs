@@ -88,11 +88,14 @@ pub fn state_key(document_id: &str) -> String {
 }
 
 impl Syncer {
-    pub fn start(url: &str, token: TokenSource, store: AnnotationStore, bridge: Bridge, read_only_why: Option<String>) -> Syncer {
+    /// `keep`: whether the state may be kept in localStorage (the host's `storage`
+    /// option; with `"none"` it lives in memory, as the annotations do).
+    pub fn start(url: &str, token: TokenSource, store: AnnotationStore, bridge: Bridge, read_only_why: Option<String>, keep: bool) -> Syncer {
         let key = state_key(&store.read().document_id);
-        let saved: Box<dyn Store> = match crate::storage::local::LocalStore::open() {
-            Ok(s) => Box::new(s),
-            Err(_) => Box::new(crate::storage::MemoryStore::default()),
+        let local = if keep { crate::storage::local::LocalStore::open().ok() } else { None };
+        let saved: Box<dyn Store> = match local {
+            Some(s) => Box::new(s),
+            None => Box::new(crate::storage::MemoryStore::default()),
         };
         let kept = saved.get(&key).ok().flatten();
         let mut team = Team::new(url, &store, kept.as_deref());
@@ -281,6 +284,11 @@ impl Syncer {
         let v = if v.has_type::<js_sys::Promise>() { JsFuture::from(js_sys::Promise::from(v)).await.ok()? } else { v };
         let t = v.as_string().filter(|t| !t.is_empty())?;
         *self.0.token.borrow_mut() = Some(t.clone());
+        // A viewer's token: the widget turns read-only, and the status says why.
+        if role_of(&t).as_deref() == Some("viewer") {
+            self.0.team.borrow_mut().set_read_only("you may read this article's annotations, not change them");
+            self.0.bridge.send(Action::Viewer);
+        }
         Some(t)
     }
 

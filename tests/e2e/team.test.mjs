@@ -197,6 +197,14 @@ test('a viewer reads, cannot change anything, and is told why', async () => {
   } finally {
     await viewer.close();
   }
+  // A viewer's token from the host's function: known only once it arrives, then the same.
+  const later = await reader(null, { tokens: [jwt('vic', 'viewer', Math.floor(Date.now() / 1000) + 3600)] });
+  try {
+    await later.page.waitForFunction(() => !!aa.q('.aa-readonly-badge'), null, { timeout: 10_000 });
+    await waitStatus(later.page, "Cannot sync: you may read this article's annotations, not change them");
+  } finally {
+    await later.close();
+  }
 });
 
 /** A claim on "the ban on Huawei would stay", as W3C (an update when the id exists). */
