@@ -146,6 +146,8 @@ pub struct Team {
     unsaved_local: bool,
     /// Whether this tab pushes (and keeps the state) for all tabs of the reader.
     pusher: bool,
+    /// Whether the last feed page said there is more.
+    feed_more: bool,
 }
 
 fn json_field(body: &str, key: &str) -> Option<Value> {
@@ -179,6 +181,7 @@ impl Team {
             buffer: None,
             unsaved_local: false,
             pusher: true,
+            feed_more: false,
         };
         let restored = saved.is_some_and(|text| t.restore(text, store));
         if !restored {
@@ -417,6 +420,7 @@ impl Team {
     }
 
     fn on_feed_reply(&mut self, reply: Reply, store: &AnnotationStore, now: Timestamp) -> Next {
+        self.feed_more = false;
         match reply.status {
             200 => {
                 self.offline = false;
@@ -435,6 +439,7 @@ impl Team {
                 if let Some(last) = v.get("last").and_then(Value::as_i64) {
                     self.last_seq = self.last_seq.max(last);
                 }
+                self.feed_more = v.get("more").and_then(Value::as_bool).unwrap_or(false);
                 Next::Continue
             }
             401 | 403 => self.access_refused(&reply),
@@ -456,9 +461,10 @@ impl Team {
         }
     }
 
-    /// Whether the last feed page said there is more.
-    pub fn feed_has_more(body: &str) -> bool {
-        json_field(body, "more").and_then(|m| m.as_bool()).unwrap_or(false)
+    /// Whether the last feed page read said there is more (read from the page as it was
+    /// parsed for its changes, not parsed again).
+    pub fn feed_has_more(&self) -> bool {
+        self.feed_more
     }
 
     fn read_server(&self, v: &Value, store: &AnnotationStore, now: Timestamp) -> Result<(Annotation, Option<Author>), String> {

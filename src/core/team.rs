@@ -10,7 +10,7 @@
 //! that loses a conflict is returned in [`Merged::lost`]; an outbox entry is removed only
 //! when the server acknowledged the version it holds now.
 
-use crate::core::format::w3c::{annotation_from_json, annotation_out};
+use crate::core::format::w3c::{annotation_from_json_as, annotation_out};
 use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp, Verdict};
 use crate::core::schema::Schema;
 use serde_json::Value;
@@ -65,9 +65,7 @@ pub struct FromServer {
 /// widget that made it gave it), else its `via`, else the server's IRI.
 pub fn from_server(v: &Value, schema: &Schema, now: Timestamp) -> Result<FromServer, String> {
     let id = ["canonical", "via", "id"].iter().find_map(|k| v.get(*k).and_then(Value::as_str).and_then(AnnotationId::new)).ok_or("id: missing")?;
-    let mut with_id = v.clone();
-    with_id["id"] = Value::String(id.as_str().to_string());
-    let (mut annotation, position) = annotation_from_json(&with_id, schema, now).map_err(|(f, m)| if f.is_empty() { m } else { format!("{f}: {m}") })?;
+    let (mut annotation, position) = annotation_from_json_as(v, id, schema, now).map_err(|(f, m)| if f.is_empty() { m } else { format!("{f}: {m}") })?;
     annotation.target.range = position;
     let author = v.get("creator").and_then(|c| {
         let name = c.get("name").and_then(Value::as_str)?.to_string();

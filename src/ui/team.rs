@@ -322,8 +322,8 @@ impl Syncer {
                     if self.0.stopped.get() {
                         return;
                     }
-                    let more = Team::feed_has_more(&reply.body) && reply.status == 200;
                     let next = self.0.team.borrow_mut().on_reply(&req, reply, &self.0.store, dom::now());
+                    let more = self.0.team.borrow().feed_has_more();
                     match next {
                         Next::Continue if more => continue,
                         Next::Continue => {

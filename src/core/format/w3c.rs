@@ -367,6 +367,16 @@ pub fn annotation_from_json(o: &Value, schema: &Schema, now: Timestamp) -> Resul
         Some(_) => return Err(err("id", "expected a string")),
         None => return Err(err("id", "missing; every annotation needs an id to be merged without duplicates")),
     };
+    annotation_from_json_as(o, id, schema, now)
+}
+
+/// [`annotation_from_json`] with the id given, whatever the object's `id` says (the
+/// team server's annotations carry the widget's id as `canonical`): no copy of the object
+/// to put another id in it.
+pub fn annotation_from_json_as(o: &Value, id: AnnotationId, schema: &Schema, now: Timestamp) -> Result<(Annotation, Option<CharRange>), ItemError> {
+    if !o.is_object() {
+        return Err(err("", "expected a JSON object"));
+    }
     let target = as_list(o.get("target")).into_iter().next().ok_or_else(|| err("target", "missing"))?;
     let mut quote: Option<Quote> = None;
     let mut position: Option<CharRange> = None;
