@@ -372,15 +372,6 @@ fn default_document_id(doc: &Document) -> String {
     }
 }
 
-/// Renders the annotator into `element` (inside a shadow root of its own).
-///
-/// Options: `documentId` (the storage key; default: the page's canonical URL and a hash
-/// of the article text), `article` (`{format: "markdown" | "html" | "text", content}`;
-/// default: the element's own HTML, sanitized), `schema` (`{types: [{id, label, colour,
-/// key}]}`), `storage` (`"local"`, the default, or `"none"`), `readOnly`, `user`
-/// (recorded as the annotations' creator), `annotations` (W3C annotations to start with,
-/// replacing what storage held), `sync` (`{url, token}`: the team server's root URL and a
-/// token, or a function returning a promise of one, called again after a 401).
 /// The `sync` option: `{url, token}`.
 fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::TokenSource)>, JsError> {
     let v = js_sys::Reflect::get(options, &JsValue::from_str("sync")).map_err(|_| JsError::new("options.sync could not be read"))?;
@@ -402,6 +393,15 @@ fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::Token
     Ok(Some((url, token)))
 }
 
+/// Renders the annotator into `element` (inside a shadow root of its own).
+///
+/// Options: `documentId` (the storage key; default: the page's canonical URL and a hash
+/// of the article text), `article` (`{format: "markdown" | "html" | "text", content}`;
+/// default: the element's own HTML, sanitized), `schema` (`{types: [{id, label, colour,
+/// key}]}`), `storage` (`"local"`, the default, or `"none"`), `readOnly`, `user`
+/// (recorded as the annotations' creator), `annotations` (W3C annotations to start with,
+/// replacing what storage held), `sync` (`{url, token}`: the team server's root URL and a
+/// token, or a function returning a promise of one, called again after a 401).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
     console_error_panic_hook::set_once();
@@ -450,7 +450,7 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
     let syncer = sync.map(|(url, token)| {
-        let why = viewer.then(|| "you may read this article's annotations, not change them".to_string());
+        let why = viewer.then(|| crate::team::VIEWER.to_string());
         crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why, storage == StorageChoice::Local)
     });
     Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer })

@@ -31,6 +31,9 @@ use crate::store::AnnotationStore;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// What the status says to a reader whose token is a viewer's.
+pub const VIEWER: &str = "you may read this article's annotations, not change them";
+
 /// How long a tab's claim to push for all tabs of a reader lasts unless renewed (ms).
 pub const LEASE_MS: i64 = 10_000;
 
@@ -39,14 +42,16 @@ pub const LEASE_MS: i64 = 10_000;
 /// this tab's; then the lease to write back (renewed). Other tabs follow the feed and
 /// the stream, and their pending entries go when the pushing tab's versions come back.
 pub fn lease(stored: Option<&str>, me: &str, now: i64) -> (bool, Option<String>) {
-    let holder = stored.and_then(|s| {
-        let (tab, until) = s.split_once(' ')?;
-        Some((tab.to_string(), until.parse::<i64>().ok()?))
-    });
-    match holder {
+    match stored.and_then(lease_holder) {
         Some((tab, until)) if tab != me && until > now => (false, None),
         _ => (true, Some(format!("{me} {}", now + LEASE_MS))),
     }
+}
+
+/// The tab holding a lease and until when; `None` for one that cannot be read.
+pub fn lease_holder(stored: &str) -> Option<(&str, i64)> {
+    let (tab, until) = stored.split_once(' ')?;
+    Some((tab, until.parse().ok()?))
 }
 
 /// How many pushes may be under way at once (over HTTP/1.1 keep-alive connections).
@@ -120,8 +125,6 @@ pub struct Team {
     /// The server's versions this widget knows: ETag and annotation (`None` for a
     /// tombstone).
     known: HashMap<AnnotationId, (String, Option<Annotation>)>,
-    /// Who wrote each annotation, as the server says.
-    pub authors: HashMap<AnnotationId, Author>,
     /// The feed's sequence number this widget has seen up to.
     pub last_seq: i64,
     /// The store's revision whose changes are in the outbox.
@@ -150,12 +153,9 @@ pub struct Team {
     feed_more: bool,
 }
 
-fn json_field(body: &str, key: &str) -> Option<Value> {
-    serde_json::from_str::<Value>(body).ok()?.get(key).cloned()
-}
-
+/// The server's `message` in an error's body.
 fn message(body: &str) -> String {
-    json_field(body, "message").and_then(|m| m.as_str().map(str::to_string)).unwrap_or_else(|| "the server refused it".into())
+    serde_json::from_str::<Value>(body).ok().and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string)).unwrap_or_else(|| "the server refused it".into())
 }
 
 impl Team {
@@ -168,7 +168,6 @@ impl Team {
             document_id: s.document_id.clone(),
             outbox: Outbox::default(),
             known: HashMap::new(),
-            authors: HashMap::new(),
             last_seq: 0,
             seen_rev: s.revision(),
             in_flight: std::collections::HashSet::new(),
@@ -303,21 +302,17 @@ impl Team {
             Request::Put { id, version, .. } | Request::Delete { id, version, .. } => (id.clone(), *version),
         };
         self.in_flight.remove(&id);
+        // The body of an error (410, 412, 4xx), parsed once.
+        let answer = || serde_json::from_str::<Value>(&reply.body).unwrap_or(Value::Null);
         match reply.status {
             200 | 201 => {
-                self.offline = false;
                 let etag = reply.etag.unwrap_or_default();
-                let theirs = serde_json::from_str::<Value>(&reply.body).ok().and_then(|v| self.read_server(&v, store, now).ok());
-                if let Some((a, Some(au))) = &theirs {
-                    self.authors.insert(a.id.clone(), au.clone());
-                }
-                let a = theirs.map(|(a, _)| a);
+                let a = serde_json::from_str::<Value>(&reply.body).ok().and_then(|v| self.read_server(&v, store, now).ok()).map(|(a, _)| a);
                 self.outbox.acknowledged(&id, version, a.as_ref().map(|a| (etag.as_str(), a)));
                 self.known.insert(id, (etag, a));
                 Next::Continue
             }
             204 | 404 if matches!(req, Request::Delete { .. }) => {
-                self.offline = false;
                 if let Some(e) = reply.etag {
                     self.known.insert(id.clone(), (e, None));
                 }
@@ -331,7 +326,7 @@ impl Team {
             410 => {
                 // A colleague deleted it while it was edited here: the edit is kept, and
                 // restored on the server with the tombstone's ETag.
-                match reply.etag.or_else(|| json_field(&reply.body, "etag").and_then(|e| e.as_str().map(str::to_string))) {
+                match reply.etag.clone().or_else(|| answer().get("etag").and_then(Value::as_str).map(str::to_string)) {
                     Some(tomb) => {
                         self.known.insert(id.clone(), (tomb, None));
                         self.notices.extend(Notice::warning("A colleague deleted an annotation you were editing; your version is kept and restored for the team."));
@@ -341,12 +336,12 @@ impl Team {
                 }
             }
             412 => {
-                let current = json_field(&reply.body, "current");
-                let etag = json_field(&reply.body, "etag").and_then(|e| e.as_str().map(str::to_string)).or(reply.etag);
-                match (current, etag) {
+                let body = answer();
+                let etag = body.get("etag").and_then(Value::as_str).map(str::to_string).or_else(|| reply.etag.clone());
+                match (body.get("current"), etag) {
                     (Some(v), Some(etag)) => {
-                        let by = json_field(&reply.body, "by").and_then(|b| b.get("name").and_then(Value::as_str).map(str::to_string));
-                        self.take_theirs(&v, &etag, by.as_deref(), store, now);
+                        let by = body.get("by").and_then(|b| b.get("name")).and_then(Value::as_str);
+                        self.take_theirs(v, &etag, by, store, now);
                         Next::Continue
                     }
                     _ => {
@@ -360,10 +355,7 @@ impl Team {
             }
             401 | 403 => self.access_refused(&reply),
             400 | 409 | 413 | 415 | 422 => self.refuse(id, message(&reply.body)),
-            429 | 500..=599 | 0 => {
-                self.offline = reply.status == 0;
-                Next::RetryAfter(if reply.status == 429 { 1000 } else { 2000 })
-            }
+            429 | 500..=599 | 0 => Next::RetryAfter(if reply.status == 429 { 1000 } else { 2000 }),
             _ => self.refuse(id, format!("status {}: {}", reply.status, message(&reply.body))),
         }
     }
@@ -525,9 +517,6 @@ impl Team {
         if self.known.get(&id).is_some_and(|k| k.0 == etag) {
             return; // our own write, echoed
         }
-        if let Some(a) = &author {
-            self.authors.insert(id.clone(), a.clone());
-        }
         let local = store.read().annotations().get(&id).cloned();
         match (self.outbox.get(&id).cloned(), local) {
             (Some(p), Some(mine)) if p.op == Op::Put => {
@@ -590,7 +579,7 @@ impl Team {
         self.unsaved_local = false;
         let s = store.read();
         let etags: serde_json::Map<String, Value> = self.known.iter().map(|(id, (e, _))| (id.as_str().to_string(), Value::String(e.clone()))).collect();
-        let outbox: Value = serde_json::from_str(&self.outbox.to_json(&s.schema, &s.source())).unwrap_or(Value::Null);
+        let outbox = self.outbox.to_value(&s.schema, &s.source());
         serde_json::json!({"v": 1, "server": self.base, "lastSeq": self.last_seq, "etags": etags, "outbox": outbox}).to_string()
     }
 
@@ -608,7 +597,7 @@ impl Team {
             }
         }
         if let Some(o) = v.get("outbox") {
-            if let Ok((outbox, skipped)) = Outbox::from_json(&o.to_string(), &s.schema, Timestamp(0)) {
+            if let Ok((outbox, skipped)) = Outbox::from_value(o, &s.schema, Timestamp(0)) {
                 self.outbox = outbox;
                 for m in skipped {
                     self.notices.extend(Notice::warning(format!("A pending change could not be read back: {m}")));

@@ -13,8 +13,8 @@
 use article_annotator::core::anchor::{AnchorHint, Unanchored};
 use article_annotator::core::document::Document;
 use article_annotator::core::format::anchor_into;
-use article_annotator::core::format::w3c::annotation_from_json;
-use article_annotator::core::model::Timestamp;
+use article_annotator::core::format::w3c::annotation_from_json_as;
+use article_annotator::core::model::{AnnotationId, Timestamp};
 use article_annotator::core::offset::CharRange;
 use article_annotator::core::schema::Schema;
 use article_annotator::core::{article, html_read, sanitize};
@@ -100,17 +100,11 @@ pub struct Item {
 /// Reads a stored annotation for re-anchoring; `None` when it is not on text (a comment
 /// on a page) or cannot be read (it stays as it is).
 pub fn item(body: &str) -> Option<Item> {
-    let Ok(Value::Object(mut json)) = serde_json::from_str::<Value>(body) else { return None };
-    let placeholder = !json.contains_key("id");
-    if placeholder {
-        json.insert("id".into(), json!("urn:article-annotator:reanchoring"));
-    }
-    let v = Value::Object(json);
-    let (annotation, position) = annotation_from_json(&v, &Schema::default(), Timestamp(0)).ok()?;
-    let Value::Object(mut json) = v else { return None };
-    if placeholder {
-        json.remove("id");
-    }
+    let v = serde_json::from_str::<Value>(body).ok()?;
+    // Stored bodies have no `id` (it is built from the request's URL); the reader wants one.
+    let id = AnnotationId::new("urn:article-annotator:reanchoring")?;
+    let (annotation, position) = annotation_from_json_as(&v, id, &Schema::default(), Timestamp(0)).ok()?;
+    let Value::Object(json) = v else { return None };
     Some(Item { json, position, annotation })
 }
 

@@ -8,8 +8,8 @@
 //! Invariant: an annotation the widget's importer would skip is refused here with the
 //! message the importer would give, so nothing the team stores is unreadable by a widget.
 
-use article_annotator::core::format::w3c::annotation_from_json;
-use article_annotator::core::model::Timestamp;
+use article_annotator::core::format::w3c::annotation_from_json_as;
+use article_annotator::core::model::{AnnotationId, Timestamp};
 use article_annotator::core::schema::Schema;
 use serde_json::Value;
 
@@ -50,11 +50,11 @@ pub fn check(v: &Value) -> Result<(), String> {
         return Ok(());
     }
     // The widget's reader wants an id; the server gives one anyway.
-    let mut with_id = v.clone();
-    if with_id.get("id").is_none() {
-        with_id["id"] = Value::String("urn:article-annotator:validating".into());
-    }
-    match annotation_from_json(&with_id, &Schema::default(), Timestamp(0)) {
+    let id = match v.get("id").and_then(Value::as_str) {
+        Some(given) => AnnotationId::new(given).ok_or("id: expected an IRI without spaces")?,
+        None => AnnotationId::new("urn:article-annotator:validating").unwrap_or_else(|| AnnotationId::from_random([0; 16])),
+    };
+    match annotation_from_json_as(v, id, &Schema::default(), Timestamp(0)) {
         Ok(_) => Ok(()),
         Err((field, message)) => {
             // A text annotation with another purpose (a comment, a highlight) is still a

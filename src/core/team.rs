@@ -34,13 +34,19 @@ pub fn server_segment(id: &AnnotationId) -> String {
 /// The annotation as the widget sends it: its W3C JSON, with `canonical` its own id (the
 /// server keeps it, and every client reads the id back from it).
 pub fn to_server(a: &Annotation, schema: &Schema, source: &str) -> String {
+    to_server_value(a, schema, source).to_string()
+}
+
+/// [`to_server`] as a JSON value (to put inside another document without a round trip
+/// through text).
+pub fn to_server_value(a: &Annotation, schema: &Schema, source: &str) -> Value {
     let mut v = serde_json::to_value(annotation_out(a, schema, source)).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut v {
         m.insert("canonical".into(), Value::String(a.id.as_str().to_string()));
         // The server writes these; sending them only costs bytes.
         m.remove("creator");
     }
-    v.to_string()
+    v
 }
 
 /// Who wrote a version, as the server says (`creator`).
@@ -341,6 +347,11 @@ impl Outbox {
     /// `{"v": 1, "items": [{"id", "op", "version", "etag", "base"}]}`, bases as the
     /// server's JSON.
     pub fn to_json(&self, schema: &Schema, source: &str) -> String {
+        self.to_value(schema, source).to_string()
+    }
+
+    /// [`Outbox::to_json`]'s form as a value (the team state holds it).
+    pub fn to_value(&self, schema: &Schema, source: &str) -> Value {
         let items: Vec<Value> = self
             .items
             .iter()
@@ -350,17 +361,22 @@ impl Outbox {
                     "op": if p.op == Op::Put { "put" } else { "delete" },
                     "version": p.version,
                     "etag": p.base.as_ref().map(|(e, _)| e.clone()),
-                    "base": p.base.as_ref().map(|(_, a)| serde_json::from_str::<Value>(&to_server(a, schema, source)).unwrap_or(Value::Null)),
+                    "base": p.base.as_ref().map(|(_, a)| to_server_value(a, schema, source)),
                 })
             })
             .collect();
-        serde_json::json!({"v": 1, "items": items}).to_string()
+        serde_json::json!({"v": 1, "items": items})
     }
 
     /// Reads [`Outbox::to_json`]'s form; an entry that cannot be read is skipped and
     /// named.
     pub fn from_json(text: &str, schema: &Schema, now: Timestamp) -> Result<(Outbox, Vec<String>), String> {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        Outbox::from_value(&v, schema, now)
+    }
+
+    /// [`Outbox::from_json`] from a value already parsed.
+    pub fn from_value(v: &Value, schema: &Schema, now: Timestamp) -> Result<(Outbox, Vec<String>), String> {
         if v.get("v").and_then(Value::as_u64) != Some(1) {
             return Err("unknown version".into());
         }

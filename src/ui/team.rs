@@ -149,13 +149,7 @@ impl Syncer {
                     let later = me.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         later.0.save_queued.set(false);
-                        if let Ok(mut t) = later.0.team.try_borrow_mut() {
-                            if !t.is_pusher() {
-                                return;
-                            }
-                            let text = t.to_json(&later.0.store);
-                            let _ = later.0.saved.set(&later.0.key, &text);
-                        }
+                        later.keep_state();
                     });
                 }
                 me.wake();
@@ -196,6 +190,16 @@ impl Syncer {
         self.wake();
     }
 
+    /// Keeps the engine's state beside the annotations (the pushing tab only: the others
+    /// would write over it).
+    fn keep_state(&self) {
+        let Ok(mut t) = self.0.team.try_borrow_mut() else { return };
+        if t.is_pusher() {
+            let text = t.to_json(&self.0.store);
+            let _ = self.0.saved.set(&self.0.key, &text);
+        }
+    }
+
     /// Claims or renews the pushing lease; whether this tab pushes.
     fn claim_lease(&self) -> bool {
         let stored = self.0.saved.get(&self.0.lease_key).ok().flatten();
@@ -209,7 +213,7 @@ impl Syncer {
     /// Gives the lease up (the page goes), so another tab takes over at once.
     fn release_lease(&self) {
         let stored = self.0.saved.get(&self.0.lease_key).ok().flatten();
-        if stored.as_deref().is_some_and(|s| s.split(' ').next() == Some(self.0.tab.as_str())) {
+        if stored.as_deref().and_then(crate::team::lease_holder).is_some_and(|(tab, _)| tab == self.0.tab) {
             let _ = self.0.saved.remove(&self.0.lease_key);
         }
     }
@@ -266,10 +270,9 @@ impl Syncer {
         for n in notices {
             self.0.bridge.send(Action::Notify(Some(n)));
         }
-        if (urgent || t - self.0.last_save.get() >= 1000.0) && self.0.team.borrow().is_pusher() {
+        if urgent || t - self.0.last_save.get() >= 1000.0 {
             self.0.last_save.set(t);
-            let text = self.0.team.borrow_mut().to_json(&self.0.store);
-            let _ = self.0.saved.set(&self.0.key, &text);
+            self.keep_state();
         }
     }
 
@@ -286,7 +289,7 @@ impl Syncer {
         *self.0.token.borrow_mut() = Some(t.clone());
         // A viewer's token: the widget turns read-only, and the status says why.
         if role_of(&t).as_deref() == Some("viewer") {
-            self.0.team.borrow_mut().set_read_only("you may read this article's annotations, not change them");
+            self.0.team.borrow_mut().set_read_only(crate::team::VIEWER);
             self.0.bridge.send(Action::Viewer);
         }
         Some(t)
