@@ -10,6 +10,9 @@
 //! no other code outside `core` can reach a `&mut Session`); after a method that changed
 //! the annotations returns, `revision()` is the new revision and every subscriber has
 //! been called with it, outside any borrow of the session, so a subscriber may read it.
+//! The one exception: a first visit's feed pages applied while the sync holds the store
+//! ([`AnnotationStore::hold`]) are told once, when the hold ends (one render for a
+//! whole first read of the team's annotations, not one a page).
 
 use crate::core::edit::{Edit, EditError};
 use crate::core::format::Imported;
@@ -28,6 +31,23 @@ struct Inner {
     painted: Cell<Option<u64>>,
     subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
+    /// Holds alive ([`AnnotationStore::hold`]), and whether a held change waits to be told.
+    holds: Cell<u32>,
+    held: Cell<bool>,
+}
+
+/// While one is alive, a first visit's feed pages change the store without telling the
+/// subscribers; dropping the last tells them once, if anything was held.
+pub struct Hold(AnnotationStore);
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let inner = &(self.0).0;
+        inner.holds.set(inner.holds.get().saturating_sub(1));
+        if inner.holds.get() == 0 && inner.held.replace(false) {
+            self.0.tell(self.0.revision());
+        }
+    }
 }
 
 /// The store, shared by everything that shows or changes the annotations. Clones are the
@@ -68,6 +88,8 @@ impl AnnotationStore {
             painted: Cell::new(None),
             subscribers: RefCell::new(Vec::new()),
             next_subscriber: Cell::new(0),
+            holds: Cell::new(0),
+            held: Cell::new(false),
         }))
     }
 
@@ -97,6 +119,11 @@ impl AnnotationStore {
 
     /// Runs a change on the session, then tells the subscribers if the revision moved.
     fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
+        self.change_as(false, f)
+    }
+
+    /// [`AnnotationStore::change`]; a `holdable` one is not told while a [`Hold`] is alive.
+    fn change_as<T>(&self, holdable: bool, f: impl FnOnce(&mut Session) -> T) -> T {
         let (before, out, after) = {
             let mut s = self.0.session.borrow_mut();
             let before = s.revision();
@@ -104,13 +131,31 @@ impl AnnotationStore {
             (before, out, s.revision())
         };
         if after != before {
-            // A copy of the list: a subscriber may subscribe or unsubscribe.
-            let subscribers: Vec<Subscriber> = self.0.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
-            for f in subscribers {
-                f(after);
+            if holdable && self.0.holds.get() > 0 {
+                self.0.held.set(true);
+            } else {
+                // Told now, with what was held.
+                self.0.held.set(false);
+                self.tell(after);
             }
         }
         out
+    }
+
+    fn tell(&self, revision: u64) {
+        // A copy of the list: a subscriber may subscribe or unsubscribe.
+        let subscribers: Vec<Subscriber> = self.0.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
+        for f in subscribers {
+            f(revision);
+        }
+    }
+
+    /// Holds the subscribers' news of a first visit's feed pages
+    /// ([`AnnotationStore::apply_team_fill`]) until the returned [`Hold`] drops; any other
+    /// change is told at once, as always.
+    pub fn hold(&self) -> Hold {
+        self.0.holds.set(self.0.holds.get() + 1);
+        Hold(self.clone())
     }
 
     /// One edit, one undo step.
@@ -140,6 +185,12 @@ impl AnnotationStore {
     /// to this reader's own edits.
     pub fn apply_team(&self, edit: Edit) -> Result<(), EditError> {
         self.change(|s| s.apply_team(edit))
+    }
+    /// [`AnnotationStore::apply_team`] for a first visit's feed pages: the host hears of
+    /// them as of a load ([`Session::apply_team_fill`]), and the subscribers not while
+    /// the store is held ([`AnnotationStore::hold`]).
+    pub fn apply_team_fill(&self, edit: Edit) -> Result<(), EditError> {
+        self.change_as(true, |s| s.apply_team_fill(edit))
     }
     /// Marks annotations modified now (this tab's undone deletions, before a merge).
     pub fn touch(&self, ids: &[AnnotationId], now: Timestamp) {

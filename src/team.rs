@@ -25,7 +25,7 @@ use crate::core::edit::Edit;
 use crate::core::format::anchor_into;
 use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::anchor::AnchorHint;
-use crate::core::team::{from_server, merge3, same_content, server_segment, to_server, Author, Lost, Op, Outbox};
+use crate::core::team::{from_compact, from_server, merge3, same_content, server_segment, to_server, Author, CompactChange, CompactPage, Lost, Op, Outbox};
 use crate::notice::Notice;
 use crate::store::AnnotationStore;
 use serde_json::Value;
@@ -151,6 +151,9 @@ pub struct Team {
     pusher: bool,
     /// Whether the last feed page said there is more.
     feed_more: bool,
+    /// Whether the feed pages being read are the first read of the team's annotations
+    /// (from sequence 0): the host hears of them as of a load.
+    filling: bool,
 }
 
 /// The server's `message` in an error's body.
@@ -178,6 +181,7 @@ impl Team {
             conflicts: Vec::new(),
             notices: Vec::new(),
             buffer: None,
+            filling: false,
             unsaved_local: false,
             pusher: true,
             feed_more: false,
@@ -290,7 +294,7 @@ impl Team {
 
     /// The request for the change feed after what this widget has seen.
     pub fn feed_request(&self) -> Request {
-        Request::Feed { url: format!("{}changes?since={}", self.container(), self.last_seq) }
+        Request::Feed { url: format!("{}changes?since={}&form=compact", self.container(), self.last_seq) }
     }
 
     /// The server answered `req`.
@@ -417,21 +421,34 @@ impl Team {
             200 => {
                 self.offline = false;
                 self.contacted = true;
-                let v: Value = match serde_json::from_str(&reply.body) {
-                    Ok(v) => v,
-                    Err(_) => return Next::RetryAfter(2000),
-                };
+                let fill = self.filling || self.last_seq == 0;
                 self.buffer = Some(Vec::new());
-                for c in v.get("changes").and_then(Value::as_array).into_iter().flatten() {
-                    self.on_change(c, store, now);
-                }
+                // The compact form read straight into its types; a server that does not
+                // know it sends W3C JSON, read as a tree.
+                let page = match serde_json::from_str::<CompactPage>(&reply.body) {
+                    Ok(p) if p.form.as_deref() == Some("compact") => {
+                        let mut hint = AnchorHint::default();
+                        for c in p.changes {
+                            self.on_compact_change(c, store, &mut hint);
+                        }
+                        Some((p.last, p.more))
+                    }
+                    _ => serde_json::from_str::<Value>(&reply.body).ok().map(|v| {
+                        for c in v.get("changes").and_then(Value::as_array).into_iter().flatten() {
+                            self.on_change(c, store, now);
+                        }
+                        (v.get("last").and_then(Value::as_i64), v.get("more").and_then(Value::as_bool).unwrap_or(false))
+                    }),
+                };
                 let edits = self.buffer.take().unwrap_or_default();
-                apply_all(store, edits);
+                let Some((last, more)) = page else { return Next::RetryAfter(2000) };
+                apply_all(store, edits, fill);
                 self.seen_rev = store.revision();
-                if let Some(last) = v.get("last").and_then(Value::as_i64) {
+                if let Some(last) = last {
                     self.last_seq = self.last_seq.max(last);
                 }
-                self.feed_more = v.get("more").and_then(Value::as_bool).unwrap_or(false);
+                self.feed_more = more;
+                self.filling = fill && self.feed_more;
                 Next::Continue
             }
             401 | 403 => self.access_refused(&reply),
@@ -470,6 +487,12 @@ impl Team {
     /// Which local annotation a server IRI or segment is.
     fn local_id(&self, iri: &str, store: &AnnotationStore) -> Option<AnnotationId> {
         let seg = iri.rsplit('/').next()?;
+        // The widget's own ids are UUIDs, whose segment is the UUID: no search.
+        if let Some(id) = AnnotationId::new(format!("urn:uuid:{seg}")).filter(|id| server_segment(id) == seg) {
+            if self.known.contains_key(&id) || store.read().annotations().get(&id).is_some() {
+                return Some(id);
+            }
+        }
         if let Some(id) = self.known.keys().find(|id| server_segment(id) == seg) {
             return Some(id.clone());
         }
@@ -487,19 +510,8 @@ impl Team {
         let etag = c.get("etag").and_then(Value::as_str).unwrap_or_default().to_string();
         let deleted = c.get("deleted").and_then(Value::as_bool).unwrap_or(false);
         if deleted {
-            let Some(id) = c.get("id").and_then(Value::as_str).and_then(|iri| self.local_id(iri, store)) else { return };
-            if self.known.get(&id).is_some_and(|k| k.0 == etag) {
-                return;
-            }
-            self.known.insert(id.clone(), (etag, None));
-            match self.outbox.get(&id).map(|p| p.op) {
-                Some(Op::Put) => self.notices.extend(Notice::warning("A colleague deleted an annotation you are editing; your version is kept and restored for the team.")),
-                Some(Op::Delete) => self.outbox.remove(&id),
-                None => {
-                    if store.read().annotations().get(&id).is_some() {
-                        let _ = self.apply(store, Edit::Remove(id));
-                    }
-                }
+            if let Some(iri) = c.get("id").and_then(Value::as_str) {
+                self.on_deleted(iri, etag, store);
             }
         } else if let Some(v) = c.get("annotation") {
             let by = c.get("by").and_then(|b| b.get("name")).and_then(Value::as_str);
@@ -508,11 +520,59 @@ impl Team {
         self.seen_rev = store.revision();
     }
 
+    /// [`Team::on_change`] for a change of a compact feed page, anchored with the page's
+    /// `hint` (each annotation's shift predicts the next one's).
+    fn on_compact_change(&mut self, c: CompactChange, store: &AnnotationStore, hint: &mut AnchorHint) {
+        self.note_local(store);
+        if let Some(seq) = c.seq {
+            self.last_seq = self.last_seq.max(seq);
+        }
+        if c.deleted {
+            self.on_deleted(&c.id, c.etag, store);
+        } else if let Some(item) = c.a {
+            let read = {
+                let s = store.read();
+                from_compact(item, c.creator.as_deref(), &s.schema).map(|f| {
+                    let position = f.annotation.target.range;
+                    (anchor_into(&s.doc, f.annotation, position, hint).0, f.author)
+                })
+            };
+            if let Ok((theirs, author)) = read {
+                self.take_read(theirs, author, &c.etag, c.by.as_ref().map(|b| b.name.as_str()), store);
+            }
+        }
+        self.seen_rev = store.revision();
+    }
+
+    /// A colleague deleted the annotation at `iri`.
+    fn on_deleted(&mut self, iri: &str, etag: String, store: &AnnotationStore) {
+        let Some(id) = self.local_id(iri, store) else { return };
+        if self.known.get(&id).is_some_and(|k| k.0 == etag) {
+            return;
+        }
+        self.known.insert(id.clone(), (etag, None));
+        match self.outbox.get(&id).map(|p| p.op) {
+            Some(Op::Put) => self.notices.extend(Notice::warning("A colleague deleted an annotation you are editing; your version is kept and restored for the team.")),
+            Some(Op::Delete) => self.outbox.remove(&id),
+            None => {
+                if store.read().annotations().get(&id).is_some() {
+                    let _ = self.apply(store, Edit::Remove(id));
+                }
+            }
+        }
+    }
+
     /// A colleague's version (`by`: who made it): taken as it is, or merged with the edits
     /// waiting here.
     fn take_theirs(&mut self, v: &Value, etag: &str, by: Option<&str>, store: &AnnotationStore, now: Timestamp) {
         self.note_local(store);
         let Ok((theirs, author)) = self.read_server(v, store, now) else { return };
+        self.take_read(theirs, author, etag, by, store);
+    }
+
+    /// [`Team::take_theirs`] once the version is read and anchored.
+    fn take_read(&mut self, theirs: Annotation, author: Option<Author>, etag: &str, by: Option<&str>, store: &AnnotationStore) {
+        self.note_local(store);
         let id = theirs.id.clone();
         if self.known.get(&id).is_some_and(|k| k.0 == etag) {
             return; // our own write, echoed
@@ -610,18 +670,20 @@ impl Team {
 
 /// Applies a feed page's edits as one change, claims after the entities they may name;
 /// if that fails (a claim naming an entity that is not here), one by one, and a claim
-/// whose claimant is missing is kept without it rather than lost.
-fn apply_all(store: &AnnotationStore, mut edits: Vec<Edit>) {
+/// whose claimant is missing is kept without it rather than lost. `fill`: the first read
+/// of the team's annotations, which the host hears of as of a load.
+fn apply_all(store: &AnnotationStore, mut edits: Vec<Edit>, fill: bool) {
     if edits.is_empty() {
         return;
     }
+    let apply = |e: Edit| if fill { store.apply_team_fill(e) } else { store.apply_team(e) };
     let is_claim = |e: &Edit| matches!(e, Edit::Add(a) | Edit::Update(a) if a.body.is_claim());
     edits.sort_by_key(is_claim);
-    if store.apply_team(Edit::Batch(edits.clone())).is_ok() {
+    if apply(Edit::Batch(edits.clone())).is_ok() {
         return;
     }
     for e in edits {
-        if let Err(crate::core::edit::EditError::UnknownClaimant { .. }) = store.apply_team(e.clone()) {
+        if let Err(crate::core::edit::EditError::UnknownClaimant { .. }) = apply(e.clone()) {
             let without = |mut a: Annotation| {
                 if let crate::core::model::Body::Claim(c) = &mut a.body {
                     c.claimant = None;
@@ -629,8 +691,8 @@ fn apply_all(store: &AnnotationStore, mut edits: Vec<Edit>) {
                 a
             };
             let _ = match e {
-                Edit::Add(a) => store.apply_team(Edit::Add(without(a))),
-                Edit::Update(a) => store.apply_team(Edit::Update(without(a))),
+                Edit::Add(a) => apply(Edit::Add(without(a))),
+                Edit::Update(a) => apply(Edit::Update(without(a))),
                 _ => Ok(()),
             };
         }

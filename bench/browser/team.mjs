@@ -20,6 +20,7 @@ const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0
 const ROUNDS = Number(arg('--rounds', 3));
 const WORDS = Number(arg('--words', 100000));
 const COUNT = Number(arg('--count', 10000));
+const ONLY = arg('--only', ''); // "load": the first figure alone
 const SECRET = 'bench-secret-0123456789abcdef0123456789';
 const BIN = process.env.AA_SERVER_BIN || path.join(ROOT, 'target', 'server', 'article-annotator-server');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
@@ -65,6 +66,7 @@ fs.writeFileSync(path.join(ROOT, 'dist', PAGE), `<!doctype html><meta charset="u
   window.load = async (opts, n) => {
     await window.benchReady;
     const t0 = performance.now();
+    performance.mark('mount');
     window.annotator = mount(document.getElementById('host'), opts);
     await new Promise((r) => { const tick = () => painted(window.annotator, n) ? r() : requestAnimationFrame(tick); tick(); });
     return performance.now() - t0;
@@ -108,6 +110,24 @@ try {
     }
   }));
 
+  // What the first visit's pages cost on their own: fetched from Node, in turn.
+  const wire = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    let since = 0, bytes = 0, pages = 0;
+    for (;;) {
+      const res = await fetch(`${team}/annotations/bench-load/changes?since=${since}&form=compact`, { headers: { Authorization: `Bearer ${tok}` } });
+      const body = await res.text();
+      bytes += body.length;
+      pages += 1;
+      const v = JSON.parse(body);
+      since = v.last;
+      if (!v.more) break;
+    }
+    wire.push(performance.now() - t0);
+    if (r === 0) process.stderr.write(`the feed: ${pages} pages, ${(bytes / 1e6).toFixed(1)} MB\n`);
+  }
+
   // 1. Load: from the server into an empty profile; from localStorage (a reload).
   const article_ = { format: 'text', content: text };
   const fromServer = [], fromLocal = [], warm = [];
@@ -116,7 +136,57 @@ try {
     try {
       const opts = [article_, team, jwt(`reader${r}`), COUNT];
       const syncLoad = ([art, team, tok, n]) => window.load({ documentId: 'bench-load', article: art, sync: { url: team, token: tok } }, n);
+      let cdp;
+      if (process.env.BENCH_PROFILE && r === 0) {
+        cdp = await p.context.newCDPSession(p.page);
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       fromServer.push(await p.page.evaluate(syncLoad, opts));
+      if (process.env.BENCH_TIMELINE && r === 0) {
+        // When each feed page was asked for and arrived, against mount (ms).
+        const t = await p.page.evaluate(() => {
+          const t0 = performance.getEntriesByType('mark').find((m) => m.name === 'mount')?.startTime ?? 0;
+          return performance.getEntriesByType('resource').filter((e) => e.name.includes('/changes?')).map((e) => [e.startTime - t0, e.responseStart - t0, e.responseEnd - t0].map((x) => x.toFixed(0)).join(' → '));
+        });
+        process.stderr.write(`feed pages (asked → first byte → last byte, ms after mount):\n  ${t.join('\n  ')}\n`);
+      }
+      if (cdp) {
+        // Self time by function, the top 40 (BENCH_PROFILE=1, with a build that keeps names).
+        const { profile } = await cdp.send('Profiler.stop');
+        const self = new Map(), byId = new Map(profile.nodes.map((n) => [n.id, n]));
+        const dt = profile.timeDeltas;
+        profile.samples.forEach((id, i) => { const n = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
+        const total = [...self.values()].reduce((a, b) => a + b, 0);
+        for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${v.toFixed(1).padStart(8)} ms ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}\n`);
+        // Inclusive time of this crate's functions (each sample counted once per name).
+        const parent = new Map();
+        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+        const incl = new Map();
+        profile.samples.forEach((id, i) => {
+          const names = new Set();
+          for (let n = id; n !== undefined; n = parent.get(n)) {
+            const f = byId.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
+            if (/article_annotator|serde_json::de::from_str|^__wbg_|Closure|wasm-to-js/.test(f)) names.add(f);
+          }
+          for (const f of names) incl.set(f, (incl.get(f) ?? 0) + (dt[i] ?? 0) / 1000);
+        });
+        if (process.env.BENCH_CALLERS) {
+          // Who calls the functions matching BENCH_CALLERS (the nearest caller of this crate).
+          const re = new RegExp(process.env.BENCH_CALLERS), callers = new Map();
+          profile.samples.forEach((id, i) => {
+            if (!re.test(byId.get(id).callFrame.functionName)) return;
+            let n = parent.get(id);
+            while (n !== undefined && !/article_annotator::/.test(byId.get(n).callFrame.functionName)) n = parent.get(n);
+            const k = n === undefined ? '(none)' : byId.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
+            callers.set(k, (callers.get(k) ?? 0) + (dt[i] ?? 0) / 1000);
+          });
+          for (const [k, v] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stderr.write(`caller ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}\n`);
+        }
+        process.stderr.write('inclusive:\n');
+        for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 50)) process.stderr.write(`${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}\n`);
+      }
       // A returning reader: the same page again, with what the first visit kept.
       await p.page.evaluate(() => new Promise((r) => setTimeout(r, 2000)));
       await p.page.reload();
@@ -134,8 +204,10 @@ try {
     process.stderr.write(`load round ${r + 1}: server ${fromServer.at(-1).toFixed(0)} ms, again with the server ${warm.at(-1).toFixed(0)} ms, localStorage ${fromLocal.at(-1).toFixed(0)} ms\n`);
   }
   const span = (xs) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+  rows.push(`| the first visit's feed pages fetched by Node alone, in turn (the server's and the wire's share) | ${span(wire)} |`);
   rows.push(`| load at ${WORDS.toLocaleString('en')} words × ${COUNT.toLocaleString('en')}, mount → painted (${ROUNDS} rounds) | without a server, from localStorage: ${span(fromLocal)}; with the server, a first visit (everything from the feed): ${span(fromServer)}, ratio ${(median(fromServer) / median(fromLocal)).toFixed(2)}; with the server, a return visit (localStorage, then the feed since the last change seen): ${span(warm)}, ratio ${(median(warm) / median(fromLocal)).toFixed(2)} |`);
 
+  if (ONLY === 'load') throw 'done';
   // 2. Live update: Alice adds, Bob paints.
   const small = article(1000);
   const small_ = { format: 'text', content: small };
@@ -180,7 +252,7 @@ try {
     await alice.close();
     await bob.close();
   }
-} finally {
+} catch (e) { if (e !== 'done') throw e; } finally {
   teamProcess.kill('SIGKILL');
   site.close();
   fs.rmSync(path.join(ROOT, 'dist', PAGE), { force: true });

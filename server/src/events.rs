@@ -6,7 +6,9 @@
 //!
 //! A change is `{"seq", "etag", "id", "deleted", "annotation"}`: the annotation's latest
 //! version (or, deleted, its tombstone without one). Each annotation appears once, at
-//! its latest change, so a feed read from 0 is the whole article.
+//! its latest change, so a feed read from 0 is the whole article. With `form=compact`
+//! the annotation is under `a`, in the widget's stored form (`core::team::compact`),
+//! and a page's next page is in a `Link` header as well as in `next`.
 //!
 //! Invariants: what a stream sends is read from the database, never from a notification
 //! (which only wakes it): a stream misses nothing a reconnecting listener missed, since
@@ -19,7 +21,7 @@ use crate::db::{self, Stored};
 use crate::error::ApiError;
 use crate::protocol::{base, check_doc, container_iri, etag, render, user};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
@@ -34,10 +36,31 @@ const FEED_LIMIT: i64 = 1000;
 
 /// One change as JSON text, the stored annotation spliced in as it is.
 fn change_json(base: &str, doc: &str, s: &Stored) -> String {
-    let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
     let annotation = if s.deleted { "null".to_string() } else { render(base, doc, s) };
+    change_with(base, doc, s, "annotation", &annotation)
+}
+
+/// A change in the feed's compact form: the annotation as the widget stores it, under
+/// `a` (`core::team::compact`). One the widget's reader cannot read (none passes the
+/// write path's validation) goes without it, and is logged.
+fn compact_change_json(base: &str, doc: &str, s: &Stored) -> String {
+    if s.deleted {
+        return change_with(base, doc, s, "a", "null");
+    }
+    let w3c = render(base, doc, s);
+    match serde_json::from_str(&w3c).map_err(|e| e.to_string()).and_then(|v| article_annotator::core::team::compact(&v)) {
+        Ok(a) => change_with(base, doc, s, "a", &a),
+        Err(e) => {
+            tracing::warn!(doc, id = %s.id, "an annotation has no compact form: {e}");
+            change_with(base, doc, s, "a", "null")
+        }
+    }
+}
+
+fn change_with(base: &str, doc: &str, s: &Stored, key: &str, value: &str) -> String {
+    let q = |v: &str| serde_json::to_string(v).unwrap_or_default();
     format!(
-        "{{\"seq\":{},\"etag\":{},\"id\":{},\"deleted\":{},\"creator\":{},\"by\":{{\"sub\":{},\"name\":{}}},\"annotation\":{annotation}}}",
+        "{{\"seq\":{},\"etag\":{},\"id\":{},\"deleted\":{},\"creator\":{},\"by\":{{\"sub\":{},\"name\":{}}},\"{key}\":{value}}}",
         s.seq,
         q(&etag(s.seq)),
         q(&format!("{}{}", container_iri(base, doc), s.id)),
@@ -52,6 +75,8 @@ fn change_json(base: &str, doc: &str, s: &Stored) -> String {
 pub struct FeedQuery {
     since: Option<i64>,
     limit: Option<i64>,
+    /// `compact`: each annotation in the widget's stored form, under `a`.
+    form: Option<String>,
 }
 
 pub async fn changes(State(app): State<Arc<App>>, Path(doc): Path<String>, Query(q): Query<FeedQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -59,6 +84,11 @@ pub async fn changes(State(app): State<Arc<App>>, Path(doc): Path<String>, Query
     let u = user(&app, &headers)?;
     auth::check(u.as_ref(), &doc, Access::Read, app.cfg.is_public(&doc))?;
     let since = q.since.unwrap_or(0).max(0);
+    let compact = match q.form.as_deref() {
+        None => false,
+        Some("compact") => true,
+        Some(f) => return Err(ApiError::BadRequest(format!("form: {f:?} is not a form of the feed (compact, or none for W3C JSON)"))),
+    };
     let limit = q.limit.unwrap_or(FEED_LIMIT).clamp(1, FEED_LIMIT);
     let base = base(&app, &headers);
     // The head first: a change committed after it is in the next read, never lost.
@@ -68,22 +98,29 @@ pub async fn changes(State(app): State<Arc<App>>, Path(doc): Path<String>, Query
     let more = list.len() as i64 == limit;
     let mut out = String::with_capacity(list.iter().map(|s| s.body.as_ref().map_or(64, |b| b.len() + 200)).sum::<usize>() + 256);
     out.push_str(&format!(
-        "{{\"type\":\"ChangeList\",\"document\":{},\"since\":{since},\"last\":{last},\"latest\":{},\"more\":{more},",
+        "{{\"type\":\"ChangeList\",\"document\":{},\"since\":{since},\"last\":{last},\"latest\":{},\"more\":{more},{}",
         serde_json::to_string(&doc).unwrap_or_default(),
-        st.seq.max(last)
+        st.seq.max(last),
+        if compact { "\"form\":\"compact\"," } else { "" }
     ));
-    if more {
-        out.push_str(&format!("\"next\":{},", serde_json::to_string(&format!("{}changes?since={last}", container_iri(&base, &doc))).unwrap_or_default()));
+    let next = more.then(|| format!("{}changes?since={last}{}", container_iri(&base, &doc), if compact { "&form=compact" } else { "" }));
+    if let Some(n) = &next {
+        out.push_str(&format!("\"next\":{},", serde_json::to_string(n).unwrap_or_default()));
     }
     out.push_str("\"changes\":[");
     for (i, s) in list.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&change_json(&base, &doc, s));
+        out.push_str(&if compact { compact_change_json(&base, &doc, s) } else { change_json(&base, &doc, s) });
     }
     out.push_str("]}");
-    Ok(([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], out).into_response())
+    let mut resp = ([(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store")], out).into_response();
+    // The next page in a header too, so a client can ask for it before reading this one.
+    if let Some(v) = next.and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok()) {
+        resp.headers_mut().insert(header::LINK, v);
+    }
+    Ok(resp)
 }
 
 pub async fn ticket(State(app): State<Arc<App>>, Path(doc): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {

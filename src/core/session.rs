@@ -183,6 +183,15 @@ impl Session {
     /// history is kept, rebased over it ([`crate::core::edit::History::rebase`]): undoing
     /// afterwards undoes this reader's own edits only.
     pub fn apply_team(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.apply_team_as(edit, false)
+    }
+    /// [`Session::apply_team`] for the first read of the team's annotations (a first
+    /// visit's feed pages): the host hears of it as of a load, one `Reset` rather than an
+    /// event per annotation.
+    pub fn apply_team_fill(&mut self, edit: Edit) -> Result<(), EditError> {
+        self.apply_team_as(edit, true)
+    }
+    fn apply_team_as(&mut self, edit: Edit, fill: bool) -> Result<(), EditError> {
         let mut ids = Vec::new();
         edit.touched(&mut ids);
         let before: Vec<(AnnotationId, Option<Annotation>)> = ids.into_iter().map(|id| {
@@ -195,7 +204,7 @@ impl Session {
             (id, (b, a))
         }).collect();
         self.history.rebase(&changed);
-        self.post(Some(&inverse));
+        self.post(if fill { None } else { Some(&inverse) });
         let ids = touched(Some(&inverse));
         self.record(ids);
         Ok(())

@@ -296,13 +296,18 @@ impl Syncer {
     }
 
     async fn send(&self, req: &Request) -> Reply {
-        let Some(token) = self.token(false).await else { return Reply { status: 401, ..Default::default() } };
+        self.send_linked(req).await.0
+    }
+
+    /// [`Syncer::send`], with the `Link` header's `rel="next"` (a feed page's next page).
+    async fn send_linked(&self, req: &Request) -> (Reply, Option<String>) {
+        let Some(token) = self.token(false).await else { return (Reply { status: 401, ..Default::default() }, None) };
         let (method, url, body, if_match, create) = match req {
-            Request::Feed { url } => ("GET", url.clone(), None, None, false),
-            Request::Put { url, body, if_match, .. } => ("PUT", url.clone(), Some(body.clone()), if_match.clone(), if_match.is_none()),
-            Request::Delete { url, if_match, .. } => ("DELETE", url.clone(), None, if_match.clone(), false),
+            Request::Feed { url } => ("GET", url.as_str(), None, None, false),
+            Request::Put { url, body, if_match, .. } => ("PUT", url.as_str(), Some(body.as_str()), if_match.as_deref(), if_match.is_none()),
+            Request::Delete { url, if_match, .. } => ("DELETE", url.as_str(), None, if_match.as_deref(), false),
         };
-        fetch(method, &url, &token, body.as_deref(), if_match.as_deref(), create).await
+        fetch(method, url, &token, body, if_match, create).await
     }
 
     async fn run(&self) {
@@ -319,18 +324,43 @@ impl Syncer {
             }
             // Read what the team did since last time, page by page, then follow the stream.
             if !pulled {
+                // The page after the one being read, asked for before reading it (its URL
+                // is in the `Link` header): the server and the wire work while this tab
+                // reads.
+                let mut ahead: Option<(Request, Sent)> = None;
+                // A first visit's pages are painted together, not one render a page (at
+                // least every 250 ms, for a reader on a slow connection to see them come).
+                let mut hold = Some(self.0.store.hold());
+                let mut held_since = js_sys::Date::now();
                 loop {
-                    let req = self.0.team.borrow().feed_request();
-                    let reply = self.send(&req).await;
+                    let (req, (reply, link)) = match ahead.take() {
+                        Some((req, f)) => (req, f.await),
+                        None => {
+                            let req = self.0.team.borrow().feed_request();
+                            let r = self.send_linked(&req).await;
+                            (req, r)
+                        }
+                    };
                     if self.0.stopped.get() {
                         return;
                     }
+                    let token = self.0.token.borrow().clone();
+                    if let (200, Some(url), Some(token)) = (reply.status, link, token) {
+                        let f = fetch("GET", &url, &token, None, None, false);
+                        ahead = Some((Request::Feed { url }, Box::pin(f)));
+                    }
                     let next = self.0.team.borrow_mut().on_reply(&req, reply, &self.0.store, dom::now());
                     let more = self.0.team.borrow().feed_has_more();
+                    if js_sys::Date::now() - held_since >= 250.0 {
+                        drop(hold.take()); // told now
+                        hold = Some(self.0.store.hold());
+                        held_since = js_sys::Date::now();
+                    }
                     match next {
                         Next::Continue if more => continue,
                         Next::Continue => {
                             pulled = true;
+                            drop(hold.take());
                             self.open_stream().await;
                         }
                         Next::RetryAfter(ms) => delay = ms as i32,
@@ -407,7 +437,7 @@ impl Syncer {
         self.close_stream();
         let Some(token) = self.token(false).await else { return };
         let url = format!("{}events/ticket", self.0.team.borrow().container());
-        let reply = fetch("POST", &url, &token, None, None, false).await;
+        let (reply, _) = fetch("POST", &url, &token, None, None, false).await;
         if reply.status != 200 {
             return;
         }
@@ -449,13 +479,43 @@ impl Syncer {
 }
 
 /// One HTTP request with the bearer token; status 0 when it never got an answer.
-async fn fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_match: Option<&str>, create: bool) -> Reply {
-    let unreachable = Reply { status: 0, ..Default::default() };
-    let Some(window) = web_sys::window() else { return unreachable };
+/// A request under way: its reply and its `Link: rel="next"`.
+type Sent = std::pin::Pin<Box<dyn std::future::Future<Output = (Reply, Option<String>)>>>;
+
+/// One request, sent at once (not when the future is first polled): its reply, and the
+/// `Link` header's `rel="next"`.
+fn fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_match: Option<&str>, create: bool) -> impl std::future::Future<Output = (Reply, Option<String>)> + 'static {
+    let sent = start_fetch(method, url, token, body, if_match, create);
+    async move {
+        let unreachable = (Reply { status: 0, ..Default::default() }, None);
+        let Some(sent) = sent else { return unreachable };
+        let Ok(resp) = JsFuture::from(sent).await else { return unreachable };
+        let Ok(resp) = resp.dyn_into::<web_sys::Response>() else { return unreachable };
+        let etag = resp.headers().get("etag").ok().flatten();
+        let next = resp.headers().get("link").ok().flatten().and_then(|l| link_next(&l));
+        let text = match resp.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        (Reply { status: resp.status(), etag, body: text }, next)
+    }
+}
+
+/// The URL of a `Link` header's `rel="next"`.
+fn link_next(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (url, params) = part.split_once(';')?;
+        let url = url.trim().strip_prefix('<')?.strip_suffix('>')?;
+        params.split(';').any(|p| matches!(p.trim(), "rel=\"next\"" | "rel=next")).then(|| url.to_string())
+    })
+}
+
+fn start_fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_match: Option<&str>, create: bool) -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_mode(web_sys::RequestMode::Cors);
-    let Ok(headers) = web_sys::Headers::new() else { return unreachable };
+    let headers = web_sys::Headers::new().ok()?;
     let _ = headers.set("Authorization", &format!("Bearer {token}"));
     if let Some(b) = body {
         let _ = headers.set("Content-Type", "application/ld+json; profile=\"http://www.w3.org/ns/anno.jsonld\"");
@@ -467,15 +527,8 @@ async fn fetch(method: &str, url: &str, token: &str, body: Option<&str>, if_matc
         let _ = headers.set("If-None-Match", "*");
     }
     init.set_headers(&headers);
-    let Ok(req) = web_sys::Request::new_with_str_and_init(url, &init) else { return unreachable };
-    let Ok(resp) = JsFuture::from(window.fetch_with_request(&req)).await else { return unreachable };
-    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else { return unreachable };
-    let etag = resp.headers().get("etag").ok().flatten();
-    let text = match resp.text() {
-        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    Reply { status: resp.status(), etag, body: text }
+    let req = web_sys::Request::new_with_str_and_init(url, &init).ok()?;
+    Some(window.fetch_with_request(&req))
 }
 
 /// A claim of a JWT's payload (not checked: the server checks the token): `role`, `name`.

@@ -106,3 +106,33 @@ fn the_editor_offers_claimants_what_else_is_here_and_attaching_an_orphan() {
     let back = attach(&session, &orphan, r, article_annotator::core::model::Timestamp(NOW.0 + 5)).unwrap();
     assert_eq!((back.target.range, back.target.quote.exact(), back.modified.0), (Some(r), "Miao Wei", NOW.0 + 5));
 }
+
+#[test]
+fn a_held_store_tells_a_first_visits_pages_once_and_everything_else_at_once() {
+    let s = store();
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let _sub = s.subscribe(move |rev| h.borrow_mut().push(rev));
+    let add = |n: u8, needle: &str| {
+        let r = find(&s.read().doc, needle);
+        Edit::Add(s.read().new_annotation(id(n), r, Body::Entity("person".into()), NOW, None).unwrap())
+    };
+    let hold = s.hold();
+    s.apply_team_fill(add(1, "Nikolai Nikiforov")).unwrap();
+    s.apply_team_fill(add(2, "Kremlin")).unwrap();
+    assert_eq!(s.read().annotations().len(), 2, "the pages are there for readers");
+    assert!(heard.borrow().is_empty(), "and not told while held");
+    // The reader's own change is told at once (and with it, what was held).
+    s.apply(add(3, "Miao Wei")).unwrap();
+    assert_eq!(*heard.borrow(), vec![s.revision()]);
+    s.apply_team_fill(add(4, "China")).unwrap();
+    assert_eq!(heard.borrow().len(), 1);
+    drop(hold);
+    assert_eq!(*heard.borrow().last().unwrap(), s.revision(), "told once when the hold ends");
+    assert_eq!(heard.borrow().len(), 2);
+    // Nothing held: dropping a hold tells nothing; without one a page is told at once.
+    drop(s.hold());
+    assert_eq!(heard.borrow().len(), 2);
+    s.apply_team(Edit::Remove(id(4))).unwrap();
+    assert_eq!(heard.borrow().len(), 3);
+}

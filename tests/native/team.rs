@@ -5,7 +5,8 @@ use crate::util::{find, sample};
 use article_annotator::core::anchor::quote_at;
 use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Target, Timestamp, Verdict};
 use article_annotator::core::schema::Schema;
-use article_annotator::core::team::{from_server, merge3, restore, server_segment, to_server, Field, LostValue, Op, Outbox};
+use article_annotator::core::format::stored::StoredAnnotation;
+use article_annotator::core::team::{compact, from_compact, from_server, merge3, restore, server_segment, to_server, Field, LostValue, Op, Outbox};
 use serde_json::{json, Value};
 
 const SOURCE: &str = "urn:article-annotator:document:story-1";
@@ -78,6 +79,33 @@ fn an_annotation_goes_to_the_server_and_comes_back_the_same() {
     let mut bad = foreign.clone();
     bad["target"]["selector"][1]["start"] = json!("x");
     assert_eq!(from_server(&bad, &schema, Timestamp(0)).unwrap_err(), "target.selector.start: expected a whole number");
+}
+
+#[test]
+fn the_feeds_compact_form_reads_as_its_w3c_form_does() {
+    // A host's own types: the W3C body names the label ("Politician"), the compact form
+    // keeps that word, and the reader's schema resolves it in both.
+    let custom = Schema::from_json(r##"{"types": [{"id": "pol", "label": "Politician", "colour": "#aa3377", "key": "p"}, {"id": "place", "label": "Place", "colour": "#228833", "key": "l"}]}"##).unwrap();
+    let person = ann("urn:uuid:00000000-0000-4000-8000-000000000001", "Nikolai Nikiforov", Body::Entity("pol".into()), 5_000);
+    let said = ann("urn:uuid:00000000-0000-4000-8000-000000000002", "China", claim(Some(person.id.as_str()), Verdict::MostlyTrue, "Checked.\nТакже: 你好 👩🏽‍💻 e\u{301}"), 6_000);
+    let mut orphan = ann("urn:uuid:00000000-0000-4000-8000-000000000003", "Russia", Body::Entity("place".into()), 7_000);
+    orphan.target.range = None;
+    let unknown = ann("urn:uuid:00000000-0000-4000-8000-000000000004", "Russia", Body::Entity("vessel".into()), 8_000);
+    for schema in [&custom, &Schema::default()] {
+        for a in [&person, &said, &orphan, &unknown] {
+            let back = served(&to_server(a, schema, SOURCE), &server_segment(&a.id), ("alice%20b", "Alice B"), "2026-12-02T10:00:00.000Z");
+            let text = compact(&back).unwrap();
+            assert!(text.len() * 2 < back.to_string().len(), "compact: {} bytes against {}", text.len(), back.to_string().len());
+            let item: StoredAnnotation<'static> = serde_json::from_str(&text).unwrap();
+            let read = from_compact(item, Some("alice b"), schema).unwrap();
+            assert_eq!(read, from_server(&back, schema, Timestamp(0)).unwrap(), "{}", a.id.as_str());
+            assert_eq!(read.annotation.body, a.body);
+            assert_eq!(read.annotation.target, a.target);
+        }
+    }
+    // A compact item the reader cannot use says which field.
+    let item: StoredAnnotation<'static> = serde_json::from_str(r#"{"id": "x y", "x": "China", "c": 0, "m": 0, "t": "person"}"#).unwrap();
+    assert_eq!(from_compact(item, None, &custom).unwrap_err(), "id: empty or has spaces");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use article_annotator::core::edit::Edit;
 use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Timestamp, Verdict};
 use article_annotator::core::schema::Schema;
 use article_annotator::core::session::Session;
+use article_annotator::core::team::compact as compact_form;
 use article_annotator::store::AnnotationStore;
 use article_annotator::team::{lease, Next, Reply, Request, Status, Team, LEASE_MS};
 use serde_json::{json, Value};
@@ -28,6 +29,8 @@ struct Server {
     last_by: BTreeMap<String, String>,
     refuse: Option<String>,
     expired: bool,
+    /// A server that knows only the W3C form of the feed (ignores `form=compact`).
+    w3c_only: bool,
 }
 
 fn etag(seq: i64) -> String {
@@ -46,15 +49,32 @@ impl Server {
         let current = |s: &Server, k: &str| s.items.get(k).and_then(|(q, v, _)| v.clone().map(|v| json!({"current": v, "etag": etag(*q), "by": {"name": s.last_by.get(k).cloned().unwrap_or_default()}}).to_string()));
         match req {
             Request::Feed { url } => {
-                let since: i64 = url.rsplit('=').next().unwrap().parse().unwrap();
+                let query = url.split_once('?').unwrap().1;
+                let param = |k: &str| query.split('&').find_map(|p| p.strip_prefix(k)?.strip_prefix('='));
+                let since: i64 = param("since").unwrap().parse().unwrap();
+                let compact = param("form") == Some("compact") && !self.w3c_only;
                 let mut list: Vec<(&String, &Version)> = self.items.iter().filter(|(_, (q, _, _))| *q > since).collect();
                 list.sort_by_key(|(_, (q, _, _))| *q);
                 let changes: Vec<Value> = list
                     .iter()
-                    .map(|(k, (q, v, who))| json!({"seq": q, "etag": etag(*q), "id": format!("{BASE}/annotations/story/{k}"), "deleted": v.is_none(), "creator": who, "annotation": v}))
+                    .map(|(k, (q, v, who))| {
+                        let mut c = json!({"seq": q, "etag": etag(*q), "id": format!("{BASE}/annotations/story/{k}"), "deleted": v.is_none(), "creator": who,
+                            "by": {"name": self.last_by.get(*k).cloned().unwrap_or_default()}});
+                        // The compact form as the server writes it: core::team::compact.
+                        match (compact, v) {
+                            (true, Some(v)) => c["a"] = serde_json::from_str(&compact_form(v).unwrap()).unwrap(),
+                            (true, None) => c["a"] = Value::Null,
+                            (false, v) => c["annotation"] = json!(v),
+                        }
+                        c
+                    })
                     .collect();
                 let last = list.last().map_or(since, |(_, (q, _, _))| *q);
-                Reply { status: 200, etag: None, body: json!({"changes": changes, "last": last, "more": false}).to_string() }
+                let mut page = json!({"changes": changes, "last": last, "more": false});
+                if compact {
+                    page["form"] = json!("compact");
+                }
+                Reply { status: 200, etag: None, body: page.to_string() }
             }
             Request::Put { url, body, if_match, .. } => {
                 let k = seg(url);
@@ -442,4 +462,32 @@ fn one_tab_of_a_reader_pushes_and_another_takes_over_when_it_lapses() {
     tab2.sync(&mut server);
     assert!(tab2.team.outbox().is_empty(), "the pusher's version came back");
     assert_eq!(tab2.team.status(), Status::Synced);
+}
+
+#[test]
+fn a_first_visit_is_heard_as_a_load_and_a_server_without_the_compact_feed_still_works() {
+    use article_annotator::core::session::Change;
+    for w3c_only in [false, true] {
+        let mut server = Server { w3c_only, ..Server::default() };
+        let (mut alice, mut bob) = (Reader::new("alice"), Reader::new("bob"));
+        let person = alice.tag(1, "Nikolai Nikiforov", Body::Entity("person".into()), 1_000);
+        let said = alice.tag(2, "China", Body::Claim(Claim { claimant: Some(person.clone()), verdict: Verdict::False, note: "No.".into() }), 1_100);
+        alice.sync(&mut server);
+        // Bob's first visit: the host hears one reset, as for a load, not an event each.
+        bob.sync(&mut server);
+        assert_eq!(bob.store.take_changes(), vec![Change::Reset], "w3c_only: {w3c_only}");
+        assert_eq!(bob.get(&said).unwrap().claim().unwrap().claimant.as_ref(), Some(&person));
+        assert_eq!(bob.get(&person).unwrap().creator.as_deref(), Some("alice"));
+        assert_eq!(bob.get(&person).unwrap().target, alice.get(&person).unwrap().target);
+        // Afterwards a colleague's change is an event of its own.
+        let place = alice.tag(3, "Russia", Body::Entity("location".into()), 1_200);
+        alice.store.apply(Edit::Remove(said.clone())).unwrap();
+        alice.sync(&mut server);
+        bob.sync(&mut server);
+        let changes = bob.store.take_changes();
+        assert!(changes.contains(&Change::Created(place.clone())), "{changes:?}");
+        assert!(matches!(changes.iter().find(|c| matches!(c, Change::Deleted(_))), Some(Change::Deleted(a)) if a.id == said), "{changes:?}");
+        assert!(bob.get(&said).is_none());
+        assert_eq!(bob.team.status(), Status::Synced);
+    }
 }

@@ -127,6 +127,40 @@ async fn the_feed_lists_every_change_after_a_sequence_number_in_order() {
     assert!(next.ends_with(&format!("since={}", seqs[1])));
     let v: Value = c.get(format!("{next}&limit=2")).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["changes"][0]["seq"], seqs[2]);
+    // The next page in a Link header too (a client asks for it before reading this one).
+    let r = c.get(format!("{container}changes?since=0&limit=2")).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(header(&r, "link"), format!("<{next}>; rel=\"next\""));
+
+    // The compact form: the same changes, each annotation as the widget stores it, read
+    // back by the widget's own reader to what the W3C form reads to.
+    let w3c: Value = c.get(format!("{container}changes?since=0")).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
+    let r = c.get(format!("{container}changes?since=0&form=compact")).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(text.len() * 2 < w3c.to_string().len(), "{} bytes against {}", text.len(), w3c.to_string().len());
+    let page: article_annotator::core::team::CompactPage = serde_json::from_str(&text).unwrap();
+    assert_eq!((page.form.as_deref(), page.last, page.more), (Some("compact"), Some(seqs[4]), false));
+    let schema = article_annotator::core::schema::Schema::default();
+    for (change, full) in page.changes.into_iter().zip(w3c["changes"].as_array().unwrap()) {
+        assert_eq!((change.seq, change.etag.as_str(), change.id.as_str(), change.deleted), (full["seq"].as_i64(), full["etag"].as_str().unwrap(), full["id"].as_str().unwrap(), full["deleted"] == true));
+        assert_eq!(change.by.unwrap().name, full["by"]["name"].as_str().unwrap());
+        match change.a {
+            Some(item) => {
+                let read = article_annotator::core::team::from_compact(item, change.creator.as_deref(), &schema).unwrap();
+                let want = article_annotator::core::team::from_server(&full["annotation"], &schema, article_annotator::core::model::Timestamp(0)).unwrap();
+                assert_eq!(read, want);
+                assert_eq!(read.author.unwrap().sub, "alice");
+            }
+            None => assert!(change.deleted),
+        }
+    }
+    let r = c.get(format!("{container}changes?since=0&limit=2&form=compact")).bearer_auth(&t).send().await.unwrap();
+    assert!(header(&r, "link").contains("&form=compact>"), "the next page keeps the form");
+    let r = c.get(format!("{container}changes?since=0&form=turtle")).bearer_auth(&t).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["message"].as_str().unwrap().starts_with("form: \"turtle\" is not a form of the feed"), "{v}");
+
     // Nothing new.
     let v: Value = c.get(format!("{container}changes?since={}", seqs[4])).bearer_auth(&t).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["changes"], json!([]));

@@ -60,9 +60,10 @@ impl Serialize for Items<'_> {
     }
 }
 
-/// One annotation; `Cow` so that writing borrows from the set and reading owns.
+/// One annotation; `Cow` so that writing borrows from the set and reading owns. Also
+/// the team server's compact feed form of an annotation ([`crate::core::team`]).
 #[derive(Serialize, Deserialize)]
-struct StoredAnnotation<'a> {
+pub struct StoredAnnotation<'a> {
     id: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     s: Option<usize>,
@@ -91,7 +92,7 @@ struct StoredAnnotation<'a> {
 }
 
 impl<'a> StoredAnnotation<'a> {
-    fn of(a: &'a Annotation) -> StoredAnnotation<'a> {
+    pub fn of(a: &'a Annotation) -> StoredAnnotation<'a> {
         let (t, cl, vd, n) = match &a.body {
             Body::Entity(t) => (Some(Cow::Borrowed(t.as_str())), None, None, Cow::Borrowed("")),
             Body::Claim(c) => (None, c.claimant.as_ref().map(|x| Cow::Borrowed(x.as_str())), Some(Cow::Borrowed(c.verdict.as_str())), Cow::Borrowed(c.note.as_str())),
@@ -112,6 +113,34 @@ impl<'a> StoredAnnotation<'a> {
             m: a.modified.0,
             by: a.creator.as_deref().map(Cow::Borrowed),
         }
+    }
+
+    /// The annotation, not yet anchored, and its stored position; or the field that is
+    /// wrong and why.
+    pub fn into_annotation(self) -> Result<(Annotation, Option<CharRange>), (&'static str, &'static str)> {
+        let id = AnnotationId::new(self.id.into_owned()).ok_or(("id", "empty or has spaces"))?;
+        let body = match (self.t, self.vd) {
+            (Some(t), _) => Body::Entity(t.into_owned()),
+            (None, Some(vd)) => Body::Claim(Claim {
+                claimant: self.cl.and_then(|c| AnnotationId::new(c.into_owned())),
+                verdict: Verdict::parse(&vd).unwrap_or_default(),
+                note: self.n.into_owned(),
+            }),
+            (None, None) => return Err(("t", "neither an entity type nor a claim")),
+        };
+        let position = match (self.s, self.e) {
+            (Some(a), Some(b)) => CharRange::from_usize(a, b),
+            _ => None,
+        };
+        let a = Annotation {
+            id,
+            target: Target { range: None, quote: Quote::new(&self.p, &self.x, &self.q) },
+            body,
+            created: Timestamp(self.c),
+            modified: Timestamp(self.m),
+            creator: self.by.map(Cow::into_owned),
+        };
+        Ok((a, position))
     }
 }
 
@@ -184,36 +213,10 @@ pub fn read(text: &str, doc: &Document) -> Result<Loaded, StoredError> {
     let mut out = Imported::default();
     let mut hint = AnchorHint::default();
     for (i, s) in stored.a.into_iter().enumerate() {
-        let location = format!("stored annotation {}", i + 1);
-        let Some(id) = AnnotationId::new(s.id.into_owned()) else {
-            out.issues.push(ImportIssue { location, field: "id".into(), message: "empty or has spaces".into() });
-            continue;
-        };
-        let body = match (s.t, s.vd) {
-            (Some(t), _) => Body::Entity(t.into_owned()),
-            (None, Some(vd)) => Body::Claim(Claim {
-                claimant: s.cl.and_then(|c| AnnotationId::new(c.into_owned())),
-                verdict: Verdict::parse(&vd).unwrap_or_default(),
-                note: s.n.into_owned(),
-            }),
-            (None, None) => {
-                out.issues.push(ImportIssue { location, field: "t".into(), message: "neither an entity type nor a claim".into() });
-                continue;
-            }
-        };
-        let position = match (s.s, s.e) {
-            (Some(a), Some(b)) => CharRange::from_usize(a, b),
-            _ => None,
-        };
-        let a = Annotation {
-            id,
-            target: Target { range: None, quote: Quote::new(&s.p, &s.x, &s.q) },
-            body,
-            created: Timestamp(s.c),
-            modified: Timestamp(s.m),
-            creator: s.by.map(Cow::into_owned),
-        };
-        out.annotations.push(anchor_into(doc, a, position, &mut hint).0);
+        match s.into_annotation() {
+            Ok((a, position)) => out.annotations.push(anchor_into(doc, a, position, &mut hint).0),
+            Err((field, message)) => out.issues.push(ImportIssue { location: format!("stored annotation {}", i + 1), field: field.into(), message: message.into() }),
+        }
     }
     Ok(Loaded { imported: out, tombstones })
 }
