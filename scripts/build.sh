@@ -39,7 +39,7 @@ JSON
 say "assembling the demo site in dist/"
 rm -rf dist && mkdir -p dist/pkg
 cp pkg/article_annotator.js pkg/article_annotator_bg.wasm pkg/article_annotator.d.ts pkg/element.js pkg/package.json dist/pkg/
-cp index.html www/demo.js www/demo.css www/favicon.svg www/photo.svg www/cms-demo.html www/cms-demo.css www/cms-demo.js dist/
+cp index.html www/demo.js www/sw.js www/demo.css www/favicon.svg www/photo.svg www/cms-demo.html www/cms-demo.css www/cms-demo.js dist/
 cp tests/fixtures/moscow-times-2014-08-18.md dist/sample-article.md
 wasm=$(wc -c < dist/pkg/article_annotator_bg.wasm)
 gz=$(gzip -9 -c dist/pkg/article_annotator_bg.wasm | wc -c)

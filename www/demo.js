@@ -2,6 +2,11 @@
 import init, { mount } from './pkg/article_annotator.js';
 
 const host = document.getElementById('annotator');
+// The page opens again without a connection (sw.js: network first, the last copy when
+// offline). Not for the CMS page: a host's own worker is its business.
+if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('sw.js').catch((e) => console.warn('offline copy unavailable:', e));
+}
 try {
   await init();
   const response = await fetch('sample-article.md');

@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths, exportFile, withDemo } from './harness.mjs';
+import path from 'node:path';
+import { ROOT, startServer, launchFresh, openDemo, mouseSelect, saveArtifact, painted, clickPainted, tapTag, phoneWidths, exportFile, withDemo } from './harness.mjs';
 
 let server, url;
 before(async () => ({ server, url } = await startServer()));
@@ -323,4 +324,37 @@ test('the first frame after mount shows the whole article and its highlights', a
   } finally {
     await close();
   }
+});
+
+test('the demo page opens again without a connection, with the reader\'s annotations, and takes a new build once online', async () => {
+  await withDemo(url, async ({ page, errors, context }) => {
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await mouseSelect(page, 'Nikiforov');
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => window.annotator.count === 1);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 500))); // the save
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('.aa-article [data-block]');
+    assert.equal(await page.evaluate(() => window.annotator.count), 1, 'the annotation, from localStorage');
+    assert.match(await page.evaluate(() => aa.q('.aa-article').textContent), /Nikiforov/);
+    // Online: network first, so a changed file is what the page gets; offline, the last
+    // copy it got.
+    await context.setOffline(false);
+    const probe = path.join(ROOT, 'dist', 'sw-probe.txt');
+    const get = () => page.evaluate(async () => (await fetch('sw-probe.txt')).text());
+    try {
+      fs.writeFileSync(probe, 'one');
+      assert.equal(await get(), 'one');
+      fs.writeFileSync(probe, 'two');
+      assert.equal(await get(), 'two', 'a new file is taken at once');
+      fs.writeFileSync(probe, 'three');
+      await context.setOffline(true);
+      assert.equal(await get(), 'two', 'offline, the last copy');
+      await context.setOffline(false);
+    } finally {
+      fs.rmSync(probe, { force: true });
+    }
+    assert.deepEqual(errors, []);
+  });
 });

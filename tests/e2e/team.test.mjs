@@ -78,6 +78,8 @@ function writePage() {
         documentId: 'team-e2e', article: { format: 'markdown', content: ${JSON.stringify(ARTICLE)} },
         sync: { url: q.get('server'), token },
       });
+      // Opens again without a connection, as the standalone page does (sw.js).
+      window.offlineReady = navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(() => true);
     </script>`);
 }
 
@@ -144,14 +146,15 @@ test('Alice tags a person and Bob sees it within a second, with Alice as its aut
   }
 });
 
-test('edits made while the server is unreachable survive a reload and all reach Bob', async () => {
+test('Alice goes offline, makes 20 edits, reloads offline (still there, pending), goes online: all reach Bob', async () => {
   const alice = await reader(token('alice', 'annotator'));
   const bob = await reader(token('bob', 'annotator'));
   try {
     await waitStatus(alice.page, 'Synced');
+    assert.equal(await alice.page.evaluate(() => window.offlineReady), true, 'the page is kept for offline use');
     const before = (await bob.page.evaluate(() => window.annotator.count));
-    // The server unreachable from Alice's browser (the page itself still loads).
-    await alice.context.route(`${team}/**`, (r) => r.abort('internetdisconnected'));
+    // No network at all for Alice's browser: the team server, and the page's own origin.
+    await alice.context.setOffline(true);
     const words = ['Russia', 'China', 'Huawei', 'Monday'];
     await alice.page.evaluate((words) => {
       const text = document.getElementById('host').shadowRoot.querySelector('.aa-article').textContent;
@@ -165,14 +168,16 @@ test('edits made while the server is unreachable survive a reload and all reach 
       return text.length;
     }, words);
     await waitStatus(alice.page, 'Offline, 20 pending');
-    // Reload while the server is still unreachable: the edits are still there, pending.
+    // Reload while offline: the page comes from the service worker's copy, the edits
+    // from localStorage, still pending.
+    assert.equal(await alice.page.evaluate(() => navigator.onLine), false);
     await alice.page.reload();
     await alice.page.waitForSelector('.aa-article [data-block]');
     await waitStatus(alice.page, 'Offline, 20 pending');
     assert.equal(await alice.page.evaluate(() => window.annotator.count), before + 20);
-    // Back: all 20 reach the server and Bob.
-    await alice.context.unroute(`${team}/**`);
-    await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+    assert.equal(await bob.page.evaluate(() => window.annotator.count), before, 'nothing reached Bob yet');
+    // Online again (the browser's own 'online' event): all 20 reach the server and Bob.
+    await alice.context.setOffline(false);
     await waitStatus(alice.page, 'Synced');
     await bob.page.waitForFunction((n) => window.annotator.count === n, before + 20, { timeout: 10_000 });
   } finally {
