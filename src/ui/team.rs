@@ -76,6 +76,9 @@ struct Inner {
     _hide: RefCell<Option<dom::Listener>>,
     _subscription: RefCell<Option<Subscription>>,
     _online: RefCell<Option<dom::Listener>>,
+    /// The first feed page, asked for inside `mount` (with a token at hand), so that the
+    /// server works while the widget renders the article.
+    first_page: RefCell<Option<(Request, Sent)>>,
 }
 
 /// A running sync; `stop` (or dropping every clone) ends it.
@@ -128,6 +131,7 @@ impl Syncer {
             _hide: RefCell::new(None),
             _subscription: RefCell::new(None),
             _online: RefCell::new(None),
+            first_page: RefCell::new(None),
         });
         let me = Syncer(inner);
         // Every change of the store: into the outbox (when the engine is not the one
@@ -178,6 +182,13 @@ impl Syncer {
         let view = SyncView::of(&me.status());
         *me.0.last_status.borrow_mut() = Some(view.clone());
         me.0.bridge.send(Action::Sync(Some(view)));
+        if let Some(token) = me.0.token.borrow().clone() {
+            let req = me.0.team.borrow().feed_request();
+            if let Request::Feed { url } = &req {
+                let sent: Sent = Box::pin(fetch("GET", url, &token, None, None, false));
+                *me.0.first_page.borrow_mut() = Some((req, sent));
+            }
+        }
         let run = me.clone();
         wasm_bindgen_futures::spawn_local(async move { run.run().await });
         me
@@ -327,7 +338,7 @@ impl Syncer {
                 // The page after the one being read, asked for before reading it (its URL
                 // is in the `Link` header): the server and the wire work while this tab
                 // reads.
-                let mut ahead: Option<(Request, Sent)> = None;
+                let mut ahead: Option<(Request, Sent)> = self.0.first_page.borrow_mut().take();
                 // A first visit's pages are painted together, not one render a page (at
                 // least every 250 ms, for a reader on a slow connection to see them come).
                 let mut hold = Some(self.0.store.hold());
