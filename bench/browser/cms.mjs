@@ -1,0 +1,130 @@
+// What the widget costs a CMS article page (not a test; loopback only, bounded): the CMS
+// demo with a 1,000-word article and 100 stored annotations, against the same page
+// without the widget, at 1x and 4x CPU throttling, in one run. For each: the bytes
+// fetched before the first highlight was painted (each file as gzip -9 would send it;
+// the page's own HTML and CSS included), the cumulative layout shift from navigation to
+// 3 s after load, the longest main-thread task and the total blocking time in that
+// window, LCP, and navigation -> highlights painted.
+//
+// Usage: scripts/bench-cms.sh [--rounds N] [--loading eager|idle|interaction]
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { startServer, launchFresh, ROOT } from '../../tests/e2e/harness.mjs';
+import { article, annotations, reseed } from './data.mjs';
+
+const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
+const ROUNDS = Number(arg('--rounds', 3));
+const LOADING = arg('--loading', '');
+const WORDS = 1000, COUNT = 100;
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+// ---- the pages: the CMS demo with a longer article, with and without the widget -------
+const demo = fs.readFileSync(path.join(ROOT, 'dist', 'cms-demo.html'), 'utf8');
+const text = article(WORDS);
+const paras = text.split('\n\n').map((p) => `        <p>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`).join('\n');
+const body = demo.replace(/(<\/figure>\n)[\s\S]*?(\n\s*<p class="related">)/, `$1${paras}$2`);
+if (body === demo) throw new Error('the CMS demo no longer has the shape this benchmark rewrites');
+const withLoading = LOADING ? body.replace('<article-annotator id="story"', `<article-annotator id="story" loading="${LOADING}"`) : body;
+const PAGES = {
+  widget: 'bench-cms.html',
+  plain: 'bench-cms-plain.html',
+};
+fs.writeFileSync(path.join(ROOT, 'dist', PAGES.widget), withLoading);
+fs.writeFileSync(path.join(ROOT, 'dist', PAGES.plain), body.replace(/\s*<script type="module" src="pkg\/element.js"><\/script>/, ''));
+
+const gzipped = new Map();
+function gzipSize(url) {
+  const file = path.join(ROOT, 'dist', decodeURIComponent(new URL(url).pathname));
+  if (!gzipped.has(file)) gzipped.set(file, fs.existsSync(file) ? zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length : 0);
+  return gzipped.get(file);
+}
+
+/** Installed before the page's scripts: what the page's own observers see. */
+function observe() {
+  const m = window.__bench = { cls: 0, shifts: [], tasks: [], lcp: 0, highlight: null };
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (e.hadRecentInput) continue;
+      m.cls += e.value;
+      m.shifts.push({ at: Math.round(e.startTime), value: e.value, nodes: (e.sources || []).map((s) => s.node?.nodeName + (s.node?.id ? `#${s.node.id}` : '') + (s.node?.className ? `.${String(s.node.className).split(' ')[0]}` : '')) });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) m.tasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) m.lcp = e.startTime; }).observe({ type: 'largest-contentful-paint', buffered: true });
+  const tick = () => {
+    const a = document.getElementById('story')?.annotator;
+    if (a && a.count > 0 && a.paintedRevision === a.revision) { m.highlight = performance.now(); return; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+const { server, url } = await startServer();
+const { context, close } = await launchFresh();
+const rows = [];
+try {
+  // A reader who has annotated this article before: 100 annotations in localStorage.
+  {
+    const page = await context.newPage();
+    await page.goto(url + PAGES.widget);
+    await page.evaluate(() => new Promise((r) => { const el = document.getElementById('story'); if (el.annotator) r(); else el.addEventListener('annotator-ready', r, { once: true }); }));
+    reseed();
+    const list = annotations(text, COUNT).map((a) => ({ ...a, target: { selector: a.target.selector.filter((s) => s.type === 'TextQuoteSelector') } }));
+    const n = await page.evaluate((list) => { const a = document.getElementById('story').annotator; a.load(list); return a.count; }, list);
+    if (n !== COUNT) throw new Error(`seeding: ${n} of ${COUNT} annotations anchored`);
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 1000))); // the save
+    await page.close();
+  }
+
+  async function measure(variant, rate) {
+    const page = await context.newPage();
+    await page.addInitScript(observe);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.goto(url + PAGES[variant], { waitUntil: 'load' });
+    if (variant === 'widget' && LOADING !== 'interaction') await page.waitForFunction(() => window.__bench.highlight !== null, null, { timeout: 60_000 });
+    await page.waitForTimeout(3000);
+    const m = await page.evaluate(() => {
+      const m = window.__bench;
+      const nav = performance.getEntriesByType('navigation')[0];
+      const until = m.highlight ?? Infinity;
+      const resources = [{ name: location.href, end: nav.responseEnd }, ...performance.getEntriesByType('resource').map((e) => ({ name: e.name, end: e.responseEnd }))];
+      return { ...m, fetched: resources.filter((r) => r.end <= until).map((r) => r.name), all: resources.map((r) => r.name), load: nav.loadEventEnd };
+    });
+    await page.close();
+    const window_ = m.tasks.filter(([start]) => start <= m.load + 3000);
+    return {
+      bytes: m.fetched.reduce((s, u) => s + gzipSize(u), 0),
+      files: m.fetched.map((u) => `${new URL(u).pathname.slice(1)} ${(gzipSize(u) / 1024).toFixed(1)} KB`),
+      cls: m.cls,
+      shifts: m.shifts,
+      longest: Math.max(0, ...window_.map(([, d]) => d)),
+      tbt: window_.reduce((s, [, d]) => s + Math.max(0, d - 50), 0),
+      lcp: m.lcp,
+      highlight: m.highlight,
+    };
+  }
+
+  for (const rate of [1, 4]) {
+    for (const variant of ['plain', 'widget']) {
+      const runs = [];
+      for (let r = 0; r < ROUNDS; r++) runs.push(await measure(variant, rate));
+      const med = (k) => median(runs.map((x) => x[k] ?? NaN));
+      const last = runs.at(-1);
+      process.stderr.write(`${variant} ${rate}x: ${last.files.join(', ')}\n`);
+      if (variant === 'widget' && last.shifts.length) process.stderr.write(`  shifts: ${JSON.stringify(last.shifts)}\n`);
+      rows.push(`| ${variant === 'plain' ? 'without the widget' : `with the widget${LOADING ? ` (loading="${LOADING}")` : ''}`} | ${rate}× | ${(med('bytes') / 1024).toFixed(1)} KB | ${med('cls').toFixed(3)} | ${med('longest').toFixed(0)} ms | ${med('tbt').toFixed(0)} ms | ${med('lcp').toFixed(0)} ms | ${variant === 'plain' ? '—' : `${med('highlight').toFixed(0)} ms`} |`);
+    }
+  }
+} finally {
+  await close();
+  server.close();
+  for (const p of Object.values(PAGES)) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
+}
+console.log(`Measured ${new Date().toISOString().slice(0, 10)}, \`scripts/bench-cms.sh --rounds ${ROUNDS}${LOADING ? ` --loading ${LOADING}` : ''}\` (CMS demo, ${WORDS.toLocaleString('en')} words, ${COUNT} stored annotations; medians of ${ROUNDS}):\n`);
+console.log('| page | CPU | bytes before the first highlight (gzip -9) | CLS (to load + 3 s) | longest task | TBT | LCP | navigation → highlights painted |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(r);
