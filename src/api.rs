@@ -211,6 +211,36 @@ impl Annotator {
         self.session.apply(Edit::Remove(id)).map_err(|e| JsError::new(&format!("could not remove it: {e}")))
     }
 
+    /// Makes a text of the article the reader's pending selection, as if they had
+    /// selected it (the selection toolbar shows for it; a key or a click tags it):
+    /// `{exact, prefix?, suffix?}`, the text and what comes just before and after it (to
+    /// choose among repeats), found as an annotation's quote is and snapped to whole
+    /// words. Returns whether the text was found. For a reader who finds text rather than
+    /// dragging over it (a screen reader, a search box), and for the `<article-annotator>`
+    /// element, which passes on a selection made before the widget was up. A read-only
+    /// widget selects nothing.
+    pub fn select(&self, #[wasm_bindgen(unchecked_param_type = "{ exact: string; prefix?: string; suffix?: string }")] quote: JsValue) -> Result<bool, JsError> {
+        self.live()?;
+        let field = |k: &str| -> Result<String, JsError> {
+            let v = js_sys::Reflect::get(&quote, &JsValue::from_str(k)).map_err(|_| JsError::new("select takes {exact, prefix, suffix}"))?;
+            if v.is_undefined() || v.is_null() {
+                return Ok(String::new());
+            }
+            v.as_string().ok_or_else(|| JsError::new(&format!("select: {k} must be a string")))
+        };
+        let exact = field("exact")?;
+        if exact.trim().is_empty() {
+            return Err(JsError::new("select: exact must be a non-empty string"));
+        }
+        let q = crate::core::model::Quote::new(&field("prefix")?, &exact, &field("suffix")?);
+        let s = self.session.read();
+        let Ok((range, _)) = crate::core::anchor::anchor(&s.doc, None, Some(&q)) else { return Ok(false) };
+        let Some(range) = s.snap(range) else { return Ok(false) };
+        drop(s);
+        self.bridge.send(Action::SelectText(range));
+        Ok(true)
+    }
+
     /// An error once the widget is destroyed; every method calls it first.
     fn live(&self) -> Result<(), JsError> {
         if self.handle.is_some() {

@@ -11,12 +11,54 @@
 // the widget waits for it. The element's `annotator` property is the JS API handle (or
 // null before it is ready); it fires `annotator-ready` when mounted and `annotator-error`
 // (detail: {message}) when it cannot start, besides the widget's annotation events.
-import init, { mount } from './article_annotator.js';
+//
+// `loading` chooses when the widget (its JS and wasm) is fetched and started: "eager"
+// (the default: at once), "idle" (after the page's load, when the browser is idle) or
+// "interaction" (on the reader's first selection in the article, or the "Annotate"
+// control, or the element's `activate()`). Until then the article is the page's own, as
+// the CMS rendered it, readable and selectable; a selection the reader made in it
+// becomes the widget's pending selection once it is up, whatever the mode.
 
-/** Resolves when the wasm module is ready (one download for every element). */
-export const ready = init();
+let module = null;
+/** Fetches and starts the wasm module, once for every element on the page. */
+export function load() {
+  module ??= import('./article_annotator.js').then(async (m) => { await m.default(); return m; });
+  return module;
+}
+/** Resolves when the wasm module is ready (asking for it fetches it). */
+export const ready = { then: (resolve, reject) => load().then(resolve, reject) };
 
 const ATTRIBUTES = ['document-id', 'storage', 'read-only', 'schema', 'user', 'server'];
+
+/** The "Annotate" control's place: over the article's top right corner, in the
+ *  element's shadow root (nothing of the page moves for it). */
+const WAITING_CSS = `:host { display: block; position: relative; }
+:host([hidden]) { display: none; }
+.annotate { position: absolute; top: 0; right: 0; z-index: 1; min-width: 24px; min-height: 24px; margin: 4px;
+  font: 600 13px/1 system-ui, sans-serif; padding: 6px 10px; border-radius: 4px; border: 1px solid #475569;
+  background: #fff; color: #1e293b; cursor: pointer; opacity: .85; }
+.annotate:hover, .annotate:focus-visible { opacity: 1; }
+.annotate:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }`;
+let waitingSheet = null;
+
+/** The reader's selection inside `el` (its light DOM), as a quote with 32 characters of
+ *  context on each side; null if there is none. The raw text (`Range.toString`), not
+ *  what the page's CSS shows (a text-transform). */
+function selectionIn(el) {
+  const sel = document.getSelection();
+  if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
+  const r = sel.getRangeAt(0);
+  if (!el.contains(r.commonAncestorContainer)) return null;
+  const exact = r.toString();
+  if (!exact.trim()) return null;
+  const before = document.createRange();
+  before.selectNodeContents(el);
+  before.setEnd(r.startContainer, r.startOffset);
+  const text = el.textContent;
+  const at = before.toString().length;
+  const norm = (s) => s.replace(/\s+/g, ' ');
+  return { exact, prefix: norm(text.slice(Math.max(0, at - 32), at)), suffix: norm(text.slice(at + exact.length, at + exact.length + 32)) };
+}
 
 export class ArticleAnnotatorElement extends HTMLElement {
   static get observedAttributes() { return ATTRIBUTES; }
@@ -24,6 +66,22 @@ export class ArticleAnnotatorElement extends HTMLElement {
   #generation = 0;
   #token = null;
   #tokenWaiters = [];
+  /** Starts a waiting widget now (the "Annotate" control, a selection, `activate()`). */
+  #wake = null;
+  /** A selection the reader made before the widget was up. */
+  #selection = null;
+  #cleanup = [];
+  /** Started once: a restart (an attribute changed) does not wait again. */
+  #started = false;
+
+  /** Starts the widget now, whatever its `loading`; resolves when it is up. */
+  activate() {
+    this.#wake?.();
+    return new Promise((resolve) => {
+      if (this.#annotator) resolve();
+      else this.addEventListener('annotator-ready', () => resolve(), { once: true });
+    });
+  }
 
   /** The JS API handle of the mounted widget, or null. */
   get annotator() { return this.#annotator; }
@@ -55,9 +113,51 @@ export class ArticleAnnotatorElement extends HTMLElement {
     }
     this.#start();
   }
-  disconnectedCallback() { this.#stop(); }
+  disconnectedCallback() { this.#stop(); this.#unwait(); }
   attributeChangedCallback(name, old, value) {
     if (old !== value && this.#annotator) { this.#stop(); this.#start(); }
+  }
+
+  /** Until the widget starts: a selection in the article is kept (and, with "idle" or
+   *  "interaction", starts it); with "interaction", the "Annotate" control. Resolves when
+   *  the widget should start. */
+  #wait(mode) {
+    return new Promise((resolve) => {
+      let done = false;
+      const go = () => { if (!done) { done = true; resolve(); } };
+      this.#wake = go;
+      const on = (target, type, f, opts) => { target.addEventListener(type, f, opts); this.#cleanup.push(() => target.removeEventListener(type, f, opts)); };
+      let timer = 0;
+      on(document, 'selectionchange', () => {
+        clearTimeout(timer);
+        // Debounced: a drag is one selection, not one per pixel.
+        timer = setTimeout(() => {
+          const s = selectionIn(this);
+          if (s) { this.#selection = s; if (mode !== 'eager') go(); }
+        }, 150);
+      });
+      this.#cleanup.push(() => clearTimeout(timer));
+      if (mode === 'eager') go();
+      if (mode === 'idle') {
+        const idle = () => {
+          const h = window.requestIdleCallback ? requestIdleCallback(go, { timeout: 3000 }) : setTimeout(go, 200);
+          this.#cleanup.push(() => (window.cancelIdleCallback ? cancelIdleCallback(h) : clearTimeout(h)));
+        };
+        if (document.readyState === 'complete') idle(); else on(window, 'load', idle, { once: true });
+      }
+      if (mode === 'interaction' && !this.shadowRoot) {
+        const root = this.attachShadow({ mode: 'open' });
+        if (!waitingSheet && 'adoptedStyleSheets' in root) { waitingSheet = new CSSStyleSheet(); waitingSheet.replaceSync(WAITING_CSS); }
+        if (waitingSheet) root.adoptedStyleSheets = [waitingSheet];
+        root.innerHTML = '<slot></slot><button type="button" class="annotate" part="annotate" aria-label="Annotate this article">Annotate</button>';
+        root.querySelector('.annotate').addEventListener('click', go);
+      }
+    });
+  }
+
+  #unwait() {
+    for (const f of this.#cleanup.splice(0)) f();
+    this.#wake = null;
   }
 
   async #start() {
@@ -67,7 +167,11 @@ export class ArticleAnnotatorElement extends HTMLElement {
       if (document.readyState === 'loading') {
         await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }));
       }
-      await ready;
+      const mode = ['idle', 'interaction'].includes(this.getAttribute('loading')) ? this.getAttribute('loading') : 'eager';
+      if (!this.#started) await this.#wait(mode);
+      this.#started = true;
+      if (generation !== this.#generation || !this.isConnected) return;
+      const { mount } = await load();
       if (generation !== this.#generation || !this.isConnected) return;
       const options = { storage: this.getAttribute('storage') || 'local', readOnly: this.hasAttribute('read-only') };
       const id = this.getAttribute('document-id');
@@ -78,7 +182,12 @@ export class ArticleAnnotatorElement extends HTMLElement {
       if (schema) options.schema = schema;
       const server = this.getAttribute('server');
       if (server) options.sync = { url: server, token: () => this.#currentToken() };
+      // A selection made while the widget was loading is the last one seen.
+      this.#selection = selectionIn(this) ?? this.#selection;
+      this.#unwait();
       this.#annotator = mount(this, options);
+      if (this.#selection) this.#annotator.select(this.#selection);
+      this.#selection = null;
       this.dispatchEvent(new CustomEvent('annotator-ready', { bubbles: true }));
     } catch (e) {
       const message = (e && e.message) || String(e);

@@ -123,6 +123,20 @@ pub fn App(props: &AppProps) -> Html {
         },
     );
 
+    // The API's `select`: the range becomes the article's selection, then the pending
+    // selection as any selection does (the toolbar at its place).
+    {
+        let (session, article, gesture) = (props.session.clone(), article.clone(), on_selection_gesture.clone());
+        use_effect_with(state.to_select, move |to_select| {
+            if let (Some((r, _)), Some(art)) = (to_select, article.cast::<web_sys::HtmlElement>()) {
+                let _ = art.focus();
+                let selected = dom::select_range(&session.read().doc, &art, *r);
+                if selected {
+                    gesture.emit(());
+                }
+            }
+        });
+    }
     {
         let bridge = props.bridge.clone();
         let dispatch = dispatch.clone();

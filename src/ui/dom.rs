@@ -3,8 +3,9 @@
 //! The DOM counts UTF-16 code units inside text nodes; [`point_to_char`] turns a DOM
 //! point into a document [`CharOffset`] by measuring the text from the start of its block
 //! (each block element carries `data-block="<index>"`) and converting through the
-//! document's [`TextIndex`](crate::core::offset::TextIndex). This is the only place
-//! that does so.
+//! document's [`TextIndex`](crate::core::offset::TextIndex); [`block_point`] and
+//! [`point_in_nodes`] go the other way (the highlights, and [`select_range`]). This is
+//! the only place that does either.
 //!
 //! Invariant: block elements contain exactly their block's text (no decorations in
 //! text nodes), so the text measured equals the canonical text.
@@ -96,6 +97,53 @@ fn shadow_option(root: &web_sys::ShadowRoot) -> JsValue {
     let o = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&o, &"shadowRoots".into(), &js_sys::Array::of1(root));
     o.into()
+}
+
+/// A block element's text nodes, each with the UTF-16 offset it starts at in the block.
+pub fn text_nodes(block: &Element) -> Option<Vec<(usize, web_sys::Text)>> {
+    let walker = block.owner_document()?.create_tree_walker_with_what_to_show(block, 4).ok()?;
+    let mut list = Vec::new();
+    let mut at = 0usize;
+    while let Ok(Some(n)) = walker.next_node() {
+        if let Ok(t) = n.dyn_into::<web_sys::Text>() {
+            let len = t.length() as usize;
+            list.push((at, t));
+            at += len;
+        }
+    }
+    Some(list)
+}
+
+/// The block a document offset is drawn in and its UTF-16 offset there; an offset in a
+/// separator is the end of the block before (`is_end`) or the start of the block after.
+pub fn block_point(doc: &Document, at: CharOffset, is_end: bool) -> Option<(usize, usize)> {
+    let b = doc.block_at(at).or_else(|| {
+        let k = doc.blocks().partition_point(|b| b.range.end() < at);
+        if is_end { k.checked_sub(1) } else { (k < doc.blocks().len()).then_some(k) }
+    })?;
+    Some((b, doc.utf16_in_block(b, at)?))
+}
+
+/// The DOM point of a block-local UTF-16 offset among the block's [`text_nodes`]: the last
+/// node starting at or before it (at a boundary, the node that ends there for an end, the
+/// one that starts there for a start).
+pub fn point_in_nodes(nodes: &[(usize, web_sys::Text)], local: usize, is_end: bool) -> Option<(web_sys::Text, u32)> {
+    let k = if is_end { nodes.partition_point(|(s, _)| *s < local) } else { nodes.partition_point(|(s, _)| *s <= local) };
+    let (start, node) = nodes.get(k.saturating_sub(1))?;
+    Some((node.clone(), (local - start).min(node.length() as usize) as u32))
+}
+
+/// Makes a document range the reader's selection in the article (as if they had
+/// selected it); false if the article does not show it.
+pub fn select_range(doc: &Document, article: &Element, r: CharRange) -> bool {
+    let point = |at: CharOffset, is_end: bool| -> Option<(web_sys::Text, u32)> {
+        let (b, local) = block_point(doc, at, is_end)?;
+        let block = article.query_selector(&format!("[data-block=\"{b}\"]")).ok()??;
+        point_in_nodes(&text_nodes(&block)?, local, is_end)
+    };
+    let (Some((sn, so)), Some((en, eo))) = (point(r.start(), false), point(r.end(), true)) else { return false };
+    let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) else { return false };
+    sel.set_base_and_extent(&sn, so, &en, eo).is_ok()
 }
 
 /// The reader's selection as a live `Range` in the article's own tree. Inside a shadow

@@ -121,36 +121,15 @@ impl HighlightLayer {
     fn block_nodes(&mut self, block: usize) -> Option<&Vec<(usize, Text)>> {
         if !self.nodes.contains_key(&block) {
             let el = self.blocks().get(block)?.clone();
-            let document = el.owner_document()?;
-            let walker = document.create_tree_walker_with_what_to_show(&el, 4).ok()?;
-            let mut list = Vec::new();
-            let mut at = 0usize;
-            while let Ok(Some(n)) = walker.next_node() {
-                if let Ok(t) = n.dyn_into::<Text>() {
-                    let len = t.length() as usize;
-                    list.push((at, t));
-                    at += len;
-                }
-            }
-            self.nodes.insert(block, list);
+            self.nodes.insert(block, crate::ui::dom::text_nodes(&el)?);
         }
         self.nodes.get(&block)
     }
 
     /// The DOM point of a document offset: a text node and a UTF-16 offset in it.
     fn point(&mut self, doc: &Document, at: CharOffset, is_end: bool) -> Option<(Text, u32)> {
-        let b = doc.block_at(at).or_else(|| {
-            // In a separator: the end of the block before, or the start of the block after.
-            let k = doc.blocks().partition_point(|b| b.range.end() < at);
-            if is_end { k.checked_sub(1) } else { (k < doc.blocks().len()).then_some(k) }
-        })?;
-        let local = doc.utf16_in_block(b, at)?;
-        let nodes = self.block_nodes(b)?;
-        // The last node starting at or before `local` (at a boundary, the node that ends there
-        // for an end, the one that starts there for a start).
-        let k = if is_end { nodes.partition_point(|(s, _)| *s < local) } else { nodes.partition_point(|(s, _)| *s <= local) };
-        let (start, node) = nodes.get(k.saturating_sub(1))?;
-        Some((node.clone(), (local - start).min(node.length() as usize) as u32))
+        let (b, local) = crate::ui::dom::block_point(doc, at, is_end)?;
+        crate::ui::dom::point_in_nodes(self.block_nodes(b)?, local, is_end)
     }
 
     /// A DOM range for a document range.

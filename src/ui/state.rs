@@ -45,18 +45,23 @@ pub struct AppState {
     pub conflicts: Vec<crate::team::Conflict>,
     /// The team server's token says this reader is a viewer: nothing can be changed.
     pub viewer: bool,
+    /// A range the API asked to make the reader's selection (`select`): the root selects
+    /// it in the article once rendered, and it becomes `pending` as a selection would.
+    pub to_select: Option<(CharRange, u32)>,
 }
 
 impl AppState {
     pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
         let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None }
     }
 }
 
 pub enum Action {
     /// The reader's selection changed (snapped), or went away.
     Select(Option<Pending>),
+    /// Make this range the reader's selection (the API's `select`).
+    SelectText(CharRange),
     /// Apply an edit; then open the editor on this annotation, if given.
     Apply(Edit, Option<AnnotationId>),
     Undo,
@@ -190,7 +195,11 @@ impl Reducible for AppState {
         let _reducing = Reducing::start();
         let mut next = (*self).clone();
         match action {
-            Action::Select(p) => next.pending = p,
+            Action::Select(p) => {
+                next.pending = p;
+                next.to_select = None;
+            }
+            Action::SelectText(r) => next.to_select = Some((r, next.to_select.map_or(0, |(_, n)| n.wrapping_add(1)))),
             Action::Apply(edit, open) => {
                 let result = next.session.apply(edit);
                 match result {

@@ -1,0 +1,116 @@
+// The element's `loading` choices, on a page of this test's own (dist/lazy-e2e.html, a
+// CMS-like page whose article is selectable): with "interaction" nothing of the widget
+// is fetched until the reader selects in the article (or presses "Annotate"), and that
+// selection becomes the widget's pending selection; "idle" starts after the page's load.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, withDemo, ROOT } from './harness.mjs';
+
+const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html';
+let server, url;
+before(async () => {
+  ({ server, url } = await startServer());
+  fs.writeFileSync(path.join(ROOT, 'dist', PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>lazy</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <main style="max-width: 40rem; margin: 2rem auto; font: 18px/1.5 Georgia, serif">
+      <article-annotator id="story" document-id="lazy-story" storage="none" loading="interaction">
+        <h1>Minister speaks</h1>
+        <p>Communications Minister <a href="https://example.org/">Nikolai Nikiforov</a> said on Monday that the ban on Huawei would stay.</p>
+        <p>Russia and China signed a deal on software.</p>
+      </article-annotator>
+      <article-annotator id="note" document-id="lazy-note" storage="none" loading="interaction"><p>Updated on 19 August.</p></article-annotator>
+    </main>`);
+  fs.writeFileSync(path.join(ROOT, 'dist', IDLE_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>idle</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <article-annotator id="later" document-id="lazy-later" storage="none" loading="idle"><p>Kaspersky Lab was not notified.</p></article-annotator>`);
+});
+after(() => {
+  for (const p of [PAGE, IDLE_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
+  server.close();
+});
+
+/** Drags the mouse over `needle` in the page's own (light DOM) text of element `id`. */
+async function selectInPage(page, id, needle) {
+  const box = await page.evaluate(([id, needle]) => {
+    const el = document.getElementById(id);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf(needle);
+      if (at < 0) continue;
+      const r = document.createRange();
+      r.setStart(n, at); r.setEnd(n, at + needle.length);
+      const b = r.getBoundingClientRect();
+      return { x1: b.left + 1, x2: b.right - 1, y: b.top + b.height / 2 };
+    }
+    return null;
+  }, [id, needle]);
+  assert.ok(box, `${needle} is in #${id}`);
+  await page.mouse.move(box.x1, box.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x2, box.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+const fetchedWidget = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /article_annotator(_bg\.wasm|\.js)$/.test(n)));
+
+test('loading="interaction": no wasm until the reader selects, and the selection is the widget\'s pending selection', async () => {
+  await withDemo(url + PAGE, async ({ page, errors }) => {
+    await page.waitForTimeout(1000);
+    assert.deepEqual(await fetchedWidget(page), [], 'nothing of the widget fetched yet');
+    // The article is the page's own, readable and selectable, with a control to start.
+    const control = await page.evaluate(() => {
+      const b = document.getElementById('story').shadowRoot?.querySelector('button.annotate');
+      return b && { label: b.getAttribute('aria-label'), w: b.getBoundingClientRect().width, h: b.getBoundingClientRect().height };
+    });
+    assert.equal(control?.label, 'Annotate this article');
+    assert.ok(control.w >= 24 && control.h >= 24, JSON.stringify(control));
+    // (Not over the link: a drag that starts on a link drags the link.)
+    await selectInPage(page, 'story', 'ban on Huawei');
+    await page.waitForFunction(() => document.getElementById('story').annotator, null, { timeout: 15_000 });
+    assert.equal((await fetchedWidget(page)).length, 2, 'the module, once');
+    // The selection made before the widget was up is its pending selection.
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar') && aa.hl('pending')?.size === 1, null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => [...aa.hl('pending')][0].toString()), 'ban on Huawei');
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => document.getElementById('story').annotator.count === 1);
+    const a = await page.evaluate(() => document.getElementById('story').annotator.annotations()[0]);
+    assert.equal(a.target.selector.find((s) => s.type === 'TextQuoteSelector').exact, 'ban on Huawei');
+    // The other waiting widget starts with its own control, not with this one.
+    assert.equal(await page.evaluate(() => document.getElementById('note').annotator), null);
+    await page.evaluate(() => document.getElementById('note').shadowRoot.querySelector('button.annotate').click());
+    await page.waitForFunction(() => document.getElementById('note').annotator?.count === 0);
+    assert.deepEqual(errors, []);
+  }, { selector: '#story p' });
+});
+
+test('loading="idle": the widget starts after the page\'s load, with no interaction', async () => {
+  await withDemo(url + IDLE_PAGE, async ({ page, errors }) => {
+    const at = await page.evaluate(() => new Promise((resolve) => {
+      const el = document.getElementById('later');
+      const up = () => resolve({ up: performance.now(), load: performance.getEntriesByType('navigation')[0].loadEventEnd });
+      if (el.annotator) up(); else el.addEventListener('annotator-ready', up, { once: true });
+    }));
+    assert.ok(at.load > 0 && at.up >= at.load, JSON.stringify(at));
+    assert.deepEqual(errors, []);
+  }, { selector: '#later p' });
+});
+
+test('the API\'s select finds a quote with its context and makes it the pending selection', async () => {
+  await withDemo(url + PAGE, async ({ page, errors }) => {
+    await page.evaluate(() => document.getElementById('story').activate());
+    const r = await page.evaluate(() => {
+      const a = document.getElementById('story').annotator;
+      return [a.select({ exact: 'Russia' }), a.select({ exact: 'no such words' })];
+    });
+    assert.deepEqual(r, [true, false]);
+    await page.evaluate(() => document.getElementById('story').annotator.select({ exact: 'Huawei would', prefix: 'the ban on ', suffix: ' stay' }));
+    await page.waitForFunction(() => aa.hl('pending')?.size === 1 && [...aa.hl('pending')][0].toString() === 'Huawei would');
+    const e = await page.evaluate(() => { try { document.getElementById('story').annotator.select({ exact: '' }); } catch (e) { return e.message; } });
+    assert.equal(e, 'select: exact must be a non-empty string');
+    assert.deepEqual(errors, []);
+  }, { selector: '#story p' });
+});
