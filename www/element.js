@@ -41,6 +41,9 @@ const WAITING_CSS = `:host { display: block; position: relative; }
 .annotate:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }`;
 let waitingSheet = null;
 
+/** Resolves in a new task (`scheduler.yield` where there is one). */
+const nextTask = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((r) => setTimeout(r, 0)));
+
 /** The reader's selection inside `el` (its light DOM), as a quote with 32 characters of
  *  context on each side; null if there is none. The raw text (`Range.toString`), not
  *  what the page's CSS shows (a text-transform). */
@@ -172,6 +175,9 @@ export class ArticleAnnotatorElement extends HTMLElement {
       this.#started = true;
       if (generation !== this.#generation || !this.isConnected) return;
       const { mount } = await load();
+      // Each widget of the page mounts in a task of its own (not all in the one that
+      // finished the download): the page stays responsive between them.
+      await nextTask();
       if (generation !== this.#generation || !this.isConnected) return;
       const options = { storage: this.getAttribute('storage') || 'local', readOnly: this.hasAttribute('read-only') };
       const id = this.getAttribute('document-id');
