@@ -44,6 +44,25 @@ let waitingSheet = null;
 /** Resolves in a new task (`scheduler.yield` where there is one). */
 const nextTask = () => (globalThis.scheduler?.yield ? scheduler.yield() : new Promise((r) => setTimeout(r, 0)));
 
+/** The widgets of a page start one after another: each mounts once the one before it has
+ *  painted (or after a second at most), in a task of its own. Nothing then shows one
+ *  half-started while another renders, and no task holds two mounts. */
+let turn = Promise.resolve();
+function takeTurn() {
+  const before = turn;
+  let done;
+  turn = new Promise((r) => { done = r; });
+  return before.then(nextTask).then(() => done);
+}
+function whenPainted(annotator, done) {
+  const t0 = performance.now();
+  const tick = () => {
+    if (annotator.paintedRevision !== undefined || performance.now() - t0 > 1000) done();
+    else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
 /** The reader's selection inside `el` (its light DOM), as a quote with 32 characters of
  *  context on each side; null if there is none. The raw text (`Range.toString`), not
  *  what the page's CSS shows (a text-transform). */
@@ -175,10 +194,8 @@ export class ArticleAnnotatorElement extends HTMLElement {
       this.#started = true;
       if (generation !== this.#generation || !this.isConnected) return;
       const { mount } = await load();
-      // Each widget of the page mounts in a task of its own (not all in the one that
-      // finished the download): the page stays responsive between them.
-      await nextTask();
-      if (generation !== this.#generation || !this.isConnected) return;
+      const done = await takeTurn();
+      if (generation !== this.#generation || !this.isConnected) { done(); return; }
       const options = { storage: this.getAttribute('storage') || 'local', readOnly: this.hasAttribute('read-only') };
       const id = this.getAttribute('document-id');
       if (id) options.documentId = id;
@@ -191,7 +208,11 @@ export class ArticleAnnotatorElement extends HTMLElement {
       // A selection made while the widget was loading is the last one seen.
       this.#selection = selectionIn(this) ?? this.#selection;
       this.#unwait();
-      this.#annotator = mount(this, options);
+      try {
+        this.#annotator = mount(this, options);
+      } finally {
+        if (this.#annotator) whenPainted(this.#annotator, done); else done();
+      }
       if (this.#selection) this.#annotator.select(this.#selection);
       this.#selection = null;
       this.dispatchEvent(new CustomEvent('annotator-ready', { bubbles: true }));

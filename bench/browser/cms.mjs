@@ -116,7 +116,7 @@ try {
       const med = (k) => median(runs.map((x) => x[k] ?? NaN));
       const last = runs.at(-1);
       process.stderr.write(`${variant} ${rate}x: ${last.files.join(', ')}\n`);
-      if (variant === 'widget' && last.shifts.length) process.stderr.write(`  shifts: ${JSON.stringify(last.shifts)}\n`);
+      if (variant === 'widget') for (const x of runs) if (x.shifts.length) process.stderr.write(`  shifts: ${JSON.stringify(x.shifts)}\n`);
       rows.push(`| ${variant === 'plain' ? 'without the widget' : `with the widget${LOADING ? ` (loading="${LOADING}")` : ''}`} | ${rate}× | ${(med('bytes') / 1024).toFixed(1)} KB | ${med('cls').toFixed(3)} | ${med('longest').toFixed(0)} ms | ${med('tbt').toFixed(0)} ms | ${med('lcp').toFixed(0)} ms | ${variant === 'plain' ? '—' : LOADING === 'interaction' ? '— (none before an interaction)' : `${med('highlight').toFixed(0)} ms`} |`);
     }
   }

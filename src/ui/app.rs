@@ -180,6 +180,16 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listeners)
         });
     }
+    // The first render is complete: the widget takes the host's content's place, before
+    // the browser paints (ui::shell::reveal).
+    {
+        let host = props.host.clone();
+        crate::ui::hooks::use_effect_before_paint((), move |_| {
+            if let Some(h) = &host {
+                crate::ui::shell::reveal(h);
+            }
+        });
+    }
     // The store changes from anywhere (the JS API, another tab, the reducer): render.
     // Once at once too if it changed between the first render and this effect.
     {

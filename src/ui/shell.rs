@@ -5,8 +5,9 @@
 //! styles (resets, `span { display: block }`, `user-select: none`, …) out of the widget;
 //! stylesheets are constructed (`CSSStyleSheet` + `adoptedStyleSheets`), which a strict
 //! Content-Security-Policy allows, unlike `<style>` elements and `style` attributes.
-//! The host's own children (the CMS's article) stay in the light DOM, unrendered, and come
-//! back when the widget is destroyed.
+//! The host's own children (the CMS's article) stay in the light DOM: shown until the
+//! widget's first render is complete ([`reveal`], in the frame the widget appears in),
+//! unrendered after, and back when it is destroyed.
 //!
 //! Also here: reading host HTML (the element's children, or a string parsed by the
 //! browser's inert `DOMParser`) into [`HtmlNode`]s for the allowlist reader in
@@ -75,16 +76,38 @@ impl Shell {
                 let _ = root.append_child(&style);
             }
         }
+        // Until the first render is complete ([`reveal`]), the host's own content shows
+        // (the slot) and keeps its place; the widget renders beside it, laid out (so it can
+        // be measured) but hidden and taking no room.
+        let frame = document.create_element("div").map_err(|_| "could not create the widget's container")?;
+        frame.set_class_name("aa-frame");
+        let slot = document.create_element("slot").map_err(|_| "could not create the widget's container")?;
         let container = document.create_element("div").map_err(|_| "could not create the widget's container")?;
-        container.set_class_name("aa-shell");
-        root.append_child(&container).map_err(|_| "could not add the widget's container")?;
+        container.set_class_name("aa-shell aa-shell-waiting");
+        let _ = frame.append_child(&slot);
+        frame.append_child(&container).map_err(|_| "could not add the widget's container")?;
+        root.append_child(&frame).map_err(|_| "could not add the widget's container")?;
         Ok(Shell { root, container })
     }
 
     /// Empties the shadow root and shows the host's own content again.
+    ///
+    /// (The host's content shows, too, from [`Shell::attach`] until [`reveal`].)
     pub fn detach(&self) {
         self.root.set_inner_html("<slot></slot>");
         let _ = js_sys::Reflect::set(&self.root, &"adoptedStyleSheets".into(), &js_sys::Array::new());
+    }
+}
+
+/// The widget's first render is complete: it takes the place of the host's content, in
+/// the same frame (nothing shows an empty widget, and what follows the host moves once).
+pub fn reveal(host: &Element) {
+    let Some(root) = host.shadow_root() else { return };
+    if let Ok(Some(slot)) = root.query_selector(".aa-frame > slot") {
+        slot.remove();
+    }
+    if let Ok(Some(c)) = root.query_selector(".aa-shell-waiting") {
+        let _ = c.class_list().remove_1("aa-shell-waiting");
     }
 }
 

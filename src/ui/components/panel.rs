@@ -47,6 +47,9 @@ pub fn Panel(props: &PanelProps) -> Html {
         html! {
             <div class="aa-empty">
                 <h3>{"No annotations yet"}</h3>
+                // In a narrow column (a sidebar), one sentence instead of the list: the
+                // widget does not grow the page's column by a screenful.
+                <p class="aa-empty-short">{"Select text, then press "}{keys.clone()}{" for an entity or "}<kbd>{"C"}</kbd>{" for a claim."}</p>
                 <ol>
                     <li>{"Select a name, place or statement in the article (mouse, touch, or Shift + arrow keys)."}</li>
                     <li>{"Press "}{keys}{" for an entity type (see the legend), or "}<kbd>{"C"}</kbd>{" for a claim, or use the toolbar."}</li>
