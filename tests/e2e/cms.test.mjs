@@ -278,3 +278,40 @@ test('phone-sized CMS page with touch: tag by long-press selection and a tap; pa
     await a.close();
   }
 });
+
+test('starting the widgets moves nothing of the page but what they grow (CLS at most 0.01), and never shows one half-started', async () => {
+  const { context, close } = await launchFresh();
+  try {
+    const page = context.pages()[0];
+    await page.addInitScript(() => {
+      window.__shifts = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ value: e.value, nodes: (e.sources || []).map((s) => s.node?.nodeName ?? '(shadow)') });
+      }).observe({ type: 'layout-shift', buffered: true });
+      // Every frame while starting: a widget's shadow root is either the page's own
+      // content (a slot) or the whole widget, never an empty or half-rendered one.
+      window.__frames = [];
+      const tick = () => {
+        for (const el of document.querySelectorAll('article-annotator')) {
+          const root = el.shadowRoot;
+          if (!root) continue;
+          const waiting = !!root.querySelector('.aa-shell-waiting');
+          const blocks = root.querySelectorAll('.aa-article [data-block]').length;
+          if (!waiting && blocks === 0) window.__frames.push(`${el.id}: shown with no article`);
+        }
+        if (performance.now() < 5000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const { errors } = await openDemo(context, CMS());
+    await page.waitForFunction(() => [...document.querySelectorAll('article-annotator')].every((el) => el.annotator && el.annotator.paintedRevision !== undefined));
+    await page.waitForTimeout(1500);
+    const { shifts, frames } = await page.evaluate(() => ({ shifts: window.__shifts, frames: window.__frames }));
+    const cls = shifts.reduce((s, e) => s + e.value, 0);
+    assert.ok(cls <= 0.01, `CLS ${cls.toFixed(4)}: ${JSON.stringify(shifts)}`);
+    assert.deepEqual(frames, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
