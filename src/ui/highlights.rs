@@ -55,6 +55,10 @@ fn priority(name: &str) -> i32 {
     }
 }
 
+/// Articles of up to this many chunks (of [`CHUNK`] blocks) are painted whole, with no
+/// band and no layout read.
+const WHOLE_UP_TO: usize = 8;
+
 pub struct HighlightLayer {
     article: Element,
     theme: Rc<Theme>,
@@ -162,14 +166,18 @@ impl HighlightLayer {
 
     /// The blocks from `from` to `to` viewport heights below the top of the viewport
     /// (`-1.0` is one height above it), in whole chunks (see [`crate::core::html`]);
-    /// `None` while printing or when there is no window to measure (then everything is
-    /// painted). Only chunks' boxes are read: a block's box inside a chunk the browser
+    /// `None` while printing, when there is no window to measure, or for an article of at
+    /// most [`WHOLE_UP_TO`] chunks (then everything is painted, and no layout is read:
+    /// a short article's first paint forces none). Only chunks' boxes are read: a block's box inside a chunk the browser
     /// skips would force that chunk's layout. Chunks stack down the article, so their
     /// boxes are in order and no slack is needed.
     fn measure(&mut self, from: f64, to: f64) -> Option<(usize, usize)> {
         let view = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64());
         let (false, Some(view)) = (self.everything, view) else { return None };
         let blocks = self.blocks().len();
+        if blocks <= WHOLE_UP_TO * CHUNK {
+            return None;
+        }
         let article = &self.article;
         let chunks = self.chunks.get_or_insert_with(|| {
             let Ok(list) = article.query_selector_all(":scope > .aa-chunk") else { return Vec::new() };
