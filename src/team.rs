@@ -10,6 +10,11 @@
 //! the widget's own (the server keeps them as `canonical`), so a retried create never
 //! makes a second annotation.
 //!
+//! Reading the team's work: the change feed in its compact form ([`crate::core::team::CompactPage`],
+//! read straight into types; a server without it answers in W3C JSON, read as a tree),
+//! each page applied as one edit; a first visit's pages (the feed from 0) are a load for
+//! the host ([`AnnotationStore::apply_team_fill`]).
+//!
 //! Conflicts: a 412, or a colleague's change to an annotation with pending edits, is
 //! merged field by field against the version the edits started from (`core::team::merge3`);
 //! the value that loses is kept in [`Team::conflicts`] for the editor to show and offer

@@ -3,7 +3,10 @@
 //! ticket (a long-lived token never goes in a URL), wakes when the store changes, the
 //! browser comes back `online` or a retry is due, asks the host's token function again
 //! after a 401, and keeps the engine's state in localStorage beside the annotations.
-//! Decisions are the engine's; this module only moves bytes and time.
+//! Decisions are the engine's; this module only moves bytes and time: it asks for the
+//! first feed page inside `mount`, for each next page (the `Link` header) before reading
+//! the current one, and holds the store's news of a first visit's pages so that they are
+//! painted together ([`AnnotationStore::hold`]).
 //!
 //! Invariants: the engine is never borrowed across an `await`; a failed request is never
 //! lost work (the outbox keeps it); after `stop`, nothing more is sent.
