@@ -8,7 +8,7 @@
 //! edit, no claim names a claimant that is not in the set (removing an entity clears it
 //! from the claims that named it, and undo puts it back).
 
-use crate::core::model::{Annotation, AnnotationId, Body};
+use crate::core::model::{Annotation, AnnotationId, Body, Field};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -189,23 +189,11 @@ pub type Changed = std::collections::HashMap<AnnotationId, (Option<Annotation>, 
 /// claimant, verdict and note.
 pub fn rebase_fields(step: &Annotation, before: &Annotation, after: &Annotation) -> Annotation {
     let mut out = step.clone();
-    if before.target != after.target {
-        out.target = after.target.clone();
-    }
-    match (&mut out.body, &before.body, &after.body) {
-        (Body::Claim(o), Body::Claim(b), Body::Claim(a)) => {
-            if b.claimant != a.claimant {
-                o.claimant = a.claimant.clone();
-            }
-            if b.verdict != a.verdict {
-                o.verdict = a.verdict;
-            }
-            if b.note != a.note {
-                o.note = a.note.clone();
-            }
+    let claims = step.body.is_claim() && before.body.is_claim() && after.body.is_claim();
+    for &field in Field::compared(claims) {
+        if let Some(theirs) = field.get(after).filter(|v| field.get(before).as_ref() != Some(v)) {
+            theirs.set(&mut out);
         }
-        (_, b, a) if b != a => out.body = a.clone(),
-        _ => {}
     }
     out
 }

@@ -55,19 +55,19 @@ pub fn attach(s: &Session, orphan: &Annotation, range: CharRange, now: Timestamp
 /// annotation with that value put back, to offer: "Bob changed the verdict while you
 /// were editing; yours was “True”."
 pub fn conflict_note(s: &Session, a: &Annotation, lost: &crate::core::team::Lost, by: Option<&str>) -> (String, Annotation) {
-    use crate::core::team::LostValue;
+    use crate::core::team::FieldValue;
     let who = by.unwrap_or("A colleague");
     let value = match &lost.value {
-        LostValue::Span(t) => t.quote.exact().to_string(),
-        LostValue::Type(b) => match b {
+        FieldValue::Span(t) => t.quote.exact().to_string(),
+        FieldValue::Type(b) => match b {
             Body::Entity(t) => s.schema.label(t).to_string(),
             Body::Claim(_) => "Claim".into(),
         },
-        LostValue::Claimant(None) => "Unknown".into(),
-        LostValue::Claimant(Some(id)) => s.annotations().get(id).map_or_else(|| "an entity no longer here".into(), |e| e.target.quote.exact().to_string()),
-        LostValue::Verdict(v) => s.schema.verdict_label(*v).to_string(),
-        LostValue::Note(n) if n.is_empty() => "(no note)".into(),
-        LostValue::Note(n) => {
+        FieldValue::Claimant(None) => "Unknown".into(),
+        FieldValue::Claimant(Some(id)) => s.annotations().get(id).map_or_else(|| "an entity no longer here".into(), |e| e.target.quote.exact().to_string()),
+        FieldValue::Verdict(v) => s.schema.verdict_label(*v).to_string(),
+        FieldValue::Note(n) if n.is_empty() => "(no note)".into(),
+        FieldValue::Note(n) => {
             let short: String = n.chars().take(80).collect();
             if short.len() < n.len() { format!("{short}…") } else { short }
         }

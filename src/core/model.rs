@@ -195,3 +195,93 @@ impl Annotation {
         }
     }
 }
+
+/// The parts of an annotation that change on their own. A conflict with a colleague is
+/// settled one field at a time (`core::team::merge3`), an undo step rebased over a
+/// colleague's change keeps their fields (`core::edit::rebase_fields`), and a value that
+/// lost a conflict is put back by its field (`core::team::restore`): this is the one
+/// place that says what the fields are, and how each is read and written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Where it is (range and quote).
+    Span,
+    /// The entity type, or entity against claim.
+    Type,
+    Claimant,
+    Verdict,
+    Note,
+}
+
+impl Field {
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Span => "text",
+            Field::Type => "type",
+            Field::Claimant => "claimant",
+            Field::Verdict => "verdict",
+            Field::Note => "note",
+        }
+    }
+
+    /// The fields versions are compared by: the span and the type, or, when every
+    /// version is a claim, the span and the claim's claimant, verdict and note.
+    pub fn compared(all_claims: bool) -> &'static [Field] {
+        if all_claims {
+            &[Field::Span, Field::Claimant, Field::Verdict, Field::Note]
+        } else {
+            &[Field::Span, Field::Type]
+        }
+    }
+
+    /// This field of `a` (`None`: a claim's field of an entity).
+    pub fn get(self, a: &Annotation) -> Option<FieldValue> {
+        Some(match (self, &a.body) {
+            (Field::Span, _) => FieldValue::Span(a.target.clone()),
+            (Field::Type, b) => FieldValue::Type(b.clone()),
+            (Field::Claimant, Body::Claim(c)) => FieldValue::Claimant(c.claimant.clone()),
+            (Field::Verdict, Body::Claim(c)) => FieldValue::Verdict(c.verdict),
+            (Field::Note, Body::Claim(c)) => FieldValue::Note(c.note.clone()),
+            _ => return None,
+        })
+    }
+}
+
+/// One field's value.
+#[derive(Clone, Debug)]
+pub enum FieldValue {
+    Span(Target),
+    Type(Body),
+    Claimant(Option<AnnotationId>),
+    Verdict(Verdict),
+    Note(String),
+}
+
+/// Two spans are the same when they cover the same range with the same text: their
+/// context is read again at every anchoring.
+impl PartialEq for FieldValue {
+    fn eq(&self, other: &FieldValue) -> bool {
+        match (self, other) {
+            (FieldValue::Span(a), FieldValue::Span(b)) => a.range == b.range && a.quote.exact() == b.quote.exact(),
+            (FieldValue::Type(a), FieldValue::Type(b)) => a == b,
+            (FieldValue::Claimant(a), FieldValue::Claimant(b)) => a == b,
+            (FieldValue::Verdict(a), FieldValue::Verdict(b)) => a == b,
+            (FieldValue::Note(a), FieldValue::Note(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl FieldValue {
+    /// Writes this value into `a` (a claim's field on what is no longer a claim: nothing
+    /// to put it on).
+    pub fn set(&self, a: &mut Annotation) {
+        match (self, &mut a.body) {
+            (FieldValue::Span(t), _) => a.target = t.clone(),
+            (FieldValue::Type(b), _) => a.body = b.clone(),
+            (FieldValue::Claimant(c), Body::Claim(claim)) => claim.claimant = c.clone(),
+            (FieldValue::Verdict(v), Body::Claim(claim)) => claim.verdict = *v,
+            (FieldValue::Note(n), Body::Claim(claim)) => claim.note = n.clone(),
+            (_, Body::Entity(_)) => {}
+        }
+    }
+}

@@ -13,7 +13,8 @@
 
 use crate::core::format::stored::StoredAnnotation;
 use crate::core::format::w3c::{annotation_from_json_as, annotation_out};
-use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp, Verdict};
+use crate::core::model::{Annotation, AnnotationId, Body, Timestamp};
+pub use crate::core::model::{Field, FieldValue};
 use crate::core::schema::Schema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -172,44 +173,10 @@ fn unpct(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The parts of an annotation that merge on their own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
-    /// Where it is (range and quote).
-    Span,
-    /// The entity type, or entity against claim.
-    Type,
-    Claimant,
-    Verdict,
-    Note,
-}
-
-impl Field {
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::Span => "text",
-            Field::Type => "type",
-            Field::Claimant => "claimant",
-            Field::Verdict => "verdict",
-            Field::Note => "note",
-        }
-    }
-}
-
-/// A value that lost a conflict, to show and offer back.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LostValue {
-    Span(Target),
-    Type(Body),
-    Claimant(Option<AnnotationId>),
-    Verdict(Verdict),
-    Note(String),
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lost {
     pub field: Field,
-    pub value: LostValue,
+    pub value: FieldValue,
     /// Whether the losing value was this reader's own (else the colleague's).
     pub mine: bool,
 }
@@ -241,13 +208,6 @@ fn pick<T: PartialEq + Clone>(base: Option<&T>, mine: &T, theirs: &T, mine_wins:
     }
 }
 
-#[derive(Clone, PartialEq)]
-struct Span(Option<crate::core::offset::CharRange>, String);
-
-fn span(a: &Annotation) -> Span {
-    Span(a.target.range, a.target.quote.exact().to_string())
-}
-
 /// Merges this reader's version of an annotation with a colleague's, field by field,
 /// against `base`, the version both started from (`None` when there is none: then every
 /// field that differs is a conflict). Fields changed on one side only take that side's
@@ -258,41 +218,12 @@ pub fn merge3(base: Option<&Annotation>, mine: &Annotation, theirs: &Annotation)
     let mut lost = Vec::new();
     let mut out = theirs.clone();
     out.modified = mine.modified.max(theirs.modified);
-
-    let (s, l) = pick(base.map(span).as_ref(), &span(mine), &span(theirs), wins);
-    out.target = if s == span(mine) { mine.target.clone() } else { theirs.target.clone() };
-    if let Some((_, loser_is_mine)) = l {
-        let t = if loser_is_mine { &mine.target } else { &theirs.target };
-        lost.push(Lost { field: Field::Span, value: LostValue::Span(t.clone()), mine: loser_is_mine });
-    }
-
-    match (&mine.body, &theirs.body) {
-        (Body::Claim(mc), Body::Claim(tc)) => {
-            let bc = base.and_then(Annotation::claim);
-            let mut c = tc.clone();
-            let (v, l) = pick(bc.map(|b| &b.claimant), &mc.claimant, &tc.claimant, wins);
-            c.claimant = v;
-            if let Some((v, m)) = l {
-                lost.push(Lost { field: Field::Claimant, value: LostValue::Claimant(v), mine: m });
-            }
-            let (v, l) = pick(bc.map(|b| &b.verdict), &mc.verdict, &tc.verdict, wins);
-            c.verdict = v;
-            if let Some((v, m)) = l {
-                lost.push(Lost { field: Field::Verdict, value: LostValue::Verdict(v), mine: m });
-            }
-            let (v, l) = pick(bc.map(|b| &b.note), &mc.note, &tc.note, wins);
-            c.note = v;
-            if let Some((v, m)) = l {
-                lost.push(Lost { field: Field::Note, value: LostValue::Note(v), mine: m });
-            }
-            out.body = Body::Claim(c);
-        }
-        (m, t) => {
-            let (v, l) = pick(base.map(|b| &b.body), m, t, wins);
-            out.body = v;
-            if let Some((v, mine)) = l {
-                lost.push(Lost { field: Field::Type, value: LostValue::Type(v), mine });
-            }
+    for &field in Field::compared(mine.body.is_claim() && theirs.body.is_claim()) {
+        let (Some(m), Some(t)) = (field.get(mine), field.get(theirs)) else { continue };
+        let (value, loser) = pick(base.and_then(|b| field.get(b)).as_ref(), &m, &t, wins);
+        value.set(&mut out);
+        if let Some((value, mine)) = loser {
+            lost.push(Lost { field, value, mine });
         }
     }
     Merged { annotation: out, lost }
@@ -307,15 +238,7 @@ pub fn same_content(a: &Annotation, b: &Annotation) -> bool {
 /// `a` with a value that lost a conflict put back (the reader chose it after all).
 pub fn restore(a: &Annotation, lost: &Lost) -> Annotation {
     let mut out = a.clone();
-    match (&lost.value, &mut out.body) {
-        (LostValue::Span(t), _) => out.target = t.clone(),
-        (LostValue::Type(b), _) => out.body = b.clone(),
-        (LostValue::Claimant(c), Body::Claim(claim)) => claim.claimant = c.clone(),
-        (LostValue::Verdict(v), Body::Claim(claim)) => claim.verdict = *v,
-        (LostValue::Note(n), Body::Claim(claim)) => claim.note = n.clone(),
-        // A claim's field on what is no longer a claim: nothing to put it on.
-        (_, Body::Entity(_)) => {}
-    }
+    lost.value.set(&mut out);
     out
 }
 

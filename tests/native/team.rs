@@ -6,7 +6,7 @@ use article_annotator::core::anchor::quote_at;
 use article_annotator::core::model::{Annotation, AnnotationId, Body, Claim, Target, Timestamp, Verdict};
 use article_annotator::core::schema::Schema;
 use article_annotator::core::format::stored::StoredAnnotation;
-use article_annotator::core::team::{compact, from_compact, from_server, merge3, restore, server_segment, to_server, Field, LostValue, Op, Outbox};
+use article_annotator::core::team::{compact, from_compact, from_server, merge3, restore, server_segment, to_server, Field, FieldValue, Op, Outbox};
 use serde_json::{json, Value};
 
 const SOURCE: &str = "urn:article-annotator:document:story-1";
@@ -140,7 +140,7 @@ fn the_same_field_changed_on_both_sides_goes_to_the_later_and_the_other_is_kept(
     assert_eq!(at_alice.annotation.claim().unwrap().verdict, Verdict::False);
     assert_eq!(at_alice.lost.len(), 1);
     assert_eq!(at_alice.lost[0].field, Field::Verdict);
-    assert_eq!(at_alice.lost[0].value, LostValue::Verdict(Verdict::True));
+    assert_eq!(at_alice.lost[0].value, FieldValue::Verdict(Verdict::True));
     assert!(at_alice.lost[0].mine);
     // Alice can take hers back after all.
     let back = restore(&at_alice.annotation, &at_alice.lost[0]);
@@ -172,14 +172,14 @@ fn spans_and_types_merge_too_and_no_base_means_every_difference_is_a_conflict() 
     assert_eq!(m.annotation.body, retyped.body, "the later wins");
     assert_eq!(m.annotation.target, retyped.target);
     assert_eq!(m.lost.iter().map(|l| l.field).collect::<Vec<_>>(), [Field::Span, Field::Type]);
-    assert_eq!(m.lost[0].value, LostValue::Span(moved.target.clone()));
+    assert_eq!(m.lost[0].value, FieldValue::Span(moved.target.clone()));
     // An entity made a claim on one side, retyped on the other: one conflict on the type.
     let mut claimed = base.clone();
     claimed.body = claim(None, Verdict::Unverified, "");
     claimed.modified = Timestamp(4_000);
     let m = merge3(Some(&base), &retyped, &claimed);
     assert!(m.annotation.body.is_claim());
-    assert_eq!(m.lost[0].value, LostValue::Type(Body::Entity("organization".into())));
+    assert_eq!(m.lost[0].value, FieldValue::Type(Body::Entity("organization".into())));
 }
 
 #[test]
