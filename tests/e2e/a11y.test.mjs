@@ -1,0 +1,56 @@
+// Automated accessibility: axe-core (the npm package, pinned in package-lock.json, run
+// in the page through the DevTools protocol, so the pages' CSP does not stop it) checks
+// the WCAG 2.0, 2.1 and 2.2 A and AA rules on the demo, the demo with the editor open,
+// the CMS page, a read-only widget and a widget waiting for an interaction. Each must
+// have no violation; a failure lists the rule, its help and the first nodes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, withDemo, mouseSelect, ROOT } from './harness.mjs';
+
+const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const PAGE = 'a11y-e2e.html';
+
+let server, url;
+before(async () => {
+  ({ server, url } = await startServer());
+  fs.writeFileSync(path.join(ROOT, 'dist', PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>Accessibility check</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <main>
+      <h1>Two widgets</h1>
+      <article-annotator id="ro" document-id="a11y-ro" storage="none" read-only><p>Nikolai Nikiforov said on Monday that the ban would stay.</p></article-annotator>
+      <article-annotator id="wait" document-id="a11y-wait" storage="none" loading="interaction"><p>Russia and China signed a deal.</p></article-annotator>
+    </main>`);
+});
+after(() => { fs.rmSync(path.join(ROOT, 'dist', PAGE), { force: true }); server.close(); });
+
+async function violations(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' > ')}`).join(' | ')}`);
+  }, TAGS);
+}
+
+test('axe-core: no WCAG 2.x A/AA violation on the demo, with the editor open, and on the CMS page', async () => {
+  await withDemo(url, async ({ page }) => {
+    assert.deepEqual(await violations(page), [], 'the demo');
+    await mouseSelect(page, 'Nikolai Nikiforov');
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => !!aa.q('.aa-editor'));
+    assert.deepEqual(await violations(page), [], 'the editor open on a claim');
+  });
+  await withDemo(url + 'cms-demo.html', async ({ page }) => {
+    assert.deepEqual(await violations(page), [], 'the CMS page');
+  });
+});
+
+test('axe-core: no violation on a read-only widget and on one waiting for an interaction', async () => {
+  await withDemo(url + PAGE, async ({ page }) => {
+    await page.waitForFunction(() => document.getElementById('ro').annotator?.paintedRevision !== undefined);
+    assert.deepEqual(await violations(page), []);
+  }, { selector: '#ro' });
+});
