@@ -81,16 +81,22 @@ impl Theme {
         format!("{}{part}", self.prefix)
     }
 
-    /// The schema-dependent stylesheet.
+    /// The schema-dependent stylesheet. A type is never told by its colour alone: each
+    /// of the first [`PATTERNS`] types has its own underline (solid, double, dotted,
+    /// dashed, wavy, thick), which its legend swatch repeats; claims are overlined. In
+    /// forced-colours mode the highlights take the system's mark colours, and keep their
+    /// lines.
     pub fn css(&self, schema: &Schema) -> String {
         let p = &self.prefix;
         let mut out = String::new();
-        for t in schema.types() {
+        for (i, t) in schema.types().iter().enumerate() {
             let (x, c) = (self.ident(&t.id), t.colour.trim());
+            let (style, width) = PATTERNS[i % PATTERNS.len()];
             out.push_str(&format!(
                 ".aa-root .aa-sw-{x} {{ background: color-mix(in srgb, {c} 22%, #fff); border-color: {c}; }}\n\
+                 .aa-root .aa-sw-{x}::after {{ content: \"\\00a0\\00a0\\00a0\"; display: block; font-size: .55rem; line-height: .6rem; overflow: hidden; text-decoration: underline {width} {style} {c}; }}\n\
                  .aa-root .aa-tag-{x} {{ border-left-color: {c}; }}\n\
-                 ::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline 2px solid {c}; }}\n"
+                 ::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline {width} {style} {c}; }}\n"
             ));
         }
         if !self.idents.iter().any(|(_, x)| x == OTHER) {
@@ -103,9 +109,21 @@ impl Theme {
              ::highlight({p}current) {{ background-color: #0969da; color: #fff; }}\n\
              ::highlight({p}flash) {{ background-color: #fcd34d; color: #1f2328; }}\n"
         ));
+        // Forced colours (Windows high contrast): the page's colours are replaced, so the
+        // highlights use the system's own, and their lines stay.
+        let names: Vec<String> = self.names().map(|n| format!("::highlight({n})")).collect();
+        out.push_str(&format!(
+            "@media (forced-colors: active) {{\n{} {{ background-color: Mark; color: MarkText; text-decoration-color: CanvasText; }}\n::highlight({p}current), ::highlight({p}flash) {{ background-color: Highlight; color: HighlightText; }}\n}}\n",
+            names.join(", ")
+        ));
         out
     }
 }
+
+/// The underline of the first types, in schema order: style and thickness (the seventh
+/// type takes the first again; its label, in the tooltip, the editor and the panel, still
+/// names it).
+pub const PATTERNS: [(&str, &str); 6] = [("solid", "2px"), ("double", "3px"), ("dotted", "2px"), ("dashed", "2px"), ("wavy", "1px"), ("solid", "4px")];
 
 /// A type's class-name part under `theme` (from a Yew context), or derived from the id.
 pub fn ident_in(theme: Option<&Theme>, type_id: &str) -> String {

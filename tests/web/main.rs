@@ -532,3 +532,35 @@ async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_re
     assert_eq!(message(a.add(w3c_entity("urn:x:3", "Kaspersky Lab", s1, e1, "Person")).unwrap_err()), "this annotator has been destroyed");
     assert!(a.export_as(None).is_err() && a.annotations().is_err() && a.import_from(&line, None, None).is_err() && a.revision().is_err());
 }
+
+/// WCAG 1.4.1: a type is never told by colour alone. Each default type's highlight has an
+/// underline of its own (style and thickness, repeated by its legend swatch), claims are
+/// overlined, and forced-colours mode gives every highlight the system's colours.
+#[wasm_bindgen_test]
+fn each_type_has_its_own_line_and_forced_colours_keep_the_highlights() {
+    use article_annotator::core::schema::Schema;
+    use article_annotator::ui::theme::Theme;
+    let schema = Schema::default();
+    let theme = Theme::new(&schema);
+    let css = theme.css(&schema);
+    let mut lines = Vec::new();
+    for t in schema.types() {
+        let rule = format!("::highlight({}) {{", theme.name(theme.ident(&t.id)));
+        let at = css.find(&rule).unwrap_or_else(|| panic!("no rule for {}", t.id));
+        let decl = &css[at..at + css[at..].find('}').unwrap()];
+        let line = decl.split("text-decoration: underline ").nth(1).unwrap().split(';').next().unwrap();
+        // Thickness and style, without the colour.
+        lines.push(line.split(' ').take(2).collect::<Vec<_>>().join(" "));
+        assert!(css.contains(&format!(".aa-root .aa-sw-{}::after", theme.ident(&t.id))), "the legend repeats {}'s line", t.id);
+    }
+    let mut unique = lines.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), lines.len(), "every type its own line: {lines:?}");
+    assert!(css.contains(&format!("::highlight({}) {{ background-color: rgba(251, 146, 60, .12); text-decoration: overline", theme.name("claim"))));
+    let forced = &css[css.find("@media (forced-colors: active)").expect("a forced-colours block")..];
+    for t in schema.types() {
+        assert!(forced.contains(&format!("::highlight({})", theme.name(theme.ident(&t.id)))), "{} in forced colours", t.id);
+    }
+    assert!(forced.contains("background-color: Mark"));
+}
