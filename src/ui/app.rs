@@ -383,7 +383,8 @@ pub fn App(props: &AppProps) -> Html {
         let on_dismiss = dispatch.reform(move |i: usize| Action::DismissConflict(id.clone(), i));
         html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} /> }
     });
-    // What the keyboard cursor is on, for screen readers (highlights are not elements).
+    // What the keyboard cursor is on, for screen readers (highlights are not elements);
+    // after a change of the reader's own, what it did.
     let announcement = state.current.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
         let label = match &a.body {
             Body::Entity(t) => schema.label(t).to_string(),
@@ -436,7 +437,7 @@ pub fn App(props: &AppProps) -> Html {
                     mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
-            <div class="aa-sr" aria-live="polite">{announcement.unwrap_or_default()}</div>
+            <div class="aa-sr" aria-live="polite">{state.said.clone().or(announcement).unwrap_or_default()}</div>
         </div>
         </ContextProvider<Rc<Theme>>>
     }

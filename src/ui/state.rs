@@ -48,12 +48,14 @@ pub struct AppState {
     /// A range the API asked to make the reader's selection (`select`): the root selects
     /// it in the article once rendered, and it becomes `pending` as a selection would.
     pub to_select: Option<(CharRange, u32)>,
+    /// What the reader's last change did, for screen readers (the live region).
+    pub said: Option<String>,
 }
 
 impl AppState {
     pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
         let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None }
+        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None, said: None }
     }
 }
 
@@ -201,9 +203,11 @@ impl Reducible for AppState {
             }
             Action::SelectText(r) => next.to_select = Some((r, next.to_select.map_or(0, |(_, n)| n.wrapping_add(1)))),
             Action::Apply(edit, open) => {
+                let said = describe(&next.session.read(), &edit);
                 let result = next.session.apply(edit);
                 match result {
                     Ok(()) => {
+                        next.said = said;
                         next.pending = None;
                         if open.is_some() {
                             next.editing = open;
@@ -215,7 +219,10 @@ impl Reducible for AppState {
             Action::Undo | Action::Redo => {
                 let r = if matches!(action, Action::Undo) { next.session.undo() } else { next.session.redo() };
                 match r {
-                    Ok(true) => next.pending = None,
+                    Ok(true) => {
+                        next.pending = None;
+                        next.said = Some(if matches!(action, Action::Undo) { "Undone." } else { "Redone." }.into());
+                    }
                     Ok(false) => {}
                     Err(e) => next.notice = Notice::error(format!("Could not undo or redo: {e}")),
                 }
@@ -229,7 +236,10 @@ impl Reducible for AppState {
                 next.flash = Some((id, n));
             }
             Action::Unflash => next.flash = None,
-            Action::Cursor(id) => next.current = id,
+            Action::Cursor(id) => {
+                next.current = id;
+                next.said = None;
+            }
             Action::Notify(n) => next.notice = n,
             Action::Import(imported, name) => {
                 let (issues, others) = (imported.issues.clone(), imported.other_documents);
@@ -301,4 +311,20 @@ pub fn import_notice(name: &str, r: &crate::core::merge::MergeReport, others: us
     } else {
         Notice::warning(text)
     }
+}
+
+/// What an edit does, in words for a screen reader (“Tagged “Nikiforov” as Person.”).
+fn describe(s: &crate::core::session::Session, e: &Edit) -> Option<String> {
+    use crate::core::model::Body;
+    let quote = |a: &crate::core::model::Annotation| a.target.quote.exact().to_string();
+    Some(match e {
+        Edit::Add(a) => match &a.body {
+            Body::Entity(t) => format!("Tagged “{}” as {}.", quote(a), s.schema.label(t)),
+            Body::Claim(_) => format!("Claim “{}” added.", quote(a)),
+        },
+        Edit::Update(a) => format!("Changed “{}”.", quote(a)),
+        Edit::Remove(id) => format!("Deleted “{}”.", quote(s.annotations().get(id)?)),
+        Edit::Batch(v) if v.len() == 1 => return describe(s, &v[0]),
+        Edit::Batch(v) => format!("{} changes made.", v.len()),
+    })
 }

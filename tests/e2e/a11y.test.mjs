@@ -54,3 +54,22 @@ test('axe-core: no violation on a read-only widget and on one waiting for an int
     assert.deepEqual(await violations(page), []);
   }, { selector: '#ro' });
 });
+
+test('the live region says what the reader\'s change did (tagged, undone, redone); a change through the API says nothing', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    const said = () => page.evaluate(() => aa.q('.aa-sr[aria-live]')?.textContent);
+    await mouseSelect(page, 'Nikolai Nikiforov');
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => aa.q('.aa-sr').textContent.startsWith('Tagged'));
+    assert.equal(await said(), 'Tagged “Nikolai Nikiforov” as Person.');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => aa.q('.aa-sr').textContent === 'Undone.');
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(() => aa.q('.aa-sr').textContent === 'Redone.');
+    const id = await page.evaluate(() => window.annotator.annotations()[0].id);
+    await page.evaluate((id) => window.annotator.remove(id), id);
+    // A change through the API is the host's, not the reader's: nothing is said for it.
+    assert.equal(await said(), 'Redone.');
+    assert.deepEqual(errors, []);
+  });
+});
