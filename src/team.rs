@@ -570,7 +570,6 @@ impl Team {
     /// A colleague's version (`by`: who made it): taken as it is, or merged with the edits
     /// waiting here.
     fn take_theirs(&mut self, v: &Value, etag: &str, by: Option<&str>, store: &AnnotationStore, now: Timestamp) {
-        self.note_local(store);
         let Ok((theirs, author)) = self.read_server(v, store, now) else { return };
         self.take_read(theirs, author, etag, by, store);
     }

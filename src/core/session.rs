@@ -192,18 +192,25 @@ impl Session {
         self.apply_team_as(edit, true)
     }
     fn apply_team_as(&mut self, edit: Edit, fill: bool) -> Result<(), EditError> {
+        // The versions before and after are kept only for an undo history to rebase (a
+        // first visit's 10,000 annotations, with nothing to undo, copy none).
+        let rebase = self.history.can_undo() || self.history.can_redo();
         let mut ids = Vec::new();
-        edit.touched(&mut ids);
+        if rebase {
+            edit.touched(&mut ids);
+        }
         let before: Vec<(AnnotationId, Option<Annotation>)> = ids.into_iter().map(|id| {
             let b = self.set.get(&id).cloned();
             (id, b)
         }).collect();
         let inverse = crate::core::edit::apply(&mut self.set, edit)?;
-        let changed: crate::core::edit::Changed = before.into_iter().map(|(id, b)| {
-            let a = self.set.get(&id).cloned();
-            (id, (b, a))
-        }).collect();
-        self.history.rebase(&changed);
+        if rebase {
+            let changed: crate::core::edit::Changed = before.into_iter().map(|(id, b)| {
+                let a = self.set.get(&id).cloned();
+                (id, (b, a))
+            }).collect();
+            self.history.rebase(&changed);
+        }
         self.post(if fill { None } else { Some(&inverse) });
         let ids = touched(Some(&inverse));
         self.record(ids);
