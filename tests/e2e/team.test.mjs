@@ -90,6 +90,19 @@ async function reader(tok, { tokens } = {}) {
   return { page, errors, context, close };
 }
 
+/** Runs `fn` with one reader per token (each a browser of its own; a token, or
+ *  `{tokens}` for a token function handing them out in turn), and always closes them. */
+async function withReaders(tokens, fn) {
+  const readers = [];
+  try {
+    // A token, or `{tokens}` for the page's token function.
+    for (const t of tokens) readers.push(t?.tokens ? await reader(null, t) : await reader(t));
+    return await fn(...readers);
+  } finally {
+    for (const r of readers) await r.close();
+  }
+}
+
 /** A token signed here (as a CMS's backend would), with any expiry. */
 function jwt(sub, role, exp, docs = ['team-e2e']) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -113,9 +126,7 @@ async function waitStatus(page, text) {
 }
 
 test('Alice tags a person and Bob sees it within a second, with Alice as its author', async () => {
-  const alice = await reader(token('alice', 'annotator'));
-  const bob = await reader(token('bob', 'annotator'));
-  try {
+  await withReaders([token('alice', 'annotator'), token('bob', 'annotator')], async (alice, bob) => {
     await waitStatus(alice.page, 'Synced');
     await waitStatus(bob.page, 'Synced');
     await mouseSelect(alice.page, 'Nikolai Nikiforov');
@@ -140,16 +151,11 @@ test('Alice tags a person and Bob sees it within a second, with Alice as its aut
     await bob.page.screenshot({ path: path.join(ARTIFACTS, 'team-bob.png') });
     assert.deepEqual(alice.errors, []);
     assert.deepEqual(bob.errors, []);
-  } finally {
-    await alice.close();
-    await bob.close();
-  }
+  });
 });
 
 test('Alice goes offline, makes 20 edits, reloads offline (still there, pending), goes online: all reach Bob', async () => {
-  const alice = await reader(token('alice', 'annotator'));
-  const bob = await reader(token('bob', 'annotator'));
-  try {
+  await withReaders([token('alice', 'annotator'), token('bob', 'annotator')], async (alice, bob) => {
     await waitStatus(alice.page, 'Synced');
     assert.equal(await alice.page.evaluate(() => window.offlineReady), true, 'the page is kept for offline use');
     const before = (await bob.page.evaluate(() => window.annotator.count));
@@ -180,15 +186,11 @@ test('Alice goes offline, makes 20 edits, reloads offline (still there, pending)
     await alice.context.setOffline(false);
     await waitStatus(alice.page, 'Synced');
     await bob.page.waitForFunction((n) => window.annotator.count === n, before + 20, { timeout: 10_000 });
-  } finally {
-    await alice.close();
-    await bob.close();
-  }
+  });
 });
 
 test('a viewer reads, cannot change anything, and is told why', async () => {
-  const viewer = await reader(token('vera', 'viewer'));
-  try {
+  await withReaders([token('vera', 'viewer')], async (viewer) => {
     await viewer.page.waitForFunction(() => !!aa.q('.aa-readonly-badge'));
     await viewer.page.waitForFunction(() => window.annotator.count > 0, null, { timeout: 10_000 });
     assert.match(await status(viewer.page), /Cannot sync: you may read this article's annotations, not change them/);
@@ -199,17 +201,12 @@ test('a viewer reads, cannot change anything, and is told why', async () => {
     const r = await fetch(`${team}/annotations/team-e2e/x1`, { method: 'PUT', headers: { Authorization: `Bearer ${token('vera', 'viewer')}`, 'Content-Type': 'application/ld+json' },
       body: JSON.stringify({ '@context': 'http://www.w3.org/ns/anno.jsonld', type: 'Annotation', target: 'http://x/' }) });
     assert.equal(r.status, 403);
-  } finally {
-    await viewer.close();
-  }
+  });
   // A viewer's token from the host's function: known only once it arrives, then the same.
-  const later = await reader(null, { tokens: [jwt('vic', 'viewer', Math.floor(Date.now() / 1000) + 3600)] });
-  try {
+  await withReaders([{ tokens: [jwt('vic', 'viewer', Math.floor(Date.now() / 1000) + 3600)] }], async (later) => {
     await later.page.waitForFunction(() => !!aa.q('.aa-readonly-badge'), null, { timeout: 10_000 });
     await waitStatus(later.page, "Cannot sync: you may read this article's annotations, not change them");
-  } finally {
-    await later.close();
-  }
+  });
 });
 
 /** A claim on "the ban on Huawei would stay", as W3C (an update when the id exists). */
@@ -227,9 +224,7 @@ const claimNow = (page) => page.evaluate(() => {
 });
 
 test('a verdict and a note changed at once both survive; the same verdict changed on both sides has one winner, and the other is shown', async () => {
-  const alice = await reader(token('alice', 'annotator'));
-  const bob = await reader(token('bob', 'editor'));
-  try {
+  await withReaders([token('alice', 'annotator'), token('bob', 'editor')], async (alice, bob) => {
     await waitStatus(alice.page, 'Synced');
     await alice.page.evaluate((c) => window.annotator.add(c), claimOf('unverified', ''));
     await bob.page.waitForFunction(() => window.annotator.annotations().some((x) => x.id.endsWith('c1a1')), null, { timeout: 5_000 });
@@ -268,40 +263,29 @@ test('a verdict and a note changed at once both survive; the same verdict change
     await alice.page.evaluate(() => aa.q('.aa-restore').click());
     await bob.page.waitForFunction(() => window.annotator.annotations().find((x) => x.id.endsWith('c1a1'))?.body.some((b) => b.value === 'true'), null, { timeout: 5_000 });
     assert.equal(await alice.page.evaluate(() => aa.q('.aa-conflict')), null, 'the note goes once restored');
-  } finally {
-    await alice.close();
-    await bob.close();
-  }
+  });
 });
 
 test('an expired token is refreshed through the token function; without a refresh the status says so and local work goes on', async () => {
   const expired = jwt('alice', 'annotator', Math.floor(Date.now() / 1000) - 3600);
   const fresh = jwt('alice', 'annotator', Math.floor(Date.now() / 1000) + 3600);
-  const refreshed = await reader(null, { tokens: [expired, fresh] });
-  try {
+  await withReaders([{ tokens: [expired, fresh] }], async (refreshed) => {
     await waitStatus(refreshed.page, 'Synced');
     assert.ok(await refreshed.page.evaluate(() => window.tokenCalls) >= 2, 'asked again after the 401');
     await tagWord(refreshed.page, 'Monday', 'Event');
     await waitStatus(refreshed.page, 'Synced');
-  } finally {
-    await refreshed.close();
-  }
-  const stuck = await reader(expired);
-  try {
+  });
+  await withReaders([expired], async (stuck) => {
     await waitStatus(stuck.page, 'Cannot sync: your sign-in has expired');
     const before = await stuck.page.evaluate(() => window.annotator.count);
     await tagWord(stuck.page, 'Russia');
     assert.equal(await stuck.page.evaluate(() => window.annotator.count), before + 1, 'local work goes on');
     await waitStatus(stuck.page, 'Cannot sync: your sign-in has expired (1 pending)');
-  } finally {
-    await stuck.close();
-  }
+  });
 });
 
 test('the server killed and restarted while Alice edits: nothing is lost, the status says offline, then synced', async () => {
-  const alice = await reader(token('alice', 'annotator'));
-  const bob = await reader(token('bob', 'annotator'));
-  try {
+  await withReaders([token('alice', 'annotator'), token('bob', 'annotator')], async (alice, bob) => {
     await waitStatus(alice.page, 'Synced');
     const before = await bob.page.evaluate(() => window.annotator.count);
     teamProcess.kill('SIGKILL');
@@ -311,10 +295,7 @@ test('the server killed and restarted while Alice edits: nothing is lost, the st
     await startTeam(teamPort, teamDb);
     await waitStatus(alice.page, 'Synced');
     await bob.page.waitForFunction((n) => window.annotator.count === n, before + 3, { timeout: 15_000 });
-  } finally {
-    await alice.close();
-    await bob.close();
-  }
+  });
 });
 
 test('the CMS demo works as a team with ?server= and the token in the fragment: two windows, one article', async () => {
