@@ -15,6 +15,7 @@ pub mod format;
 pub mod html;
 pub mod html_read;
 pub mod merge;
+pub mod mentions;
 pub mod model;
 pub mod offset;
 pub mod panel;

@@ -17,7 +17,8 @@
 use crate::core::edit::{Edit, EditError};
 use crate::core::format::Imported;
 use crate::core::merge::MergeReport;
-use crate::core::model::{AnnotationId, Timestamp};
+use crate::core::mentions::{SuggestError, Which};
+use crate::core::model::{Annotation, AnnotationId, Timestamp};
 use crate::core::session::{Change, Session};
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::{Rc, Weak};
@@ -109,7 +110,8 @@ impl AnnotationStore {
         self.read().revision()
     }
 
-    /// Calls `f` with the new revision after every change, until the subscription drops.
+    /// Calls `f` with the new revision after every change (to the annotations or to the
+    /// suggestions on offer), until the subscription drops.
     pub fn subscribe(&self, f: impl Fn(u64) + 'static) -> Subscription {
         let id = self.0.next_subscriber.get();
         self.0.next_subscriber.set(id + 1);
@@ -126,9 +128,9 @@ impl AnnotationStore {
     fn change_as<T>(&self, holdable: bool, f: impl FnOnce(&mut Session) -> T) -> T {
         let (before, out, after) = {
             let mut s = self.0.session.borrow_mut();
-            let before = s.revision();
+            let before = s.view_version();
             let out = f(&mut s);
-            (before, out, s.revision())
+            (before, out, s.view_version())
         };
         if after != before {
             if holdable && self.0.holds.get() > 0 {
@@ -136,7 +138,7 @@ impl AnnotationStore {
             } else {
                 // Told now, with what was held.
                 self.0.held.set(false);
-                self.tell(after);
+                self.tell(after.0);
             }
         }
         out
@@ -199,6 +201,27 @@ impl AnnotationStore {
     /// The changes made since the last call, for the host's events.
     pub fn take_changes(&self) -> Vec<Change> {
         self.0.session.borrow_mut().take_changes()
+    }
+
+    /// Offers the other mentions of annotation `id`'s text ([`crate::core::mentions`]).
+    pub fn suggest(&self, id: &AnnotationId, case_sensitive: bool) -> Result<usize, SuggestError> {
+        self.change(|s| s.suggest(id, case_sensitive))
+    }
+    /// Tags the chosen suggestions, as one undo step.
+    pub fn accept_suggestions(&self, which: &Which, mint: &mut dyn FnMut() -> AnnotationId, now: Timestamp, creator: Option<String>) -> Result<Vec<AnnotationId>, EditError> {
+        self.change(|s| s.accept_suggestions(which, mint, now, creator))
+    }
+    /// Turns the chosen suggestions down.
+    pub fn reject_suggestions(&self, which: &Which) -> usize {
+        self.change(|s| s.reject_suggestions(which))
+    }
+    /// Withdraws every suggestion.
+    pub fn dismiss_suggestions(&self) {
+        self.change(Session::dismiss_suggestions)
+    }
+    /// Adds an entity and every untagged mention of its text, as one undo step.
+    pub fn add_with_mentions(&self, a: Annotation, case_sensitive: bool, mint: &mut dyn FnMut() -> AnnotationId) -> Result<Vec<AnnotationId>, EditError> {
+        self.change(|s| s.add_with_mentions(a, case_sensitive, mint))
     }
 
     /// The revision the article's highlights show, once they have been painted.

@@ -15,6 +15,7 @@ use crate::core::document::Document;
 use crate::core::edit::{AnnotationSet, Edit, EditError, History};
 use crate::core::format::Imported;
 use crate::core::merge::{merge_edit, MergeReport};
+use crate::core::mentions::{self, SuggestError, Suggestions, Which};
 use crate::core::model::{Annotation, AnnotationId, Body, Target, Timestamp};
 use crate::core::offset::CharRange;
 use crate::core::schema::Schema;
@@ -34,6 +35,8 @@ pub struct Session {
     log_start: u64,
     // What happened since the last `take_changes`, for the host's events.
     outbox: Vec<Change>,
+    // Other mentions on offer (never saved); pruned after every change to `set`.
+    suggestions: Suggestions,
 }
 
 /// One change to the annotations, as a host hears of it.
@@ -83,6 +86,7 @@ impl Session {
             changes: Vec::new(),
             log_start: 0,
             outbox: Vec::new(),
+            suggestions: Suggestions::default(),
         }
     }
     /// The changes since the last call, oldest first (each revision's in edit order).
@@ -127,6 +131,7 @@ impl Session {
 
     /// Records a new revision that touched `ids`.
     fn record(&mut self, ids: Vec<AnnotationId>) {
+        self.suggestions.prune(&self.set, &ids);
         self.revision += 1;
         self.changes.extend(ids.into_iter().map(|id| (self.revision, id)));
         if self.changes.len() > CHANGE_LOG_LIMIT {
@@ -255,6 +260,7 @@ impl Session {
         self.changes.clear();
         self.log_start = self.revision;
         self.outbox = vec![Change::Reset];
+        self.suggestions.reset();
         report
     }
     /// Merges imported annotations by id, as one undo step.
@@ -281,5 +287,65 @@ impl Session {
             .collect();
         v.sort_by_key(|a| a.target.range.map_or(usize::MAX, |r| r.len()));
         v
+    }
+
+    /// The other mentions on offer ([`crate::core::mentions`]).
+    pub fn suggestions(&self) -> &Suggestions {
+        &self.suggestions
+    }
+    /// What a view shows changes when either part does: the annotations' revision and
+    /// the suggestions' version.
+    pub fn view_version(&self) -> (u64, u64) {
+        (self.revision, self.suggestions.version())
+    }
+    /// Offers the untagged mentions of annotation `id`'s text; how many are on offer.
+    pub fn suggest(&mut self, id: &AnnotationId, case_sensitive: bool) -> Result<usize, SuggestError> {
+        let a = self.set.get(id).ok_or_else(|| SuggestError::NotFound(id.clone()))?;
+        let found = mentions::suggest(&self.doc, &self.set, a, case_sensitive)?;
+        Ok(self.suggestions.offer(found))
+    }
+    /// Tags the suggestions `which` chooses, as one undo step; the new annotations' ids
+    /// (each from `mint`), in document order.
+    pub fn accept_suggestions(&mut self, which: &Which, mint: &mut dyn FnMut() -> AnnotationId, now: Timestamp, creator: Option<String>) -> Result<Vec<AnnotationId>, EditError> {
+        let taken = self.suggestions.take_accepted(which);
+        if taken.is_empty() {
+            return Ok(Vec::new());
+        }
+        let adds: Vec<Annotation> = taken
+            .iter()
+            .filter_map(|s| self.new_annotation(mint(), s.range, Body::Entity(s.type_id.clone()), now, creator.clone()))
+            .collect();
+        let ids: Vec<AnnotationId> = adds.iter().map(|a| a.id.clone()).collect();
+        match self.apply(Edit::Batch(adds.into_iter().map(Edit::Add).collect())) {
+            Ok(()) => Ok(ids),
+            Err(e) => {
+                self.suggestions.offer(taken);
+                Err(e)
+            }
+        }
+    }
+    /// Turns down the suggestions `which` chooses; how many went.
+    pub fn reject_suggestions(&mut self, which: &Which) -> usize {
+        self.suggestions.reject(which)
+    }
+    /// Withdraws every suggestion.
+    pub fn dismiss_suggestions(&mut self) {
+        self.suggestions.dismiss();
+    }
+    /// Adds `a` (an entity) and every untagged mention of its text, as one undo step
+    /// ("tag all mentions"); the ids added, `a`'s first.
+    pub fn add_with_mentions(&mut self, a: Annotation, case_sensitive: bool, mint: &mut dyn FnMut() -> AnnotationId) -> Result<Vec<AnnotationId>, EditError> {
+        let found = mentions::suggest(&self.doc, &self.set, &a, case_sensitive).unwrap_or_default();
+        let mut ids = vec![a.id.clone()];
+        let mut steps = Vec::with_capacity(found.len() + 1);
+        for s in found {
+            if let Some(m) = self.new_annotation(mint(), s.range, a.body.clone(), a.created, a.creator.clone()) {
+                ids.push(m.id.clone());
+                steps.push(Edit::Add(m));
+            }
+        }
+        steps.insert(0, Edit::Add(a));
+        self.apply(Edit::Batch(steps))?;
+        Ok(ids)
     }
 }

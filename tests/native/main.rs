@@ -39,6 +39,8 @@ mod sanitize;
 mod persist;
 // The keyboard map as a pure function.
 mod keymap;
+// Every mention: whole words, suggestions, accepting and rejecting.
+mod mentions;
 // The annotation store, the one writer of the session.
 mod store;
 // Project rules: a pure core, module docs, one writer.

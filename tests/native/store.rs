@@ -136,3 +136,27 @@ fn a_held_store_tells_a_first_visits_pages_once_and_everything_else_at_once() {
     s.apply_team(Edit::Remove(id(4))).unwrap();
     assert_eq!(heard.borrow().len(), 3);
 }
+
+#[test]
+fn suggestions_are_heard_and_accepting_them_is_one_change() {
+    use article_annotator::core::mentions::Which;
+    let s = AnnotationStore::new(Session::new("doc".into(), Document::from_plain_text("Wei met Wei; Wei left."), Schema::default()));
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    let reader = s.clone();
+    let _sub = s.subscribe(move |rev| h.borrow_mut().push((rev, reader.read().suggestions().len())));
+    let r = find(&s.read().doc, "Wei");
+    let a = s.read().new_annotation(id(1), r, Body::Entity("person".into()), NOW, None).unwrap();
+    s.apply(Edit::Add(a)).unwrap();
+    assert_eq!(s.suggest(&id(1), true), Ok(2));
+    // Heard though the annotations' revision did not move.
+    assert_eq!(*heard.borrow(), vec![(1, 0), (1, 2)]);
+    // Offering the same again changes nothing and is not heard.
+    assert_eq!(s.suggest(&id(1), true), Ok(2));
+    assert_eq!(heard.borrow().len(), 2);
+    let mut n = 10u8;
+    let ids = s.accept_suggestions(&Which::All, &mut || { n += 1; id(n) }, NOW, None).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(heard.borrow().last().copied(), Some((2, 0)));
+    assert_eq!(s.read().annotations().len(), 3);
+}
