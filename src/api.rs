@@ -45,7 +45,19 @@ pub struct Annotator {
     shell: Option<Shell>,
     /// The team sync, when `options.sync` was given.
     syncer: Option<crate::ui::team::Syncer>,
+    /// Who the reader is (`options.user`): the creator of what they accept.
+    user: Option<String>,
+    read_only: bool,
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const SUGGESTION_TS: &str = r#"
+/** Another mention of an entity's text, offered to be tagged: not an annotation (never
+ * saved, exported or sent) until accepted. `start` and `end` count code points, as a
+ * W3C TextPositionSelector does; `type` is the entity type's id; `source` the id of the
+ * annotation whose text it is. */
+export interface Suggestion { start: number; end: number; exact: string; type: string; source: string; }
+"#;
 
 fn get(o: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -241,6 +253,80 @@ impl Annotator {
         Ok(true)
     }
 
+    /// Offers the other mentions of an entity's text as suggestions: drawn in the
+    /// article, listed in the panel, tagged only when accepted. Whole words only; a
+    /// mention already tagged with the entity's type is never offered, and where two
+    /// suggestions overlap the longer stays. `options.caseSensitive` is `true` by
+    /// default. Returns every suggestion on offer afterwards, in document order. Throws
+    /// for an unknown id, a claim or an orphan.
+    #[wasm_bindgen(js_name = suggestOccurrences, unchecked_return_type = "Suggestion[]")]
+    pub fn suggest_occurrences(&self, id: &str, #[wasm_bindgen(unchecked_optional_param_type = "{ caseSensitive?: boolean }")] options: Option<js_sys::Object>) -> Result<JsValue, JsError> {
+        self.live()?;
+        let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+        let id = AnnotationId::new(id).ok_or_else(|| JsError::new("an annotation id must be a non-empty string without spaces"))?;
+        let case = get(&options, "caseSensitive");
+        let case_sensitive = if case.is_undefined() || case.is_null() { true } else { case.as_bool().ok_or_else(|| JsError::new("options.caseSensitive must be a boolean"))? };
+        self.session.suggest(&id, case_sensitive).map_err(|e| JsError::new(&e.to_string()))?;
+        self.suggestions()
+    }
+
+    /// The suggestions on offer, in document order (see `suggestOccurrences`).
+    #[wasm_bindgen(getter, unchecked_return_type = "Suggestion[]")]
+    pub fn suggestions(&self) -> Result<JsValue, JsError> {
+        self.live()?;
+        let s = self.session.read();
+        let out = js_sys::Array::new();
+        for x in s.suggestions().list() {
+            let o = js_sys::Object::new();
+            let exact = s.doc.slice(x.range).unwrap_or_default();
+            for (k, v) in [
+                ("start", JsValue::from(x.range.start().0 as f64)),
+                ("end", JsValue::from(x.range.end().0 as f64)),
+                ("exact", JsValue::from_str(exact)),
+                ("type", JsValue::from_str(&x.type_id)),
+                ("source", JsValue::from_str(x.source.as_str())),
+            ] {
+                let _ = js_sys::Reflect::set(&o, &k.into(), &v);
+            }
+            out.push(&o);
+        }
+        Ok(out.into())
+    }
+
+    /// Tags suggestions as one undoable step: every one on offer (no argument), or those
+    /// listed (suggestion objects, or any `{start, end}`). Returns the new annotations'
+    /// ids, in document order; a listed range with no suggestion is left alone.
+    #[wasm_bindgen(js_name = acceptSuggestions, unchecked_return_type = "string[]")]
+    pub fn accept_suggestions(&self, #[wasm_bindgen(unchecked_optional_param_type = "Array<{ start: number; end: number }>")] which: Option<js_sys::Array>) -> Result<JsValue, JsError> {
+        self.live()?;
+        let which: JsValue = which.map_or(JsValue::UNDEFINED, Into::into);
+        if self.read_only {
+            return Err(JsError::new("this annotator is read-only"));
+        }
+        let which = read_which(&which, "acceptSuggestions")?;
+        let mut mint = crate::ui::dom::random_id;
+        let ids = self.session.accept_suggestions(&which, &mut mint, now(), self.user.clone()).map_err(|e| JsError::new(&format!("could not tag them: {e}")))?;
+        Ok(ids.iter().map(|i| JsValue::from_str(i.as_str())).collect::<js_sys::Array>().into())
+    }
+
+    /// Turns suggestions down (all, or those listed, as for `acceptSuggestions`): they
+    /// go and are not offered again. Returns how many went.
+    #[wasm_bindgen(js_name = rejectSuggestions)]
+    pub fn reject_suggestions(&self, #[wasm_bindgen(unchecked_optional_param_type = "Array<{ start: number; end: number }>")] which: Option<js_sys::Array>) -> Result<usize, JsError> {
+        self.live()?;
+        let which: JsValue = which.map_or(JsValue::UNDEFINED, Into::into);
+        let which = read_which(&which, "rejectSuggestions")?;
+        Ok(self.session.reject_suggestions(&which))
+    }
+
+    /// Withdraws every suggestion, tagging nothing (asking again offers them again).
+    #[wasm_bindgen(js_name = dismissSuggestions)]
+    pub fn dismiss_suggestions(&self) -> Result<(), JsError> {
+        self.live()?;
+        self.session.dismiss_suggestions();
+        Ok(())
+    }
+
     /// An error once the widget is destroyed; every method calls it first.
     fn live(&self) -> Result<(), JsError> {
         if self.handle.is_some() {
@@ -337,6 +423,27 @@ impl Annotator {
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }
+}
+
+/// Which suggestions a call means: all (`undefined`), or the `{start, end}` listed.
+fn read_which(v: &JsValue, call: &str) -> Result<crate::core::mentions::Which, JsError> {
+    use crate::core::mentions::Which;
+    if v.is_undefined() || v.is_null() {
+        return Ok(Which::All);
+    }
+    if !js_sys::Array::is_array(v) {
+        return Err(JsError::new(&format!("{call} takes an array of {{start, end}}, or nothing for all")));
+    }
+    let mut out = Vec::new();
+    for (i, item) in js_sys::Array::from(v).iter().enumerate() {
+        let num = |k: &str| get(&item, k).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).map(|n| n as usize);
+        let (Some(a), Some(b)) = (num("start"), num("end")) else {
+            return Err(JsError::new(&format!("{call}: item {i} needs whole numbers start and end")));
+        };
+        let r = crate::core::offset::CharRange::from_usize(a, b).ok_or_else(|| JsError::new(&format!("{call}: item {i} ends before it starts")))?;
+        out.push(r);
+    }
+    Ok(Which::At(out))
 }
 
 fn export_format(format: Option<String>) -> Result<Format, JsError> {
@@ -477,11 +584,12 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     drop(session.take_changes());
     let shell = Shell::attach(&element, &theme.css(&session.read().schema)).map_err(|e| JsError::new(&e))?;
     let bridge = Bridge::default();
+    let props_user = user.clone();
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
     let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
     let syncer = sync.map(|(url, token)| {
         let why = viewer.then(|| crate::team::VIEWER.to_string());
         crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why, storage == StorageChoice::Local)
     });
-    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer })
+    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer, user: props_user, read_only })
 }

@@ -5,8 +5,9 @@
 //!
 //! Invariants: nothing happens in a text field but the browser's own editing; Ctrl/⌘
 //! keys are undo and redo only; single-key shortcuts act only with a pending selection
-//! (tagging) or in the focused article (the cursor), so they never take a key from the
-//! host page; a read-only widget changes nothing.
+//! (tagging) or in the focused article (the cursors on annotations and on suggestions),
+//! so they never take a key from the host page (WCAG 2.1.4); a read-only widget changes
+//! nothing.
 
 use crate::core::model::AnnotationId;
 use crate::core::schema::{Schema, CLAIM_KEY};
@@ -16,6 +17,9 @@ use crate::core::schema::{Schema, CLAIM_KEY};
 pub struct Key<'a> {
     /// `KeyboardEvent.key`: `"z"`, `"Escape"`, `"]"`, `"ArrowRight"`.
     pub key: &'a str,
+    /// `KeyboardEvent.code`, the key's place whatever the layout: `"Digit1"`, `"KeyZ"`
+    /// (Shift + 1 is `"!"` as a `key` on one layout, `"1"` on another).
+    pub code: &'a str,
     /// Ctrl, or ⌘ on a Mac.
     pub ctrl: bool,
     pub shift: bool,
@@ -36,6 +40,10 @@ pub struct Context<'a> {
     pub cursor: Option<&'a AnnotationId>,
     pub read_only: bool,
     pub schema: &'a Schema,
+    /// Other mentions are on offer as suggestions.
+    pub suggestions: bool,
+    /// The keyboard cursor is on a suggestion.
+    pub on_suggestion: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +62,16 @@ pub enum Command {
     ExtendSelection { forward: bool, line: bool },
     /// Tag the pending selection with an entity type (its id).
     TagEntity(String),
+    /// Tag the pending selection and every untagged mention of its text (Shift + the key).
+    TagEntityAll(String),
     TagClaim,
+    /// Offer the other mentions of the annotation under the cursor.
+    SuggestMentions,
+    /// Move the cursor to the next (`true`) or previous suggestion.
+    MoveSuggestion { forward: bool },
+    /// Accept or reject the suggestion under the cursor.
+    AcceptSuggestion,
+    RejectSuggestion,
 }
 
 impl Command {
@@ -90,7 +107,7 @@ pub fn command(k: &Key, cx: &Context) -> Option<Command> {
         } else if cx.editing {
             Some(Command::CloseEditor)
         } else {
-            cx.cursor.map(|_| Command::ClearCursor)
+            (cx.cursor.is_some() || cx.on_suggestion).then_some(Command::ClearCursor)
         };
     }
     if k.in_article && !cx.pending {
@@ -98,6 +115,10 @@ pub fn command(k: &Key, cx: &Context) -> Option<Command> {
             "]" => return Some(Command::MoveCursor { forward: true }),
             "[" => return Some(Command::MoveCursor { forward: false }),
             "Enter" => return cx.cursor.map(|_| Command::OpenCursor),
+            "}" | "{" if cx.suggestions && !cx.read_only => return Some(Command::MoveSuggestion { forward: k.key == "}" }),
+            "m" if cx.cursor.is_some() && !cx.read_only => return Some(Command::SuggestMentions),
+            "y" if cx.on_suggestion && !cx.read_only => return Some(Command::AcceptSuggestion),
+            "n" | "Delete" if cx.on_suggestion && !cx.read_only => return Some(Command::RejectSuggestion),
             _ => {}
         }
     }
@@ -116,6 +137,17 @@ pub fn command(k: &Key, cx: &Context) -> Option<Command> {
     if !cx.pending {
         return None;
     }
+    if k.shift {
+        // Shift + a type's key: that type, for every mention.
+        let place = k.code.strip_prefix("Digit").or_else(|| k.code.strip_prefix("Numpad")).or_else(|| k.code.strip_prefix("Key"));
+        let mut chars = place.unwrap_or(k.key).chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            let c = c.to_ascii_lowercase();
+            if let Some(t) = cx.schema.by_key(c) {
+                return Some(Command::TagEntityAll(t.id.clone()));
+            }
+        }
+    }
     let mut chars = k.key.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else { return None };
     if c.to_ascii_lowercase() == CLAIM_KEY {
@@ -127,7 +159,7 @@ pub fn command(k: &Key, cx: &Context) -> Option<Command> {
 /// Where the reading cursor goes: the next or previous annotation in reading order
 /// (`order`, orphans left out), from `current`; the first (or last) when there is none;
 /// it stays at either end.
-pub fn cursor_step<'a>(order: &[&'a AnnotationId], current: Option<&AnnotationId>, forward: bool) -> Option<&'a AnnotationId> {
+pub fn cursor_step<'a, T: PartialEq>(order: &[&'a T], current: Option<&T>, forward: bool) -> Option<&'a T> {
     let at = current.and_then(|c| order.iter().position(|x| *x == c));
     match (forward, at) {
         (true, None) => order.first(),

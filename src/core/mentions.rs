@@ -345,3 +345,47 @@ impl Which {
         }
     }
 }
+
+/// A suggestion as the panel lists it: where, as what, and the text around it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub range: CharRange,
+    pub type_label: String,
+    pub before: String,
+    pub exact: String,
+    pub after: String,
+}
+
+/// How many characters of context a row shows on each side at most (within its
+/// paragraph, cut at white space).
+const CONTEXT: usize = 32;
+
+/// The first `limit` suggestions as rows, with their context.
+pub fn rows(doc: &Document, schema: &crate::core::schema::Schema, list: &[Suggestion], limit: usize) -> Vec<Row> {
+    let text = doc.text();
+    let index = doc.index();
+    list.iter()
+        .take(limit)
+        .filter_map(|s| {
+            let span = index.utf8_range(s.range)?;
+            let head = text.get(..span.start)?;
+            let head = head.rsplit('\n').next().unwrap_or("");
+            let skip = head.chars().count().saturating_sub(CONTEXT);
+            let tail = text.get(span.end..)?.split('\n').next().unwrap_or("");
+            // Cut at white space, so no word (or emoji sequence) is shown in part.
+            let mut before: String = head.chars().skip(skip).collect();
+            if skip > 0 {
+                if let Some((p, c)) = before.char_indices().find(|(_, c)| c.is_whitespace()) {
+                    before.drain(..p + c.len_utf8());
+                }
+            }
+            let mut after: String = tail.chars().take(CONTEXT).collect();
+            if after.len() < tail.len() {
+                if let Some(p) = after.rfind(char::is_whitespace) {
+                    after.truncate(p);
+                }
+            }
+            Some(Row { range: s.range, type_label: schema.label(&s.type_id).to_string(), before, exact: text.get(span.clone())?.to_string(), after })
+        })
+        .collect()
+}

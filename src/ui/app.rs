@@ -11,6 +11,9 @@ use crate::ui::components::header::Header;
 use crate::core::panel::{panel_since, PanelData};
 use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
+use crate::ui::components::suggestions::Suggestions;
+use crate::core::mentions::Which;
+use crate::core::offset::CharRange;
 use crate::ui::dom;
 use crate::ui::files;
 use crate::persist::Persistence;
@@ -88,12 +91,13 @@ pub fn App(props: &AppProps) -> Html {
     let persistence: Rc<Persistence> = props.persistence.0.clone();
     let state = {
         let session = props.session.clone();
+        let user = props.user.clone();
         let notice = props.persistence.1.clone().or_else(|| {
             (!crate::ui::highlights::supported())
                 .then(|| Notice::warning("This browser cannot paint highlights (it lacks the CSS Custom Highlight API). Annotations still work and are listed in the panel."))
                 .flatten()
         });
-        use_reducer(move || AppState::new(session, notice))
+        use_reducer(move || AppState::new(session, notice, user))
     };
     let root = use_node_ref();
     let article = use_node_ref();
@@ -246,14 +250,15 @@ pub fn App(props: &AppProps) -> Html {
             let Some(p) = pending.as_ref() else { return };
             let s = session.read();
             let id = dom::random_id();
-            let (body, open) = match choice {
-                TagChoice::Entity(t) => (Body::Entity(t), None),
-                TagChoice::Claim => (Body::Claim(Claim::default()), Some(id.clone())),
+            let (body, open, all) = match choice {
+                TagChoice::Entity(t) => (Body::Entity(t), None, false),
+                TagChoice::EveryMention(t) => (Body::Entity(t), None, true),
+                TagChoice::Claim => (Body::Claim(Claim::default()), Some(id.clone()), false),
             };
             let Some(a) = s.new_annotation(id, p.range, body, dom::now(), user.clone()) else { return };
             drop(s);
             dom::clear_selection();
-            dispatch.emit(Action::Apply(Edit::Add(a), open));
+            dispatch.emit(if all { Action::TagAll(a) } else { Action::Apply(Edit::Add(a), open) });
         })
     };
     let cancel = {
@@ -271,19 +276,25 @@ pub fn App(props: &AppProps) -> Html {
         let pending = state.pending.is_some();
         let editing = state.editing.is_some();
         let current = state.current.clone();
+        let suggestion = state.suggestion;
         let session = props.session.clone();
         let article = article.clone();
-        
+
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let in_article = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|t| t.closest(".aa-article").ok().flatten().is_some());
-            let k = keymap::Key { key: &key, ctrl: e.ctrl_key() || e.meta_key(), shift: e.shift_key(), alt: e.alt_key(), in_text_field: in_text_field(&e), in_article };
+            let code = e.code();
+            let k = keymap::Key { key: &key, code: &code, ctrl: e.ctrl_key() || e.meta_key(), shift: e.shift_key(), alt: e.alt_key(), in_text_field: in_text_field(&e), in_article };
             let command = {
                 let s = session.read();
-                keymap::command(&k, &keymap::Context { pending, editing, cursor: current.as_ref(), read_only, schema: &s.schema })
+                let cx = keymap::Context {
+                    pending, editing, cursor: current.as_ref(), read_only, schema: &s.schema,
+                    suggestions: !s.suggestions().is_empty(), on_suggestion: suggestion.is_some_and(|r| s.suggestions().at(r).is_some()),
+                };
+                keymap::command(&k, &cx)
             };
             let Some(command) = command else { return };
             if command.prevents_default() {
@@ -294,7 +305,10 @@ pub fn App(props: &AppProps) -> Html {
                 Command::Redo => dispatch.emit(Action::Redo),
                 Command::CancelSelection => cancel.emit(()),
                 Command::CloseEditor => dispatch.emit(Action::OpenEditor(None)),
-                Command::ClearCursor => dispatch.emit(Action::Cursor(None)),
+                Command::ClearCursor => {
+                    dispatch.emit(Action::Cursor(None));
+                    dispatch.emit(Action::SuggestionCursor(None));
+                }
                 Command::MoveCursor { forward } => {
                     let s = session.read();
                     let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
@@ -311,7 +325,30 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 }
                 Command::TagEntity(t) => tag.emit(TagChoice::Entity(t)),
+                Command::TagEntityAll(t) => tag.emit(TagChoice::EveryMention(t)),
                 Command::TagClaim => tag.emit(TagChoice::Claim),
+                Command::SuggestMentions => {
+                    if let Some(id) = current.clone() {
+                        dispatch.emit(Action::Suggest(id));
+                    }
+                }
+                Command::MoveSuggestion { forward } => {
+                    let s = session.read();
+                    let order: Vec<CharRange> = s.suggestions().list().iter().map(|x| x.range).collect();
+                    let next = keymap::cursor_step(&order.iter().collect::<Vec<_>>(), suggestion.as_ref(), forward).copied();
+                    drop(s);
+                    dispatch.emit(Action::SuggestionCursor(next));
+                }
+                Command::AcceptSuggestion => {
+                    if let Some(r) = suggestion {
+                        dispatch.emit(Action::Accept(Which::At(vec![r])));
+                    }
+                }
+                Command::RejectSuggestion => {
+                    if let Some(r) = suggestion {
+                        dispatch.emit(Action::Reject(Which::At(vec![r])));
+                    }
+                }
             }
         })
     };
@@ -392,6 +429,34 @@ pub fn App(props: &AppProps) -> Html {
         };
         format!("{label}: {}. Press Enter to edit.", a.target.quote.exact())
     });
+    // The other mentions on offer.
+    let suggestions = {
+        let list = session_ref.suggestions();
+        let rows = Rc::new(crate::core::mentions::rows(&session_ref.doc, &schema, list.list(), crate::ui::components::suggestions::SHOWN));
+        let in_view = {
+            let session = props.session.clone();
+            let article = article.clone();
+            let dispatch = dispatch.clone();
+            Callback::from(move |()| {
+                let Some(art) = article.cast::<web_sys::Element>() else { return };
+                let s = session.read();
+                let seen: Vec<CharRange> = s.suggestions().list().iter().map(|x| x.range).filter(|&r| dom::in_view(&s.doc, &art, r)).collect();
+                drop(s);
+                dispatch.emit(if seen.is_empty() { Action::Notify(Notice::info("None of the suggestions is in view: scroll to them, or accept them all.")) } else { Action::Accept(Which::At(seen)) });
+            })
+        };
+        (!read_only).then(|| html! {
+            <Suggestions {rows} total={list.len()} current={state.suggestion} any_case={state.any_case}
+                on_accept={dispatch.reform(Action::Accept)} on_reject={dispatch.reform(Action::Reject)}
+                on_dismiss={dispatch.reform(|()| Action::DismissSuggestions)} on_in_view={in_view}
+                on_show={dispatch.reform(|r: CharRange| Action::SuggestionCursor(Some(r)))} on_any_case={dispatch.reform(Action::AnyCase)} />
+        })
+    };
+    let announcement = announcement.or_else(|| {
+        let r = state.suggestion?;
+        let sug = session_ref.suggestions().at(r)?;
+        Some(format!("Suggested {}: {}. Press Y to accept, N to reject.", schema.label(&sug.type_id), session_ref.doc.slice(r)?))
+    });
     let can_undo = session_ref.can_undo();
     let can_redo = session_ref.can_redo();
     drop(session_ref);
@@ -430,11 +495,11 @@ pub fn App(props: &AppProps) -> Html {
             <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={state.sync.clone()} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
-                <ArticleView session={props.session.clone()} rev={state.rev} flash={state.flash.clone()} current={state.current.clone()}
+                <ArticleView session={props.session.clone()} rev={state.rev} srev={state.srev} suggestion={state.suggestion} flash={state.flash.clone()} current={state.current.clone()}
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
-                    {on_selection_gesture} {on_open} />
+                    {on_selection_gesture} {on_open} on_suggestion={dispatch.reform(|r: CharRange| Action::SuggestionCursor(Some(r)))} />
                 <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={read_only} show_authors={state.sync.is_some()}
-                    mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}</Panel>
+                    mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}{suggestions}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{state.said.clone().or(announcement).unwrap_or_default()}</div>

@@ -5,3 +5,4 @@ pub mod editor;
 pub mod header;
 pub mod panel;
 pub mod selection_toolbar;
+pub mod suggestions;

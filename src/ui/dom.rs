@@ -136,14 +136,32 @@ pub fn point_in_nodes(nodes: &[(usize, web_sys::Text)], local: usize, is_end: bo
 /// Makes a document range the reader's selection in the article (as if they had
 /// selected it); false if the article does not show it.
 pub fn select_range(doc: &Document, article: &Element, r: CharRange) -> bool {
-    let point = |at: CharOffset, is_end: bool| -> Option<(web_sys::Text, u32)> {
-        let (b, local) = block_point(doc, at, is_end)?;
-        let block = article.query_selector(&format!("[data-block=\"{b}\"]")).ok()??;
-        point_in_nodes(&text_nodes(&block)?, local, is_end)
-    };
-    let (Some((sn, so)), Some((en, eo))) = (point(r.start(), false), point(r.end(), true)) else { return false };
+    let (Some((sn, so)), Some((en, eo))) = (article_point(doc, article, r.start(), false), article_point(doc, article, r.end(), true)) else { return false };
     let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) else { return false };
     sel.set_base_and_extent(&sn, so, &en, eo).is_ok()
+}
+
+/// The DOM point of a document offset in the article (a text node, a UTF-16 offset).
+fn article_point(doc: &Document, article: &Element, at: CharOffset, is_end: bool) -> Option<(web_sys::Text, u32)> {
+    let (b, local) = block_point(doc, at, is_end)?;
+    let block = article.query_selector(&format!("[data-block=\"{b}\"]")).ok()??;
+    point_in_nodes(&text_nodes(&block)?, local, is_end)
+}
+
+/// Whether a document range is drawn within the viewport. Its chunk is looked at first:
+/// a range in a chunk the browser skips (off screen) is not measured, which would lay
+/// the chunk out.
+pub fn in_view(doc: &Document, article: &Element, r: CharRange) -> bool {
+    let Some(view) = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()) else { return false };
+    let visible = |rect: web_sys::DomRect| rect.bottom() > 0.0 && rect.top() < view && rect.height() > 0.0;
+    let Some((b, _)) = block_point(doc, r.start(), false) else { return false };
+    let Some(block) = article.query_selector(&format!("[data-block=\"{b}\"]")).ok().flatten() else { return false };
+    if block.closest(".aa-chunk").ok().flatten().is_some_and(|c| !visible(c.get_bounding_client_rect())) {
+        return false;
+    }
+    let (Some((sn, so)), Some((en, eo))) = (article_point(doc, article, r.start(), false), article_point(doc, article, r.end(), true)) else { return false };
+    let Some(range) = article.owner_document().and_then(|d| d.create_range().ok()) else { return false };
+    range.set_start(&sn, so).is_ok() && range.set_end(&en, eo).is_ok() && visible(range.get_bounding_client_rect())
 }
 
 /// The reader's selection as a live `Range` in the article's own tree. Inside a shadow

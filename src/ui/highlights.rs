@@ -33,7 +33,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Highlight, Range, Text};
 
-pub use crate::ui::theme::{CURRENT, FLASH, PENDING};
+pub use crate::ui::theme::{CURRENT, FLASH, PENDING, SUGGESTED};
 use crate::ui::theme::CLAIM;
 
 struct Painted {
@@ -48,6 +48,7 @@ fn priority(name: &str) -> i32 {
     let part = name.split_once('-').map_or(name, |(_, p)| p);
     match part {
         CLAIM => 0,
+        SUGGESTED => 3,
         PENDING => 5,
         CURRENT => 10,
         FLASH => 20,
@@ -73,6 +74,10 @@ pub struct HighlightLayer {
     nodes: HashMap<usize, Vec<(usize, Text)>>,
     /// Ranges painted for the flash, cursor and pending selection.
     extra: HashMap<String, Range>,
+    /// The suggestions on offer (their version and ranges), and the DOM ranges of those
+    /// in the band, painted in the `suggested` highlight.
+    suggestions: (u64, Vec<CharRange>),
+    suggested: Vec<Range>,
     /// The session revision painted; `None` before the first sync.
     synced: Option<u64>,
     /// The document range of the band painted; `None` before it is first measured.
@@ -107,7 +112,7 @@ pub fn supported() -> bool {
 
 impl HighlightLayer {
     pub fn new(article: Element, theme: Rc<Theme>) -> HighlightLayer {
-        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, chunks: None, nodes: HashMap::new(), extra: HashMap::new(), synced: None, band: None, band_blocks: None, everything: false }
+        HighlightLayer { article, theme, painted: HashMap::new(), kinds: Vec::new(), blocks: None, chunks: None, nodes: HashMap::new(), extra: HashMap::new(), suggestions: (u64::MAX, Vec::new()), suggested: Vec::new(), synced: None, band: None, band_blocks: None, everything: false }
     }
 
     /// Every block element, by block index.
@@ -246,6 +251,7 @@ impl HighlightLayer {
         }
         self.band = self.new_band(&session.doc);
         self.sync_all(session);
+        self.paint_suggestions(&session.doc);
     }
 
     /// Paints everything (the page is about to print) or goes back to the band.
@@ -290,6 +296,32 @@ impl HighlightLayer {
         }
     }
 
+    /// Paints the suggestions on offer (those in the band) when their version is not the
+    /// one painted.
+    pub fn sync_suggestions(&mut self, session: &Session) {
+        let list = session.suggestions();
+        if self.suggestions.0 == list.version() {
+            return;
+        }
+        self.suggestions = (list.version(), list.list().iter().map(|s| s.range).collect());
+        self.paint_suggestions(&session.doc);
+    }
+
+    fn paint_suggestions(&mut self, doc: &Document) {
+        let name = self.theme.name(SUGGESTED);
+        let Some(h) = highlight(&name) else { return };
+        for r in self.suggested.drain(..) {
+            h.delete(&r);
+        }
+        let wanted: Vec<CharRange> = self.suggestions.1.iter().copied().filter(|&r| self.wanted(r)).collect();
+        for r in wanted {
+            if let Some(range) = self.dom_range(doc, r) {
+                h.add(&range);
+                self.suggested.push(range);
+            }
+        }
+    }
+
     /// Paints (or, with `None`, removes) one of the extra highlights over a document range.
     pub fn set_extra(&mut self, part: &'static str, doc: &Document, r: Option<CharRange>) {
         let name = self.theme.name(part);
@@ -316,6 +348,11 @@ impl HighlightLayer {
         let ids: Vec<AnnotationId> = self.painted.keys().cloned().collect();
         for id in ids {
             self.unpaint(&id);
+        }
+        if let Some(h) = registry().get(&self.theme.name(SUGGESTED)) {
+            for r in self.suggested.drain(..) {
+                h.delete(&r);
+            }
         }
         for (name, range) in self.extra.drain() {
             if let Some(h) = registry().get(&name) {

@@ -8,6 +8,7 @@
 
 use crate::core::edit::Edit;
 use crate::core::format::Imported;
+use crate::core::mentions::Which;
 use crate::core::model::AnnotationId;
 use crate::core::offset::CharRange;
 use crate::store::AnnotationStore;
@@ -50,12 +51,23 @@ pub struct AppState {
     pub to_select: Option<(CharRange, u32)>,
     /// What the reader's last change did, for screen readers (the live region).
     pub said: Option<String>,
+    /// The version of the suggestions on offer ([`crate::core::mentions`]) rendered.
+    pub srev: u64,
+    /// The suggestion the keyboard cursor is on (`}` and `{`), which `y` accepts.
+    pub suggestion: Option<CharRange>,
+    /// Other mentions are found regardless of case (the panel's toggle; off by default).
+    pub any_case: bool,
+    /// Who the reader is (the creator of what they accept).
+    pub user: Option<String>,
 }
 
 impl AppState {
-    pub fn new(session: AnnotationStore, notice: Option<Notice>) -> AppState {
-        let rev = session.read().revision();
-        AppState { session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None, said: None }
+    pub fn new(session: AnnotationStore, notice: Option<Notice>, user: Option<String>) -> AppState {
+        let (rev, srev) = session.read().view_version();
+        AppState {
+            session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None, said: None,
+            srev, suggestion: None, any_case: false, user,
+        }
     }
 }
 
@@ -92,6 +104,21 @@ pub enum Action {
     DismissConflict(AnnotationId, usize),
     /// The token (from the host's function) is a viewer's: read-only from now on.
     Viewer,
+    /// Offer the other mentions of this annotation's text as suggestions.
+    Suggest(AnnotationId),
+    /// Tag the suggestions chosen (one undo step).
+    Accept(Which),
+    /// Turn the suggestions chosen down.
+    Reject(Which),
+    /// Withdraw every suggestion.
+    DismissSuggestions,
+    /// Move the keyboard cursor to a suggestion, or take it away.
+    SuggestionCursor(Option<CharRange>),
+    /// Find mentions regardless of case (true) or not; the suggestions on offer are
+    /// found again.
+    AnyCase(bool),
+    /// Tag this entity and every untagged mention of its text (one undo step).
+    TagAll(crate::core::model::Annotation),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -204,10 +231,16 @@ impl Reducible for AppState {
             Action::SelectText(r) => next.to_select = Some((r, next.to_select.map_or(0, |(_, n)| n.wrapping_add(1)))),
             Action::Apply(edit, open) => {
                 let said = describe(&next.session.read(), &edit);
+                // A new entity: its other mentions are offered.
+                let entity = match &edit {
+                    Edit::Add(a) if !a.body.is_claim() => Some(a.id.clone()),
+                    _ => None,
+                };
                 let result = next.session.apply(edit);
                 match result {
                     Ok(()) => {
-                        next.said = said;
+                        let offered = entity.and_then(|id| next.session.suggest(&id, !next.any_case).ok()).unwrap_or(0);
+                        next.said = said.map(|s| if offered > 0 { format!("{s} {}", offered_words(offered)) } else { s });
                         next.pending = None;
                         if open.is_some() {
                             next.editing = open;
@@ -237,6 +270,9 @@ impl Reducible for AppState {
             }
             Action::Unflash => next.flash = None,
             Action::Cursor(id) => {
+                if id.is_some() {
+                    next.suggestion = None;
+                }
                 next.current = id;
                 next.said = None;
             }
@@ -268,6 +304,62 @@ impl Reducible for AppState {
                 }
                 next.conflicts.retain(|c| !c.lost.is_empty());
             }
+            Action::Suggest(id) => match next.session.suggest(&id, !next.any_case) {
+                Ok(0) => next.said = Some("No other untagged mentions.".into()),
+                Ok(n) => next.said = Some(offered_words(n)),
+                Err(e) => next.notice = Notice::error(format!("Could not look for other mentions: {e}")),
+            },
+            Action::Accept(which) => {
+                let mut mint = crate::ui::dom::random_id;
+                match next.session.accept_suggestions(&which, &mut mint, crate::ui::dom::now(), next.user.clone()) {
+                    Ok(ids) if ids.is_empty() => {}
+                    Ok(ids) => next.said = Some(format!("Tagged {}.", crate::core::format::catalog::count(ids.len(), "mention", "mentions"))),
+                    Err(e) => next.notice = Notice::error(format!("Those mentions could not be tagged: {e}")),
+                }
+            }
+            Action::Reject(which) => {
+                let n = next.session.reject_suggestions(&which);
+                if n > 0 {
+                    next.said = Some(format!("Rejected {}.", crate::core::format::catalog::count(n, "suggestion", "suggestions")));
+                }
+            }
+            Action::DismissSuggestions => {
+                next.session.dismiss_suggestions();
+                next.said = Some("Suggestions dismissed.".into());
+            }
+            Action::SuggestionCursor(r) => {
+                next.suggestion = r;
+                if r.is_some() {
+                    next.current = None;
+                }
+                next.said = None;
+            }
+            Action::AnyCase(on) => {
+                next.any_case = on;
+                // The same sources, found again with the new setting.
+                let sources: Vec<AnnotationId> = {
+                    let s = next.session.read();
+                    let mut v: Vec<AnnotationId> = s.suggestions().list().iter().map(|x| x.source.clone()).collect();
+                    v.dedup();
+                    v
+                };
+                if !sources.is_empty() {
+                    next.session.dismiss_suggestions();
+                    let n: usize = sources.iter().filter_map(|id| next.session.suggest(id, !on).ok()).sum();
+                    next.said = Some(offered_words(n));
+                }
+            }
+            Action::TagAll(a) => {
+                let quote = a.target.quote.exact().to_string();
+                let mut mint = crate::ui::dom::random_id;
+                match next.session.add_with_mentions(a, !next.any_case, &mut mint) {
+                    Ok(ids) => {
+                        next.pending = None;
+                        next.said = Some(format!("Tagged “{quote}” and {}.", crate::core::format::catalog::count(ids.len() - 1, "other mention", "other mentions")));
+                    }
+                    Err(e) => next.notice = Notice::error(format!("That change could not be made: {e}")),
+                }
+            }
             Action::Remote(edit, n) => {
                 let result = next.session.apply_remote(edit);
                 next.notice = match result {
@@ -286,7 +378,14 @@ impl Reducible for AppState {
                 next.current = None;
             }
             next.conflicts.retain(|c| s.annotations().get(&c.id).is_some());
-            next.rev = s.revision();
+            if next.suggestion.is_some_and(|r| s.suggestions().at(r).is_none()) {
+                // Accepted or rejected: on to the next one, if any.
+                next.suggestion = next.suggestion.and_then(|r| {
+                    let l = s.suggestions().list();
+                    l.get(l.partition_point(|x| x.range.start() < r.start())).or(l.last()).map(|x| x.range)
+                });
+            }
+            (next.rev, next.srev) = s.view_version();
         }
         Rc::new(next)
     }
@@ -311,6 +410,11 @@ pub fn import_notice(name: &str, r: &crate::core::merge::MergeReport, others: us
     } else {
         Notice::warning(text)
     }
+}
+
+/// “3 other mentions suggested.”, with what to press.
+fn offered_words(n: usize) -> String {
+    format!("{} suggested: accept or reject them in the panel, or press }} in the article to go through them.", crate::core::format::catalog::count(n, "other mention", "other mentions"))
 }
 
 /// What an edit does, in words for a screen reader (“Tagged “Nikiforov” as Person.”).

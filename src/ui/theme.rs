@@ -16,9 +16,11 @@ pub const CLAIM: &str = "claim";
 pub const FLASH: &str = "flash";
 pub const CURRENT: &str = "current";
 pub const PENDING: &str = "pending";
+/// Other mentions on offer, not yet annotations ([`crate::core::mentions`]).
+pub const SUGGESTED: &str = "suggested";
 /// The name part of entity types the schema does not know.
 pub const OTHER: &str = "other";
-const RESERVED: [&str; 4] = [CLAIM, FLASH, CURRENT, PENDING];
+const RESERVED: [&str; 5] = [CLAIM, FLASH, CURRENT, PENDING, SUGGESTED];
 
 thread_local! {
     static NEXT: Cell<u32> = const { Cell::new(1) };
@@ -106,6 +108,7 @@ impl Theme {
         out.push_str(&format!(
             "::highlight({p}claim) {{ background-color: rgba(251, 146, 60, .12); text-decoration: overline 2px dashed #c2410c; }}\n\
              ::highlight({p}pending) {{ background-color: rgba(9, 105, 218, .18); }}\n\
+             ::highlight({p}suggested) {{ background-color: rgba(130, 80, 223, .10); text-decoration: underline overline 2px dotted #8250df; }}\n\
              ::highlight({p}current) {{ background-color: #0969da; color: #fff; }}\n\
              ::highlight({p}flash) {{ background-color: #fcd34d; color: #1f2328; }}\n"
         ));

@@ -1,13 +1,13 @@
 // Automated accessibility: axe-core (the npm package, pinned in package-lock.json, run
 // in the page through the DevTools protocol, so the pages' CSP does not stop it) checks
 // the WCAG 2.0, 2.1 and 2.2 A and AA rules on the demo, the demo with the editor open,
-// the CMS page, a read-only widget and a widget waiting for an interaction. Each must
+// the demo with other mentions suggested, the CMS page, a read-only widget and a widget waiting for an interaction. Each must
 // have no violation; a failure lists the rule, its help and the first nodes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, withDemo, mouseSelect, ROOT } from './harness.mjs';
+import { startServer, withDemo, mouseSelect, saveArtifact, ROOT } from './harness.mjs';
 
 const AXE = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -42,6 +42,16 @@ test('axe-core: no WCAG 2.x A/AA violation on the demo, with the editor open, an
     await page.keyboard.press('c');
     await page.waitForFunction(() => !!aa.q('.aa-editor'));
     assert.deepEqual(await violations(page), [], 'the editor open on a claim');
+    await page.keyboard.press('Escape');
+    // The suggestions state: a name tagged, its other mentions offered, one under the cursor.
+    await mouseSelect(page, 'Russia');
+    await page.keyboard.press('3');
+    await page.waitForFunction(() => aa.qa('.aa-suggestion').length > 0);
+    await page.evaluate(() => aa.q('.aa-article').focus());
+    await page.keyboard.press('}');
+    await page.waitForFunction(() => !!aa.q('.aa-suggestion.aa-current'));
+    assert.deepEqual(await violations(page), [], 'other mentions suggested');
+    saveArtifact('suggestions.png', await page.screenshot());
   });
   await withDemo(url + 'cms-demo.html', async ({ page }) => {
     assert.deepEqual(await violations(page), [], 'the CMS page');

@@ -277,3 +277,16 @@ fn finding_on_the_sample_article_matches_a_plain_search() {
         assert!(found > 0 && found <= plain, "{name}: {found} of {plain}");
     }
 }
+
+#[test]
+fn rows_show_the_text_around_each_suggestion_within_its_paragraph() {
+    let mut s = person_session("Intro.\n\nMinister Никифоров 👩🏽‍💻 said so; Никифоров agreed.\n\nНикифоров");
+    let src = tag(&mut s, 1, ("Никифоров", 0), "person");
+    s.suggest(&src, true).unwrap();
+    let rows = article_annotator::core::mentions::rows(&s.doc, &s.schema, s.suggestions().list(), 10);
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].before.as_str(), rows[0].exact.as_str(), rows[0].after.as_str()), ("Никифоров 👩🏽‍💻 said so; ", "Никифоров", " agreed."));
+    assert_eq!((rows[1].before.as_str(), rows[1].after.as_str()), ("", ""));
+    assert_eq!(rows[1].type_label, "Person");
+    assert_eq!(article_annotator::core::mentions::rows(&s.doc, &s.schema, s.suggestions().list(), 1).len(), 1);
+}

@@ -37,6 +37,12 @@ use yew::prelude::*;
 pub struct ArticleViewProps {
     pub session: AnnotationStore,
     pub rev: u64,
+    /// The version of the suggestions on offer.
+    #[prop_or_default]
+    pub srev: u64,
+    /// The suggestion under the keyboard cursor.
+    #[prop_or_default]
+    pub suggestion: Option<CharRange>,
     pub flash: Option<(AnnotationId, u32)>,
     /// The keyboard cursor's annotation.
     pub current: Option<AnnotationId>,
@@ -48,6 +54,9 @@ pub struct ArticleViewProps {
     pub on_selection_gesture: Callback<()>,
     /// The reader clicked a highlight: the innermost annotation there.
     pub on_open: Callback<AnnotationId>,
+    /// The reader clicked a suggestion (where no annotation is).
+    #[prop_or_default]
+    pub on_suggestion: Callback<CharRange>,
 }
 
 /// The document offset under a viewport point, if it is in the article's text.
@@ -129,6 +138,16 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             }
         });
     }
+    // The suggestions on offer, after the annotations (which may have taken some).
+    {
+        let layer = layer.clone();
+        let session = props.session.clone();
+        use_effect_before_paint((props.rev, props.srev), move |_| {
+            if let Some(l) = layer.borrow_mut().as_mut() {
+                l.sync_suggestions(&session.read());
+            }
+        });
+    }
     {
         let layer = layer.clone();
         use_effect_with((), move |_| {
@@ -187,13 +206,13 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     {
         let layer = layer.clone();
         let session = props.session.clone();
-        let extras = (props.flash.clone(), props.current.clone(), props.pending, props.rev);
-        use_effect_before_paint(extras, move |(flash, current, pending, _)| {
+        let extras = (props.flash.clone(), props.current.clone(), props.pending, props.rev, props.suggestion);
+        use_effect_before_paint(extras, move |(flash, current, pending, _, suggestion)| {
             if let Some(l) = layer.borrow_mut().as_mut() {
                 let s = session.read();
                 let range_of = |id: &Option<AnnotationId>| id.as_ref().and_then(|id| s.annotations().get(id)).and_then(|a| a.target.range);
                 l.set_extra(FLASH, &s.doc, range_of(&flash.as_ref().map(|f| f.0.clone())));
-                l.set_extra(CURRENT, &s.doc, range_of(current));
+                l.set_extra(CURRENT, &s.doc, range_of(current).or(suggestion.filter(|r| s.suggestions().at(*r).is_some())));
                 l.set_extra(PENDING, &s.doc, *pending);
                 // Bring the flashed or current annotation into view (the scroll then moves
                 // the band of painted annotations to it).
@@ -236,6 +255,7 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
     };
     let onclick = {
         let open = props.on_open.clone();
+        let on_suggestion = props.on_suggestion.clone();
         let session = props.session.clone();
         let article = props.article_ref.clone();
         Callback::from(move |e: MouseEvent| {
@@ -246,6 +266,15 @@ pub fn ArticleView(props: &ArticleViewProps) -> Html {
             }
             if let Some((id, _)) = hit(&session, &art, e.client_x(), e.client_y()).into_iter().next() {
                 open.emit(id);
+                return;
+            }
+            let s = session.read();
+            let Some(at) = offset_at(&s.doc, &art, e.client_x(), e.client_y()) else { return };
+            let list = s.suggestions().list();
+            let k = list.partition_point(|x| x.range.end() <= at);
+            if let Some(r) = list.get(k).map(|x| x.range).filter(|r| r.start() <= at) {
+                drop(s);
+                on_suggestion.emit(r);
             }
         })
     };

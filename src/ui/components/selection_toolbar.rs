@@ -1,4 +1,5 @@
-//! The small toolbar shown by a selection: one button per entity type and Claim.
+//! The small toolbar shown by a selection: one button per entity type and Claim, and
+//! "All mentions", which makes the type buttons tag every untagged mention of the text.
 //!
 //! Buttons keep the selection (their mousedown is cancelled) and show their keys; the
 //! keys themselves are handled by the root, so they work with the toolbar unfocused.
@@ -13,6 +14,8 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub enum TagChoice {
     Entity(String),
+    /// The type, for the selection and every untagged mention of its text.
+    EveryMention(String),
     Claim,
 }
 
@@ -43,16 +46,21 @@ pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
         });
     }
     let keep_selection = Callback::from(|e: MouseEvent| e.prevent_default());
+    // "Every mention": the type buttons then tag the selection and each untagged mention
+    // of its text (as Shift + the key does).
+    let every = use_state(|| false);
     let buttons: Html = props
         .types
         .iter()
         .map(|t| {
             let cb = props.on_tag.clone();
             let id = t.id.clone();
+            let all = *every;
             let class = format!("aa-tag aa-tag-{}", crate::ui::theme::ident_in(theme.as_deref(), &t.id));
+            let choice = move |_| cb.emit(if all { TagChoice::EveryMention(id.clone()) } else { TagChoice::Entity(id.clone()) });
+            let title = if all { format!("Tag every mention as {} (Shift + {})", t.label, t.key) } else { format!("Tag as {} (key {}; Shift + {} for every mention)", t.label, t.key, t.key) };
             html! {
-                <button type="button" {class} onmousedown={keep_selection.clone()} onclick={Callback::from(move |_| cb.emit(TagChoice::Entity(id.clone())))}
-                    title={format!("Tag as {} (key {})", t.label, t.key)}>
+                <button type="button" {class} onmousedown={keep_selection.clone()} onclick={Callback::from(choice)} {title}>
                     <kbd>{t.key}</kbd>{" "}{&t.label}
                 </button>
             }
@@ -69,6 +77,9 @@ pub fn SelectionToolbar(props: &SelectionToolbarProps) -> Html {
             <button type="button" class="aa-tag aa-tag-claim" onmousedown={keep_selection.clone()} onclick={claim} title={format!("Mark as a claim (key {})", CLAIM_KEY.to_ascii_uppercase())}>
                 <kbd>{CLAIM_KEY.to_ascii_uppercase()}</kbd>{" Claim"}
             </button>
+            <button type="button" class="aa-tag aa-every" aria-pressed={every.to_string()} onmousedown={keep_selection.clone()}
+                onclick={{ let every = every.clone(); Callback::from(move |_| every.set(!*every)) }}
+                title="Tag every mention of this text, not only this one (or hold Shift with the key)">{"All mentions"}</button>
             <button type="button" class="aa-tag aa-cancel" onmousedown={keep_selection} onclick={cancel} title="Cancel (Esc)" aria-label="Cancel">{"✕"}</button>
         </div>
     }
