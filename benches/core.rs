@@ -7,50 +7,20 @@ use article_annotator::core::edit::Edit;
 use article_annotator::core::format::catalog::{self, ExportContext, Format};
 use article_annotator::core::format::{stored, w3c};
 use article_annotator::core::model::{AnnotationId, Body, Timestamp};
-use article_annotator::core::offset::{CharOffset, CharRange, TextIndex, Utf16Offset};
+use article_annotator::core::offset::{CharOffset, TextIndex, Utf16Offset};
 use article_annotator::core::panel::panel_data;
 use article_annotator::core::schema::Schema;
 use article_annotator::core::session::Session;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-const SAMPLE: &str = include_str!("../tests/fixtures/moscow-times-2014-08-18.md");
-
-/// About `words` words of the sample's body paragraphs, with a line of Cyrillic, Chinese and
-/// emoji every ten paragraphs so that offset conversions have real work to do.
-fn article(words: usize) -> String {
-    let paras: Vec<String> =
-        SAMPLE.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| p.split(' ').count() > 20).collect();
-    let mut out = Vec::new();
-    let mut n = 0;
-    let mut i = 0;
-    while n < words {
-        let p = &paras[i % paras.len()];
-        n += p.split(' ').count();
-        out.push(p.clone());
-        if i % 10 == 9 {
-            out.push("Министр Никифоров 👩🏽‍💻 сказал, что 中国 и Россия расширят торговлю.".to_string());
-        }
-        i += 1;
-    }
-    out.join("\n\n")
-}
+mod common;
+use common::{article, word_ranges};
 
 /// A session with `count` entity annotations spread over the words of `text`.
 fn session(text: &str, count: usize) -> Session {
     let doc = Document::from_plain_text(text);
-    let mut words: Vec<CharRange> = Vec::new();
-    let mut start = None;
-    for (i, c) in doc.text().chars().enumerate() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.extend(CharRange::from_usize(s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let words = word_ranges(&doc);
     let mut s = Session::new("bench".into(), doc, Schema::default());
     let mut adds = Vec::with_capacity(count);
     for k in 0..count {

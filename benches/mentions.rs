@@ -12,25 +12,8 @@ use article_annotator::core::session::Session;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-const SAMPLE: &str = include_str!("../tests/fixtures/moscow-times-2014-08-18.md");
-
-/// About `words` words of the sample's body paragraphs, with a line of Cyrillic, Chinese
-/// and emoji every ten paragraphs.
-fn article(words: usize) -> String {
-    let paras: Vec<String> =
-        SAMPLE.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| p.split(' ').count() > 20).collect();
-    let (mut out, mut n, mut i) = (Vec::new(), 0, 0);
-    while n < words {
-        let p = &paras[i % paras.len()];
-        n += p.split(' ').count();
-        out.push(p.clone());
-        if i % 10 == 9 {
-            out.push("Министр Никифоров 👩🏽‍💻 сказал, что 中国 и Россия расширят торговлю.".to_string());
-        }
-        i += 1;
-    }
-    out.join("\n\n")
-}
+mod common;
+use common::{article, word_ranges};
 
 fn id(k: u64) -> AnnotationId {
     let mut bytes = [0u8; 16];
@@ -42,18 +25,7 @@ fn id(k: u64) -> AnnotationId {
 /// the first mention of `name` tagged as a person (the source of the suggestions).
 fn session(text: &str, name: &str) -> (Session, AnnotationId) {
     let doc = Document::from_plain_text(text);
-    let mut words: Vec<CharRange> = Vec::new();
-    let mut start = None;
-    for (i, c) in doc.text().chars().enumerate() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.extend(CharRange::from_usize(s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let words = word_ranges(&doc);
     let mut s = Session::new("bench".into(), doc, Schema::default());
     let count = 10_000;
     let adds: Vec<Edit> = (0..count)
