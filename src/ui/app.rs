@@ -194,6 +194,27 @@ pub fn App(props: &AppProps) -> Html {
             }
         });
     }
+    // The editor closed (Esc, ✕, its annotation deleted) with focus inside it: focus goes
+    // back to the article, not to the page's start.
+    {
+        let article = article.clone();
+        let was_open = use_mut_ref(|| false);
+        use_effect_with(state.editing.is_some(), move |open| {
+            if !*open && was_open.replace(false) {
+                if let Some(art) = article.cast::<web_sys::HtmlElement>() {
+                    let root = art.get_root_node();
+                    let lost = root.dyn_ref::<web_sys::ShadowRoot>().is_some_and(|r| r.active_element().is_none())
+                        && art.owner_document().and_then(|d| d.active_element()).is_none_or(|a| a.tag_name() == "BODY" || a.shadow_root().is_some_and(|r| r.contains(Some(&art))));
+                    if lost {
+                        let _ = art.focus();
+                    }
+                }
+            }
+            if *open {
+                was_open.replace(true);
+            }
+        });
+    }
     // The store changes from anywhere (the JS API, another tab, the reducer): render.
     // Once at once too if it changed between the first render and this effect.
     {

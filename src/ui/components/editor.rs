@@ -1,6 +1,7 @@
 //! The editor of one annotation: change its type, edit a claim's claimant, verdict and
 //! note, re-attach an orphan to selected text, or delete it. Every change is one edit (a
-//! note is committed when it loses focus).
+//! note is committed when it loses focus). It takes focus when it opens, on its first
+//! control.
 
 use crate::core::edit::Edit;
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Verdict};
@@ -53,6 +54,19 @@ fn value_of(e: &Event) -> String {
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let a = &props.annotation;
+    // Opening the editor (or switching it to another annotation) moves focus to its
+    // first control, so a keyboard user is where the change is made; closing it gives
+    // focus back to the article (the root does that).
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        let first = if props.read_only { ".aa-icon" } else if a.body.is_claim() { ".aa-claimant" } else { ".aa-type" };
+        use_effect_with(a.id.clone(), move |_| {
+            if let Some(el) = node.cast::<web_sys::Element>().and_then(|s| s.query_selector(first).ok().flatten()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    }
     let update = {
         let a = a.clone();
         let cb = props.on_edit.clone();
@@ -174,7 +188,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     // Pressing the button must not take away the selection it attaches to.
     let keep_selection = Callback::from(|e: MouseEvent| e.prevent_default());
     html! {
-        <section class="aa-editor" role="dialog" aria-label={if props.read_only { "Annotation" } else { "Edit annotation" }} {onkeydown}>
+        <section class="aa-editor" ref={node} role="dialog" aria-label={if props.read_only { "Annotation" } else { "Edit annotation" }} {onkeydown}>
             <header class="aa-editor-head">
                 <h2>{if props.read_only { "Annotation" } else { "Edit annotation" }}</h2>
                 <button type="button" class="aa-icon" onclick={close} aria-label="Close editor (Esc)" title="Close (Esc)">{"✕"}</button>

