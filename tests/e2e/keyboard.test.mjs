@@ -103,3 +103,76 @@ test('a claim with the keyboard alone: Shift + arrows select it, C tags it, the 
     assert.deepEqual(errors, []);
   });
 });
+
+test('every control is at least 24 × 24 px, and a focused one is never hidden (toolbar, editor, sticky header)', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    // A state with everything showing: a tagged name with its mentions suggested, a
+    // claim open in the editor, and a pending selection with its toolbar.
+    await page.evaluate(() => window.annotator.select({ exact: 'Russia', suffix: ' and China may' }));
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('3');
+    await page.waitForFunction(() => aa.qa('.aa-suggestion').length > 0);
+    await page.evaluate(() => window.annotator.select({ exact: 'the Kremlin has agreed' }));
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => !!aa.q('.aa-editor'));
+    await page.evaluate(() => window.annotator.select({ exact: 'Kaspersky Lab' }));
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    const small = await page.evaluate(() => [...aa.root().querySelectorAll('button, select, input, textarea, a[href], [tabindex]')]
+      .filter((el) => !el.closest('.aa-article') && el.getClientRects().length > 0)
+      // A checkbox's target is its label too (a click on either toggles it).
+      .map((el) => ({ el: `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${el.textContent.trim().slice(0, 20)}`, r: (el.closest('label') ?? el).getBoundingClientRect() }))
+      .filter(({ r }) => r.width < 24 || r.height < 24)
+      .map(({ el, r }) => `${el} (${Math.round(r.width)}×${Math.round(r.height)})`));
+    assert.deepEqual(small, [], 'targets under 24 × 24 px');
+    // Tab through every control of the widget from the header on: each, once focused, is
+    // in the viewport and is what the page shows at its centre (not under the sticky
+    // header, the toolbar or anything else).
+    await page.evaluate(() => aa.q('.aa-root button').focus());
+    const hidden = [];
+    let stops = 0;
+    for (; stops < 120; stops++) {
+      const seen = await page.evaluate(() => {
+        const el = aa.root().activeElement;
+        if (!el) return null;
+        // The first line box (a link may wrap; its bounding box's centre may be between lines).
+        const r = el.getClientRects()[0] ?? el.getBoundingClientRect();
+        const x = Math.min(Math.max(r.left + Math.min(r.width / 2, 12), 0), innerWidth - 1);
+        const y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+        const top = aa.root().elementFromPoint(x, y);
+        const ok = r.bottom > 0 && r.top < innerHeight && !!top && (el === top || el.contains(top) || top.contains(el) && el.tagName === 'ARTICLE');
+        return ok ? '' : `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 20)}" under ${top ? top.tagName.toLowerCase() + '.' + [...top.classList].join('.') : 'nothing'}`;
+      });
+      if (seen === null) break;
+      if (seen) hidden.push(seen);
+      await page.keyboard.press('Tab');
+    }
+    assert.ok(stops > 20, `only ${stops} stops`);
+    assert.deepEqual(hidden, [], 'focused but hidden');
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('under prefers-reduced-motion nothing animates: no CSS animation or transition, and no smooth scroll', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.evaluate(() => window.annotator.select({ exact: 'Kaspersky Lab' }));
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar'));
+    await page.keyboard.press('2');
+    // A click in the panel flashes the annotation and scrolls to it.
+    await page.evaluate(() => aa.q('.aa-panel li button, .aa-panel li [role=button], .aa-panel li')?.click());
+    const moving = await page.evaluate(() => {
+      const all = [aa.root(), ...aa.root().querySelectorAll('*')];
+      const animated = document.getAnimations().map((a) => a.animationName || a.constructor.name);
+      const styled = [...aa.root().querySelectorAll('*')].filter((el) => {
+        const cs = getComputedStyle(el);
+        const secs = (v) => v.split(',').some((t) => parseFloat(t) > 0);
+        return (cs.animationName !== 'none' && secs(cs.animationDuration)) || secs(cs.transitionDuration) || cs.scrollBehavior === 'smooth';
+      }).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+      return { animated, styled, html: getComputedStyle(document.documentElement).scrollBehavior, n: all.length };
+    });
+    assert.deepEqual(moving.animated, []);
+    assert.deepEqual(moving.styled, []);
+    assert.deepEqual(errors, []);
+  });
+});
