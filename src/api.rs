@@ -39,10 +39,16 @@ fn get_str(o: &JsValue, key: &str) -> Result<Option<String>, JsError> {
 /// A mounted annotator.
 #[wasm_bindgen]
 pub struct Annotator {
-    handle: Option<yew::AppHandle<App>>,
+    /// The Yew app, once rendered: the first render runs in a task after `mount`'s
+    /// ([`render_later`]), so reading the article and storage and rendering are two
+    /// tasks, not one long one.
+    handle: Rc<std::cell::RefCell<Option<yew::AppHandle<App>>>>,
+    /// False once destroyed (a render still waiting then never happens).
+    alive: Rc<std::cell::Cell<bool>>,
     session: AnnotationStore,
     bridge: Bridge,
-    shell: Option<Shell>,
+    /// The shadow root's contents, once the widget is rendered ([`render_later`]).
+    shell: Rc<std::cell::RefCell<Option<Shell>>>,
     /// The team sync, when `options.sync` was given.
     syncer: Option<crate::ui::team::Syncer>,
     /// Who the reader is (`options.user`): the creator of what they accept.
@@ -329,7 +335,7 @@ impl Annotator {
 
     /// An error once the widget is destroyed; every method calls it first.
     fn live(&self) -> Result<(), JsError> {
-        if self.handle.is_some() {
+        if self.alive.get() {
             Ok(())
         } else {
             Err(JsError::new("this annotator has been destroyed"))
@@ -379,10 +385,11 @@ impl Annotator {
         if let Some(s) = self.syncer.take() {
             s.stop();
         }
-        if let Some(h) = self.handle.take() {
+        self.alive.set(false);
+        if let Some(h) = self.handle.borrow_mut().take() {
             h.destroy();
         }
-        if let Some(shell) = self.shell.take() {
+        if let Some(shell) = self.shell.borrow_mut().take() {
             shell.detach();
         }
     }
@@ -423,6 +430,44 @@ impl Annotator {
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }
+}
+
+/// Fills the shadow root and renders the widget in a task of its own, right after
+/// `mount`'s (a `setTimeout(0)`): on a CMS page at 4× CPU throttling the two together
+/// were one 143 ms task. Until the render is complete the page looks as it did (the
+/// shadow root holds only a slot, then [`crate::ui::shell::reveal`] swaps), and every
+/// API call already sees the store `mount` filled; actions sent meanwhile wait in the
+/// [`Bridge`]. Without a window (never, in a page) it renders at once.
+#[allow(clippy::type_complexity)]
+fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<std::cell::RefCell<Option<yew::AppHandle<App>>>>, Rc<std::cell::Cell<bool>>, Rc<std::cell::RefCell<Option<Shell>>>) {
+    let handle = Rc::new(std::cell::RefCell::new(None));
+    let alive = Rc::new(std::cell::Cell::new(true));
+    let shell_cell = Rc::new(std::cell::RefCell::new(None));
+    let render = {
+        let (handle, alive, shell_cell) = (handle.clone(), alive.clone(), shell_cell.clone());
+        move || {
+            if !alive.get() {
+                return;
+            }
+            match Shell::fill(root, &css) {
+                Ok(shell) => {
+                    *handle.borrow_mut() = Some(yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render());
+                    *shell_cell.borrow_mut() = Some(shell);
+                }
+                Err(e) => web_sys::console::error_1(&JsValue::from_str(&format!("article-annotator: {e}"))),
+            }
+        }
+    };
+    match web_sys::window() {
+        Some(w) => {
+            let f = Closure::once_into_js(render);
+            if w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_err() {
+                let _ = f.unchecked_ref::<js_sys::Function>().call0(&JsValue::UNDEFINED);
+            }
+        }
+        None => render(),
+    }
+    (handle, alive, shell_cell)
 }
 
 /// Which suggestions a call means: all (`undefined`), or the `{start, end}` listed.
@@ -582,14 +627,15 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     // Storage is read now, not at the first render: every call after `mount` sees it.
     let persistence = crate::ui::persist::open(storage, session.clone(), !preloaded);
     drop(session.take_changes());
-    let shell = Shell::attach(&element, &theme.css(&session.read().schema)).map_err(|e| JsError::new(&e))?;
+    let root = Shell::open(&element).map_err(|e| JsError::new(&e))?;
+    let css = theme.css(&session.read().schema);
     let bridge = Bridge::default();
     let props_user = user.clone();
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
-    let handle = yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render();
+    let (handle, alive, shell) = render_later(root, css, props);
     let syncer = sync.map(|(url, token)| {
         let why = viewer.then(|| crate::team::VIEWER.to_string());
         crate::ui::team::Syncer::start(&url, token, session.clone(), bridge.clone(), why, storage == StorageChoice::Local)
     });
-    Ok(Annotator { handle: Some(handle), session, bridge, shell: Some(shell), syncer, user: props_user, read_only })
+    Ok(Annotator { handle, alive, session, bridge, shell, syncer, user: props_user, read_only })
 }

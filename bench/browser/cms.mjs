@@ -102,6 +102,7 @@ try {
       files: m.fetched.map((u) => `${new URL(u).pathname.slice(1)} ${(gzipSize(u) / 1024).toFixed(1)} KB`),
       cls: m.cls,
       shifts: m.shifts,
+      tasks: window_.map(([start, d]) => `${start.toFixed(0)}+${d.toFixed(0)}`),
       longest: Math.max(0, ...window_.map(([, d]) => d)),
       tbt: window_.reduce((s, [, d]) => s + Math.max(0, d - 50), 0),
       lcp: m.lcp,
@@ -117,6 +118,8 @@ try {
       const last = runs.at(-1);
       process.stderr.write(`${variant} ${rate}x: ${last.files.join(', ')}\n`);
       if (variant === 'widget') for (const x of runs) if (x.shifts.length) process.stderr.write(`  shifts: ${JSON.stringify(x.shifts)}\n`);
+      // Each long task (start + duration, ms), with BENCH_TASKS=1.
+      if (process.env.BENCH_TASKS) for (const x of runs) process.stderr.write(`  ${variant} long tasks: ${x.tasks.join(', ') || 'none'}\n`);
       rows.push(`| ${variant === 'plain' ? 'without the widget' : `with the widget${LOADING ? ` (loading="${LOADING}")` : ''}`} | ${rate}× | ${(med('bytes') / 1024).toFixed(1)} KB | ${med('cls').toFixed(3)} | ${med('longest').toFixed(0)} ms | ${med('tbt').toFixed(0)} ms | ${med('lcp').toFixed(0)} ms | ${variant === 'plain' ? '—' : LOADING === 'interaction' ? '— (none before an interaction)' : `${med('highlight').toFixed(0)} ms`} |`);
     }
   }

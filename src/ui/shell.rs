@@ -51,17 +51,26 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Opens (or reuses) `host`'s shadow root and fills it with the widget's stylesheets
-    /// and an empty container.
-    pub fn attach(host: &Element, theme_css: &str) -> Result<Shell, String> {
-        let root = match host.shadow_root() {
-            Some(r) => r,
-            None => host
-                .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
-                .map_err(|_| format!("<{}> cannot hold the widget: it cannot have a shadow root (use a <div>, <article>, <section> or a custom element)", host.local_name()))?,
-        };
+    /// Opens `host`'s shadow root (or reuses the one it has), holding only a `<slot>`
+    /// if it is new: the page looks exactly as before until [`Shell::fill`] (a host
+    /// custom element is `display: inline` until the widget's stylesheet says `block`,
+    /// so filling it at `mount` and rendering a task later moved the page twice).
+    pub fn open(host: &Element) -> Result<ShadowRoot, String> {
+        if let Some(r) = host.shadow_root() {
+            return Ok(r);
+        }
+        let root = host
+            .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+            .map_err(|_| format!("<{}> cannot hold the widget: it cannot have a shadow root (use a <div>, <article>, <section> or a custom element)", host.local_name()))?;
+        root.set_inner_html("<slot></slot>");
+        Ok(root)
+    }
+
+    /// Fills a shadow root from [`Shell::open`] with the widget's stylesheets and an
+    /// empty container, in the task that renders into it.
+    pub fn fill(root: ShadowRoot, theme_css: &str) -> Result<Shell, String> {
         root.set_inner_html("");
-        let document = host.owner_document().ok_or("the element is not in a document")?;
+        let document = root.owner_document().ok_or("the element is not in a document")?;
         let sheets = js_sys::Array::new();
         match (base_sheet(), sheet(theme_css)) {
             (Some(base), Some(theme)) if js_sys::Reflect::has(&root, &"adoptedStyleSheets".into()).unwrap_or(false) => {

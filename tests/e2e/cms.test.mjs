@@ -295,9 +295,12 @@ test('starting the widgets moves nothing of the page but what they grow (CLS at 
         for (const el of document.querySelectorAll('article-annotator')) {
           const root = el.shadowRoot;
           if (!root) continue;
-          const waiting = !!root.querySelector('.aa-shell-waiting');
+          // Only a slot (after mount, before the render's task), or the widget laid out
+          // unseen over the slot: the page's own content shows.
+          const shown = !!root.querySelector('.aa-shell:not(.aa-shell-waiting)');
           const blocks = root.querySelectorAll('.aa-article [data-block]').length;
-          if (!waiting && blocks === 0) window.__frames.push(`${el.id}: shown with no article`);
+          if (shown && blocks === 0) window.__frames.push(`${el.id}: shown with no article`);
+          if (!shown && !root.querySelector('slot')) window.__frames.push(`${el.id}: neither the page's content nor the widget`);
         }
         if (performance.now() < 5000) requestAnimationFrame(tick);
       };

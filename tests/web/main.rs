@@ -50,7 +50,12 @@ fn options(document_id: &str, storage: &str) -> JsValue {
     o.into()
 }
 
+/// Waits for the widget's first render (a task after `mount`'s) and Yew's work.
 async fn settle() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
     yew::scheduler::flush().await;
 }
 
@@ -132,6 +137,12 @@ fn painted(root: &Element, name: &str) -> Vec<String> {
     out.into_iter().map(|(_, t)| t).collect()
 }
 
+/// The element the widget renders into, once it has rendered (a task after `mount`).
+async fn rendered(host: &Element) -> Element {
+    settle().await;
+    inner(host)
+}
+
 /// The element the widget renders into, inside the host's shadow root.
 fn inner(host: &Element) -> Element {
     host.shadow_root().expect("the widget opens a shadow root").query_selector(".aa-shell").unwrap().expect("the widget's container")
@@ -143,10 +154,30 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
+async fn the_first_render_is_a_task_after_mount_and_a_destroy_before_it_cancels_it() {
+    let host_el = host();
+    let a: Annotator = mount(host_el.clone(), options("web-early", "none")).map_err(JsValue::from).unwrap();
+    // Right after mount: the store is there, the page is as it was (only a slot).
+    assert_eq!(a.count().ok(), Some(0));
+    let shadow = host_el.shadow_root().expect("mount opens the shadow root");
+    assert_eq!(shadow.inner_html(), "<slot></slot>");
+    let root = rendered(&host_el).await;
+    assert_eq!(root.query_selector_all(".aa-article [data-block]").unwrap().length(), 14);
+    // Destroyed before its render: the render never comes, and every call throws.
+    let host2 = host();
+    let mut b: Annotator = mount(host2.clone(), options("web-early-2", "none")).map_err(JsValue::from).unwrap();
+    b.destroy();
+    settle().await;
+    frames(2).await;
+    assert_eq!(host2.shadow_root().unwrap().inner_html(), "<slot></slot>", "nothing rendered after destroy");
+    assert!(b.count().is_err());
+}
+
+#[wasm_bindgen_test]
 async fn mounts_the_article_with_an_empty_state() {
     let host_el = host();
     let mut a: Annotator = mount(host_el.clone(), options("web-mount", "none")).map_err(JsValue::from).unwrap();
-    let root = inner(&host_el);
+    let root = rendered(&host_el).await;
     settle().await;
     assert_eq!(root.query_selector_all(".aa-article [data-block]").unwrap().length(), 14);
     assert_eq!(texts(&root, "h1.aa-headline"), vec!["Wary of the West, Russia and China Expand Trade in Computer Software"]);
@@ -172,7 +203,7 @@ async fn bad_options_throw_an_error_naming_the_option() {
 async fn a_selection_becomes_an_annotation() {
     let root = host();
     let a = mount(root.clone(), options("web-select", "none")).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     show(&root, " Kaspersky La").await;
     select_text(&root, " Kaspersky La"); // rough: a space before, half a word after
@@ -197,7 +228,7 @@ async fn annotations_are_saved_and_restored() {
     let store = LocalStore::open().unwrap();
     let root = host();
     let mut a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     show(&root, "Edward Snowden").await;
     select_text(&root, "Edward Snowden");
@@ -213,7 +244,7 @@ async fn annotations_are_saved_and_restored() {
 
     let root2 = host();
     let b = mount(root2.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
-    let root2 = inner(&root2);
+    let root2 = rendered(&root2).await;
     settle().await;
     show(&root2, "Edward Snowden").await;
     assert_eq!(painted(&root2, "aa-person"), vec!["Edward Snowden"]);
@@ -228,7 +259,7 @@ async fn corrupt_storage_is_backed_up_and_reported() {
     store.set(&key_for(&id), "{not json").unwrap();
     let root = host();
     let _a = mount(root.clone(), options(&id, "local")).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     let notice = texts(&root, ".aa-notice").join(" ");
     assert!(notice.contains("damaged"), "{notice}");
@@ -286,7 +317,7 @@ async fn dom_offsets_become_code_points_in_a_multilingual_article() {
     let article = js_sys::Reflect::get(&o, &"article".into()).unwrap();
     js_sys::Reflect::set(&article, &"content".into(), &MULTILINGUAL.into()).unwrap();
     let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     for (needle, key) in [("👨‍👩‍👧‍👦", "6"), ("北京", "3"), ("Николай Никифоров", "1"), ("naïve", "6"), ("👍🏽", "6")] {
         select_text(&root, needle);
@@ -342,7 +373,7 @@ async fn the_js_api_loads_adds_removes_and_lists() {
     let initial = js_sys::Array::of1(&w3c_entity("urn:x:1", "Kaspersky Lab", s1, e1, "Organization"));
     js_sys::Reflect::set(&o, &"annotations".into(), &initial).unwrap();
     let a = mount(root.clone(), o).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     show(&root, "Kaspersky Lab").await;
     assert_eq!(painted(&root, "aa-organization"), vec!["Kaspersky Lab"], "options.annotations are loaded");
@@ -391,7 +422,7 @@ async fn only_annotations_near_the_viewport_are_painted_and_scrolling_paints_the
     js_sys::Reflect::set(&o, &"annotations".into(), &list).unwrap();
     let host_el = host();
     let mut a = mount(host_el.clone(), o.into()).map_err(JsValue::from).unwrap();
-    let root = inner(&host_el);
+    let root = rendered(&host_el).await;
     settle().await;
     assert_eq!(a.count().ok(), Some(2));
     assert_eq!(painted(&root, "aa-person"), vec!["Marker0"], "the last paragraph is far below the viewport");
@@ -438,7 +469,7 @@ fn hover(target: &Element, x: f64, y: f64, buttons: u16) {
 async fn hovering_names_the_types_but_not_while_a_button_is_held_or_the_pointer_is_still() {
     let root = host();
     let _a = mount(root.clone(), options("web-hover", "none")).map_err(JsValue::from).unwrap();
-    let root = inner(&root);
+    let root = rendered(&root).await;
     settle().await;
     show(&root, "Kaspersky Lab").await;
     let (node, start) = text_with(&root, "Kaspersky Lab");
@@ -517,7 +548,7 @@ async fn the_js_api_sees_its_own_writes_before_and_after_the_first_render_and_re
     assert_eq!(String::from(a.export_as(Some("jsonl".into())).map_err(JsValue::from).unwrap()).lines().count(), 1);
     // After the first render: the same answers, and the article shows what was written.
     settle().await;
-    let shadow = inner(&root);
+    let shadow = rendered(&root).await;
     show(&shadow, "Edward Snowden").await;
     assert_eq!(painted(&shadow, "aa-person"), vec!["Edward Snowden"]);
     a.add(w3c_entity("urn:x:two", "Kaspersky Lab", s1, e1, "Organization")).map_err(JsValue::from).unwrap();
