@@ -130,3 +130,50 @@ test('the JS API: suggestOccurrences, suggestions, acceptSuggestions, rejectSugg
     assert.deepEqual(errors, []);
   });
 });
+
+test('any case, accept in view, a click on a suggestion, and focus that never falls to the page when a row goes', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    // "the" as a stand-in name: lower case 16 times, "The" 3 times.
+    await mouseSelect(page, 'the Kremlin has agreed', 'the');
+    await page.keyboard.press('6');
+    await page.waitForFunction(() => aa.qa('.aa-suggestion').length > 0);
+    const exact = await page.evaluate(() => window.annotator.suggestions.length);
+    await page.evaluate(() => aa.q('.aa-any-case input').click());
+    await page.waitForFunction((n) => window.annotator.suggestions.length > n, exact);
+    const anyCase = await page.evaluate(() => window.annotator.suggestions);
+    assert.equal(anyCase.length, exact + 3, 'the three "The" too');
+    assert.ok(anyCase.some((s) => s.exact === 'The'));
+    // Accept in view: exactly those drawn inside the viewport now.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const inView = await page.evaluate(() => [...aa.hl('suggested')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.bottom > 0 && b.top < innerHeight && b.height > 0;
+    }).length);
+    assert.ok(inView > 0 && inView < anyCase.length, `${inView} of ${anyCase.length} in view`);
+    await page.evaluate(() => [...aa.qa('.aa-suggestion-bar button')].find((b) => b.textContent === 'Accept in view').click());
+    await page.waitForFunction((n) => window.annotator.count === 1 + n, inView);
+    assert.equal(await page.evaluate(() => window.annotator.suggestions.length), anyCase.length - inView);
+    // A click on a suggestion in the article puts the cursor on it.
+    const box = await page.evaluate(() => {
+      const r = [...aa.hl('suggested')].sort((a, b) => a.compareBoundaryPoints(Range.START_TO_START, b))[0];
+      r.startContainer.parentElement.scrollIntoView({ block: 'center' });
+      const b = r.getClientRects()[0];
+      return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+    });
+    await page.mouse.click(box.x, box.y);
+    await page.waitForFunction(() => !!aa.q('.aa-suggestion.aa-current'));
+    assert.match(await said(page), /^Suggested Other: the\. Press Y to accept, N to reject\.$/i);
+    // Enter on a row's ✕: the row goes, focus moves to the next row's ✕.
+    const before = await page.evaluate(() => window.annotator.suggestions.length);
+    await page.evaluate(() => aa.q('.aa-suggestion .aa-reject').focus());
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => window.annotator.suggestions.length === n - 1, before);
+    assert.equal(await page.evaluate(() => aa.root().activeElement?.className), 'aa-reject');
+    // Dismiss: the box goes, and focus is on the article.
+    await page.evaluate(() => [...aa.qa('.aa-suggestion-bar button')].find((b) => b.textContent === 'Dismiss').focus());
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !aa.q('.aa-suggestions'));
+    assert.equal(await page.evaluate(() => aa.root().activeElement?.className), 'aa-article');
+    assert.deepEqual(errors, []);
+  });
+});

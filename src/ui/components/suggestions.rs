@@ -30,6 +30,34 @@ pub struct SuggestionsProps {
     pub on_any_case: Callback<bool>,
 }
 
+/// A row's button was pressed and its row is about to go: focus moves to the same button
+/// of the next row (or the one before), or to the article when it was the last, never
+/// to the page's start.
+fn keep_focus(e: &MouseEvent) {
+    use wasm_bindgen::JsCast;
+    // The target, not the current target: Yew listens at its root.
+    let Some(button) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("button").ok().flatten()) else { return };
+    let Some(row) = button.closest("li").ok().flatten() else { return };
+    let class = button.class_name();
+    let next = row.next_element_sibling().or_else(|| row.previous_element_sibling());
+    let target = match next {
+        Some(r) => r.query_selector(&format!("button.{class}")).ok().flatten(),
+        None => button.closest(".aa-root").ok().flatten().and_then(|root| root.query_selector(".aa-article").ok().flatten()),
+    };
+    if let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// The box is about to go (all accepted, or dismissed): focus moves to the article.
+fn to_article(e: &MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let article = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|b| b.closest(".aa-root").ok().flatten()).and_then(|r| r.query_selector(".aa-article").ok().flatten());
+    if let Some(el) = article.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
 #[component]
 pub fn Suggestions(props: &SuggestionsProps) -> Html {
     if props.total == 0 {
@@ -40,8 +68,14 @@ pub fn Suggestions(props: &SuggestionsProps) -> Html {
         .iter()
         .map(|r| {
             let range = r.range;
-            let accept = props.on_accept.reform(move |_: MouseEvent| Which::At(vec![range]));
-            let reject = props.on_reject.reform(move |_: MouseEvent| Which::At(vec![range]));
+            let accept = props.on_accept.reform(move |e: MouseEvent| {
+                keep_focus(&e);
+                Which::At(vec![range])
+            });
+            let reject = props.on_reject.reform(move |e: MouseEvent| {
+                keep_focus(&e);
+                Which::At(vec![range])
+            });
             let show = props.on_show.reform(move |_: MouseEvent| range);
             let current = props.current == Some(range);
             html! {
@@ -64,9 +98,12 @@ pub fn Suggestions(props: &SuggestionsProps) -> Html {
             <h3>{"Other mentions "}<span class="aa-count">{props.total}</span></h3>
             <p class="aa-hint">{"The same text elsewhere in the article. Nothing is tagged until you accept it. In the article: "}<kbd>{"}"}</kbd>{" "}<kbd>{"{"}</kbd>{" go through them, "}<kbd>{"Y"}</kbd>{" accepts, "}<kbd>{"N"}</kbd>{" rejects."}</p>
             <div class="aa-suggestion-bar">
-                <button type="button" class="aa-accept-all" onclick={props.on_accept.reform(|_: MouseEvent| Which::All)}>{format!("Accept all {}", props.total)}</button>
+                <button type="button" class="aa-accept-all" onclick={props.on_accept.reform(|e: MouseEvent| {
+                    to_article(&e);
+                    Which::All
+                })}>{format!("Accept all {}", props.total)}</button>
                 <button type="button" onclick={props.on_in_view.reform(|_: MouseEvent| ())} title="Accept the ones you can see in the article now">{"Accept in view"}</button>
-                <button type="button" onclick={props.on_dismiss.reform(|_: MouseEvent| ())} title="Hide the suggestions; nothing is tagged">{"Dismiss"}</button>
+                <button type="button" onclick={props.on_dismiss.reform(|e: MouseEvent| to_article(&e))} title="Hide the suggestions; nothing is tagged">{"Dismiss"}</button>
             </div>
             <label class="aa-any-case"><input type="checkbox" checked={any_case} onchange={props.on_any_case.reform(move |_: Event| !any_case)} />{" Match any case"}</label>
             <ul>{rows}</ul>
