@@ -12,6 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, launchFresh, ROOT } from '../../tests/e2e/harness.mjs';
 import { article, annotations, reseed } from './data.mjs';
+import { startProfile, stopProfile, report } from './profile.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 const ROUNDS = Number(arg('--rounds', 3));
@@ -85,9 +86,16 @@ try {
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    // BENCH_PROFILE=1: a CPU profile of the page with the widget at 4x, its first round.
+    const profiling = process.env.BENCH_PROFILE && variant === 'widget' && rate === 4 && !measure.profiled;
+    if (profiling) {
+      measure.profiled = true;
+      await startProfile(cdp);
+    }
     await page.goto(url + PAGES[variant], { waitUntil: 'load' });
     if (variant === 'widget' && LOADING !== 'interaction') await page.waitForFunction(() => window.__bench.highlight !== null, null, { timeout: 60_000 });
     await page.waitForTimeout(3000);
+    if (profiling) report(await stopProfile(cdp), process.env.BENCH_CALLERS, /article_annotator|^yew::|^__wbg_|Closure|wasm-to-js/);
     const m = await page.evaluate(() => {
       const m = window.__bench;
       const nav = performance.getEntriesByType('navigation')[0];

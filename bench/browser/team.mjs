@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
 import { startServer, launchFresh, ROOT } from '../../tests/e2e/harness.mjs';
 import { article, annotations, reseed } from './data.mjs';
+import { startProfile, stopProfile, report } from './profile.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 const ROUNDS = Number(arg('--rounds', 3));
@@ -137,12 +138,7 @@ try {
       const opts = [article_, team, jwt(`reader${r}`), COUNT];
       const syncLoad = ([art, team, tok, n]) => window.load({ documentId: 'bench-load', article: art, sync: { url: team, token: tok } }, n);
       let cdp;
-      if (process.env.BENCH_PROFILE && r === 0) {
-        cdp = await p.context.newCDPSession(p.page);
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-      }
+      if (process.env.BENCH_PROFILE && r === 0) cdp = await startProfile(await p.context.newCDPSession(p.page));
       fromServer.push(await p.page.evaluate(syncLoad, opts));
       if (process.env.BENCH_TIMELINE && r === 0) {
         // When each feed page was asked for and arrived, against mount (ms).
@@ -153,39 +149,8 @@ try {
         process.stderr.write(`feed pages (asked → first byte → last byte, ms after mount):\n  ${t.join('\n  ')}\n`);
       }
       if (cdp) {
-        // Self time by function, the top 40 (BENCH_PROFILE=1, with a build that keeps names).
-        const { profile } = await cdp.send('Profiler.stop');
-        const self = new Map(), byId = new Map(profile.nodes.map((n) => [n.id, n]));
-        const dt = profile.timeDeltas;
-        profile.samples.forEach((id, i) => { const n = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`; self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0) / 1000); });
-        const total = [...self.values()].reduce((a, b) => a + b, 0);
-        for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stderr.write(`${v.toFixed(1).padStart(8)} ms ${(100 * v / total).toFixed(1).padStart(5)} %  ${k}\n`);
-        // Inclusive time of this crate's functions (each sample counted once per name).
-        const parent = new Map();
-        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-        const incl = new Map();
-        profile.samples.forEach((id, i) => {
-          const names = new Set();
-          for (let n = id; n !== undefined; n = parent.get(n)) {
-            const f = byId.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
-            if (/article_annotator|serde_json::de::from_str|^__wbg_|Closure|wasm-to-js/.test(f)) names.add(f);
-          }
-          for (const f of names) incl.set(f, (incl.get(f) ?? 0) + (dt[i] ?? 0) / 1000);
-        });
-        if (process.env.BENCH_CALLERS) {
-          // Who calls the functions matching BENCH_CALLERS (the nearest caller of this crate).
-          const re = new RegExp(process.env.BENCH_CALLERS), callers = new Map();
-          profile.samples.forEach((id, i) => {
-            if (!re.test(byId.get(id).callFrame.functionName)) return;
-            let n = parent.get(id);
-            while (n !== undefined && !/article_annotator::/.test(byId.get(n).callFrame.functionName)) n = parent.get(n);
-            const k = n === undefined ? '(none)' : byId.get(n).callFrame.functionName.replace(/::h[0-9a-f]{16}$/, '');
-            callers.set(k, (callers.get(k) ?? 0) + (dt[i] ?? 0) / 1000);
-          });
-          for (const [k, v] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stderr.write(`caller ${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}\n`);
-        }
-        process.stderr.write('inclusive:\n');
-        for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 50)) process.stderr.write(`${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}\n`);
+        // Self and inclusive time by function (BENCH_PROFILE=1, with a build that keeps names).
+        report(await stopProfile(cdp), process.env.BENCH_CALLERS);
       }
       // A returning reader: the same page again, with what the first visit kept.
       await p.page.evaluate(() => new Promise((r) => setTimeout(r, 2000)));
