@@ -1,5 +1,6 @@
 // The JS API's cost at 10k annotations (not a test): mount with them, `annotations()`,
-// `exportAs('w3c')`, `exportAs('jsonl')`, `exportFiles('w3c')` and `add` of one, each
+// `exportAs('w3c')`, `exportAs('jsonl')`, `exportFiles('w3c')`, `add` of one and
+// `suggestOccurrences` of a word, each
 // timed, and how much each grows the wasm linear memory (which never shrinks), in a
 // fresh browser profile per round. Prints a Markdown table.
 //
@@ -34,6 +35,11 @@ try {
     'exportAs("jsonl")': 'a.exportAs("jsonl").length',
     'exportFiles("w3c")': 'a.exportFiles("w3c").files[0].text.length',
     'add (one)': 'a.add(extra) ?? a.count',
+    // Every mention (issue 19: one frame at 100k words): a word from the middle of the
+    // article, tagged, then its other mentions found, checked against 10k annotations
+    // and returned as objects; the add (1 ms) is timed too.
+    'add one + suggestOccurrences': '(a.add(extra), a.suggestOccurrences(extra.id).length)',
+    'add one + suggestOccurrences (any case)': '(a.add(extra), a.suggestOccurrences(extra.id, { caseSensitive: false }).length)',
   };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, code] of Object.entries(calls)) {
@@ -67,5 +73,6 @@ for (const [k, v] of Object.entries(rows)) {
   const ms = median(v.map((x) => x.ms));
   const grew = median(v.map((x) => x.grew));
   const label = k === 'mount' ? 'mount with them, to painted (memory: the wasm memory after it)' : k;
-  console.log(`| ${label} | ${ms.toFixed(1)} ms | ${(grew / MB).toFixed(2)} MB |`);
+  const n = k.includes('suggest') ? ` (${v[0].n} suggestions)` : '';
+  console.log(`| ${label}${n} | ${ms.toFixed(1)} ms | ${(grew / MB).toFixed(2)} MB |`);
 }

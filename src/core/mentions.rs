@@ -74,7 +74,7 @@ pub fn find_words(text: &str, needle: &str, case_sensitive: bool) -> Vec<std::op
     let mut from = 0;
     while from < text.len() {
         // Candidates start where the first folded character does.
-        let Some((p, _)) = text[from..].char_indices().find(|&(_, c)| lower_starts_with(c, first)) else { break };
+        let Some(p) = next_candidate(&text[from..], first) else { break };
         let a = from + p;
         match fold_match(&text[a..], &folded) {
             Some(len) if push(a, a + len) => from = a + len,
@@ -82,6 +82,35 @@ pub fn find_words(text: &str, needle: &str, case_sensitive: bool) -> Vec<std::op
         }
     }
     out
+}
+
+/// The byte offset of the first character of `text` whose lower case starts with `first`.
+/// For an ASCII `first`, a byte scan for its two cases, decoding only non-ASCII
+/// characters (one of them may lower-case to it: `K`, the Kelvin sign, to `k`).
+fn next_candidate(text: &str, first: char) -> Option<usize> {
+    if !first.is_ascii() {
+        return text.char_indices().find(|&(_, c)| lower_starts_with(c, first)).map(|(i, _)| i);
+    }
+    let (lo, up) = (first as u8, first.to_ascii_uppercase() as u8);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == lo || b == up {
+            return Some(i);
+        }
+        if b >= 0xC0 {
+            // A character's first byte (`i` is on a character boundary here).
+            let c = text[i..].chars().next()?;
+            if lower_starts_with(c, first) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn lower_starts_with(c: char, first: char) -> bool {

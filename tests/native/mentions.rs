@@ -43,6 +43,8 @@ fn cyrillic_chinese_emoji_and_combining_marks() {
     // A combining mark belongs to its letter: "Jose" is not inside "José" (decomposed).
     assert!(find_words("Jose\u{301} Garci\u{301}a", "Jose", true).is_empty());
     assert_eq!(words("Jose\u{301} and Jose", "Jose\u{301}", true), ["Jose\u{301}"]);
+    // A character whose lower case is ASCII: the Kelvin sign is a "K".
+    assert_eq!(words("\u{212A}im and Kim and kim", "kim", false).len(), 3);
     // Greek final sigma: the full lower-case mapping on both sides.
     assert_eq!(words("ΣΟΦΊΑ είπε ότι η σοφία", "σοφία", false).len(), 2);
 }
@@ -79,6 +81,20 @@ proptest! {
         // The document's own text (white space folded as an article's is).
         let t = doc.text();
         prop_assert_eq!(find_words(t, needle, true), brute(t, needle));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Without case, on ASCII text: exactly the case-sensitive search of both lower-cased
+    /// (ASCII lower case keeps every byte offset).
+    #[test]
+    fn any_case_is_the_search_of_both_lower_cased(
+        parts in proptest::collection::vec(prop::sample::select(vec!["ab", "Ab", "AB", "a", "B", " ", ",", "'", ".", "1"]), 0..24),
+        needle in prop::sample::select(vec!["ab", "AB", "a", "b", "ab a", "A, b"]),
+    ) {
+        let text: String = parts.concat();
+        prop_assert_eq!(find_words(&text, needle, false), find_words(&text.to_lowercase(), &needle.to_lowercase(), true));
     }
 }
 
