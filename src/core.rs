@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod document;
 pub mod edit;
 pub mod editor;
+pub mod entities;
 pub mod format;
 pub mod html;
 pub mod html_read;

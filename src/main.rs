@@ -592,8 +592,8 @@ EXAMPLES:
 
     /// The table of what each format holds, as README.md has it.
     fn formats() -> String {
-        let widths = [6, 6, 11, 11, 8, 5, 8, 7, 3];
-        let row = |name: &str, cells: [&str; 9]| {
+        let widths = [6, 6, 11, 11, 8, 5, 8, 7, 3, 23];
+        let row = |name: &str, cells: [&str; 10]| {
             let mut line = format!("{name:<18}");
             for (c, w) in cells.iter().zip(widths) {
                 line.push_str(&format!(" {c:<w$}"));

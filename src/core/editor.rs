@@ -66,6 +66,8 @@ pub fn conflict_note(s: &Session, a: &Annotation, lost: &crate::core::team::Lost
         FieldValue::Claimant(None) => "Unknown".into(),
         FieldValue::Claimant(Some(id)) => s.annotations().get(id).map_or_else(|| "an entity no longer here".into(), |e| e.target.quote.exact().to_string()),
         FieldValue::Verdict(v) => s.schema.verdict_label(*v).to_string(),
+        FieldValue::Entity(None) => "(on its own)".into(),
+        FieldValue::Entity(Some(iri)) => iri.clone(),
         FieldValue::Note(n) if n.is_empty() => "(no note)".into(),
         FieldValue::Note(n) => {
             let short: String = n.chars().take(80).collect();

@@ -71,12 +71,15 @@ pub struct Carries {
     pub notes: bool,
     /// Annotations without a position.
     pub orphans: bool,
+    /// Which mentions name the same thing, and its knowledge-base IRI
+    /// ([`Annotation::entity`](crate::core::model::Annotation::entity)).
+    pub entities: bool,
 }
 
 impl Carries {
-    pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true };
+    pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: true };
     /// Spans and labels only.
-    pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false };
+    pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false, entities: false };
 }
 
 impl Default for Carries {

@@ -156,6 +156,9 @@ fn keep_uncarried(a: &mut Annotation, old: &Annotation, carries: Carries) {
     if !carries.creator {
         a.creator.clone_from(&old.creator);
     }
+    if !carries.entities {
+        a.entity.clone_from(&old.entity);
+    }
     if let (Body::Claim(new), Body::Claim(was)) = (&mut a.body, &old.body) {
         if !carries.claimants {
             new.claimant.clone_from(&was.claimant);

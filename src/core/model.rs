@@ -182,6 +182,28 @@ pub struct Annotation {
     pub modified: Timestamp,
     /// The creator's name, if the host said who the reader is.
     pub creator: Option<String>,
+    /// For an entity: the thing this mention names, as an IRI every mention of it shares
+    /// ([`entity_iri`]): a knowledge-base IRI (Wikidata, or any http(s) IRI) or a
+    /// `urn:uuid:` minted when the reader grouped mentions. `None`: a mention on its own.
+    pub entity: Option<String>,
+}
+
+/// What a reader may type as an entity's identity, as the IRI kept: an http(s) IRI as
+/// it is, a Wikidata item (`Q42`, `wd:Q42`) as its concept IRI, a `urn:uuid:` as it is;
+/// `None` for anything else (white space, another scheme, a bare word).
+pub fn entity_iri(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
+        return None;
+    }
+    let q = s.strip_prefix("wd:").unwrap_or(s);
+    if q.len() > 1 && (q.starts_with('Q') || q.starts_with('q')) && q[1..].bytes().all(|b| b.is_ascii_digit()) && !q[1..].starts_with('0') {
+        return Some(format!("http://www.wikidata.org/entity/Q{}", &q[1..]));
+    }
+    let lower = s.to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://")) && s.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'))
+        || lower.starts_with("urn:uuid:") && s.len() > 9;
+    ok.then(|| s.to_string())
 }
 
 impl Annotation {
@@ -210,6 +232,8 @@ pub enum Field {
     Claimant,
     Verdict,
     Note,
+    /// The thing an entity mention names (its group, or knowledge-base link).
+    Entity,
 }
 
 impl Field {
@@ -220,16 +244,17 @@ impl Field {
             Field::Claimant => "claimant",
             Field::Verdict => "verdict",
             Field::Note => "note",
+            Field::Entity => "entity",
         }
     }
 
-    /// The fields versions are compared by: the span and the type, or, when every
-    /// version is a claim, the span and the claim's claimant, verdict and note.
+    /// The fields versions are compared by: the span, the type and the entity, or, when
+    /// every version is a claim, the span and the claim's claimant, verdict and note.
     pub fn compared(all_claims: bool) -> &'static [Field] {
         if all_claims {
             &[Field::Span, Field::Claimant, Field::Verdict, Field::Note]
         } else {
-            &[Field::Span, Field::Type]
+            &[Field::Span, Field::Type, Field::Entity]
         }
     }
 
@@ -241,6 +266,7 @@ impl Field {
             (Field::Claimant, Body::Claim(c)) => FieldValue::Claimant(c.claimant.clone()),
             (Field::Verdict, Body::Claim(c)) => FieldValue::Verdict(c.verdict),
             (Field::Note, Body::Claim(c)) => FieldValue::Note(c.note.clone()),
+            (Field::Entity, _) => FieldValue::Entity(a.entity.clone()),
             _ => return None,
         })
     }
@@ -254,6 +280,7 @@ pub enum FieldValue {
     Claimant(Option<AnnotationId>),
     Verdict(Verdict),
     Note(String),
+    Entity(Option<String>),
 }
 
 /// Two spans are the same when they cover the same range with the same text: their
@@ -266,6 +293,7 @@ impl PartialEq for FieldValue {
             (FieldValue::Claimant(a), FieldValue::Claimant(b)) => a == b,
             (FieldValue::Verdict(a), FieldValue::Verdict(b)) => a == b,
             (FieldValue::Note(a), FieldValue::Note(b)) => a == b,
+            (FieldValue::Entity(a), FieldValue::Entity(b)) => a == b,
             _ => false,
         }
     }
@@ -277,6 +305,7 @@ impl FieldValue {
     pub fn set(&self, a: &mut Annotation) {
         match (self, &mut a.body) {
             (FieldValue::Span(t), _) => a.target = t.clone(),
+            (FieldValue::Entity(e), _) => a.entity = e.clone(),
             (FieldValue::Type(b), _) => a.body = b.clone(),
             (FieldValue::Claimant(c), Body::Claim(claim)) => claim.claimant = c.clone(),
             (FieldValue::Verdict(v), Body::Claim(claim)) => claim.verdict = *v,

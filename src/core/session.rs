@@ -276,7 +276,7 @@ impl Session {
     /// A new annotation over `range` (already snapped), not yet applied.
     pub fn new_annotation(&self, id: AnnotationId, range: CharRange, body: Body, now: Timestamp, creator: Option<String>) -> Option<Annotation> {
         let quote = quote_at(&self.doc, range)?;
-        Some(Annotation { id, target: Target { range: Some(range), quote }, body, created: now, modified: now, creator })
+        Some(Annotation { id, target: Target { range: Some(range), quote }, body, created: now, modified: now, creator, entity: None })
     }
     /// Anchored annotations covering `range` entirely or partly, innermost (shortest) first.
     pub fn covering(&self, range: CharRange) -> Vec<&Annotation> {
@@ -304,19 +304,46 @@ impl Session {
         let found = mentions::suggest(&self.doc, &self.set, a, case_sensitive)?;
         Ok(self.suggestions.offer(found))
     }
-    /// Tags the suggestions `which` chooses, as one undo step; the new annotations' ids
-    /// (each from `mint`), in document order.
+    /// Tags the suggestions `which` chooses, as one undo step, joined to the entity of the
+    /// annotation each came from ([`crate::core::entities`]); the new annotations' ids
+    /// (each from `mint`, which also mints an entity's IRI), in document order.
     pub fn accept_suggestions(&mut self, which: &Which, mint: &mut dyn FnMut() -> AnnotationId, now: Timestamp, creator: Option<String>) -> Result<Vec<AnnotationId>, EditError> {
         let taken = self.suggestions.take_accepted(which);
         if taken.is_empty() {
             return Ok(Vec::new());
         }
+        // Accepted mentions join the entity of the annotation they came from (which gets
+        // a fresh IRI if it had none), in the same step.
+        let mut steps: Vec<Edit> = Vec::new();
+        let mut iri_of: std::collections::HashMap<AnnotationId, String> = std::collections::HashMap::new();
+        for s in &taken {
+            if iri_of.contains_key(&s.source) {
+                continue;
+            }
+            let iri = match self.set.get(&s.source) {
+                Some(src) => match &src.entity {
+                    Some(iri) => iri.clone(),
+                    None => {
+                        let iri = mint().as_str().to_string();
+                        steps.push(Edit::Update(Annotation { entity: Some(iri.clone()), modified: now, ..src.clone() }));
+                        iri
+                    }
+                },
+                None => mint().as_str().to_string(),
+            };
+            iri_of.insert(s.source.clone(), iri);
+        }
         let adds: Vec<Annotation> = taken
             .iter()
-            .filter_map(|s| self.new_annotation(mint(), s.range, Body::Entity(s.type_id.clone()), now, creator.clone()))
+            .filter_map(|s| {
+                let mut a = self.new_annotation(mint(), s.range, Body::Entity(s.type_id.clone()), now, creator.clone())?;
+                a.entity = iri_of.get(&s.source).cloned();
+                Some(a)
+            })
             .collect();
         let ids: Vec<AnnotationId> = adds.iter().map(|a| a.id.clone()).collect();
-        match self.apply(Edit::Batch(adds.into_iter().map(Edit::Add).collect())) {
+        steps.extend(adds.into_iter().map(Edit::Add));
+        match self.apply(Edit::Batch(steps)) {
             Ok(()) => Ok(ids),
             Err(e) => {
                 self.suggestions.offer(taken);
@@ -333,13 +360,18 @@ impl Session {
         self.suggestions.dismiss();
     }
     /// Adds `a` (an entity) and every untagged mention of its text, as one undo step
-    /// ("tag all mentions"); the ids added, `a`'s first.
-    pub fn add_with_mentions(&mut self, a: Annotation, case_sensitive: bool, mint: &mut dyn FnMut() -> AnnotationId) -> Result<Vec<AnnotationId>, EditError> {
+    /// ("tag all mentions"), all one entity; the ids added, `a`'s first.
+    pub fn add_with_mentions(&mut self, mut a: Annotation, case_sensitive: bool, mint: &mut dyn FnMut() -> AnnotationId) -> Result<Vec<AnnotationId>, EditError> {
         let found = mentions::suggest(&self.doc, &self.set, &a, case_sensitive).unwrap_or_default();
+        // One entity: every mention shares an IRI.
+        if !found.is_empty() && a.entity.is_none() {
+            a.entity = Some(mint().as_str().to_string());
+        }
         let mut ids = vec![a.id.clone()];
         let mut steps = Vec::with_capacity(found.len() + 1);
         for s in found {
-            if let Some(m) = self.new_annotation(mint(), s.range, a.body.clone(), a.created, a.creator.clone()) {
+            if let Some(mut m) = self.new_annotation(mint(), s.range, a.body.clone(), a.created, a.creator.clone()) {
+                m.entity.clone_from(&a.entity);
                 ids.push(m.id.clone());
                 steps.push(Edit::Add(m));
             }

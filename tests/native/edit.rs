@@ -10,6 +10,7 @@ pub fn entity(id: &str, s: usize, e: usize, t: &str) -> Annotation {
         created: Timestamp(0),
         modified: Timestamp(0),
         creator: None,
+        entity: None,
     }
 }
 

@@ -40,6 +40,7 @@ fn rich_session() -> Session {
         created: NOW,
         modified: NOW,
         creator: None,
+        entity: None,
     };
     s.apply(Edit::Add(orphan)).unwrap();
     s

@@ -41,6 +41,8 @@ mod persist;
 mod keymap;
 // Every mention: whole words, suggestions, accepting and rejecting.
 mod mentions;
+// Entities as things: grouped mentions, links, and the formats that keep them.
+mod entities;
 // The annotation store, the one writer of the session.
 mod store;
 // Project rules: a pure core, module docs, one writer.

@@ -73,7 +73,7 @@ fn annotation(&(n, start, len, kind, claimant): &Item) -> Annotation {
     let range = start.and_then(|s| CharRange::from_usize(s as usize, s as usize + len as usize));
     // Short quotes (no shortening), distinct per id.
     let quote = Quote::new("", &format!("q{n}"), "");
-    Annotation { id, target: Target { range, quote }, body, created: Timestamp(0), modified: Timestamp(0), creator: None }
+    Annotation { id, target: Target { range, quote }, body, created: Timestamp(0), modified: Timestamp(0), creator: None, entity: None }
 }
 
 fn build(items: &[Item]) -> AnnotationSet {

@@ -94,7 +94,7 @@ fn the_editor_offers_claimants_what_else_is_here_and_attaching_an_orphan() {
     add(1, "Nikolai Nikiforov", Body::Entity("person".into()));
     add(2, "Nikolai Nikiforov said the Kremlin agreed", Body::Claim(Claim::default()));
     add(3, "the Kremlin", Body::Entity("organization".into()));
-    let orphan = Annotation { id: id(4), target: Target { range: None, quote: Quote::new("", "Miao", "") }, body: Body::Entity("person".into()), created: NOW, modified: NOW, creator: None };
+    let orphan = Annotation { id: id(4), target: Target { range: None, quote: Quote::new("", "Miao", "") }, body: Body::Entity("person".into()), created: NOW, modified: NOW, creator: None, entity: None };
     s.apply(Edit::Add(orphan.clone())).unwrap();
     let session = s.read();
     let names: Vec<String> = claimant_options(&session).into_iter().map(|(_, t)| t).collect();

@@ -15,6 +15,7 @@ fn ann(n: u8, modified: i64, body: Body) -> Annotation {
         created: Timestamp(0),
         modified: Timestamp(modified),
         creator: None,
+        entity: None,
     }
 }
 

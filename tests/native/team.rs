@@ -21,6 +21,7 @@ fn ann(id: &str, needle: &str, body: Body, modified: i64) -> Annotation {
         created: Timestamp(1_000),
         modified: Timestamp(modified),
         creator: None,
+        entity: None,
     }
 }
 

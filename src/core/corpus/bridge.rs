@@ -111,7 +111,7 @@ pub fn to_annotations(
             w.leave(n.id.clone().unwrap_or_else(|| format!("link of {}", s.name())), format!("the knowledge-base link {} is not kept", n.reference));
         }
         slot[i] = Some(out.len());
-        out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator }, position));
+        out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator, entity: None }, position));
     }
     for r in &doc.relations {
         let item = r.name();

@@ -51,7 +51,7 @@ pub struct Info {
 impl Info {
     /// The columns of the "what each format holds" table (README.md, `article-annotator
     /// formats`), in the order of [`Info::COLUMNS`].
-    pub fn cells(&self) -> [&'static str; 9] {
+    pub fn cells(&self) -> [&'static str; 10] {
         let yes = |b: bool| if b { "yes" } else { "no" };
         [
             yes(self.export),
@@ -63,10 +63,11 @@ impl Info {
             yes(self.overlaps),
             yes(self.carries.orphans),
             yes(self.carries.ids),
+            yes(self.entities && self.carries.entities),
         ]
     }
     /// The headings of [`Info::cells`].
-    pub const COLUMNS: [&'static str; 9] = ["export", "import", "offsets", "claim links", "verdicts", "notes", "overlaps", "orphans", "ids"];
+    pub const COLUMNS: [&'static str; 10] = ["export", "import", "offsets", "claim links", "verdicts", "notes", "overlaps", "orphans", "ids", "entity groups and links"];
 }
 
 impl Format {
@@ -148,11 +149,11 @@ impl Format {
                     "application/ld+json",
                     true,
                     false,
-                    Carries { ids: false, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true },
+                    Carries { ids: false, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: false },
                     "quotes",
                 )
             },
-            Format::Csv => i("csv", "CSV, one row per annotation", "csv", "text/csv", true, false, all, "code points"),
+            Format::Csv => i("csv", "CSV, one row per annotation", "csv", "text/csv", true, false, Carries { entities: false, ..all }, "code points"),
         }
     }
 
@@ -236,6 +237,10 @@ pub fn export(format: Format, cx: &ExportContext) -> Exported {
     let orphans = cx.set.iter().filter(|a| a.is_orphan()).count();
     if orphans > 0 && !info.carries.orphans {
         left_out.push(format!("{} without a position in the article ({} files cannot hold them)", count(orphans, "orphaned annotation", "orphaned annotations"), info.name));
+    }
+    let grouped = cx.set.iter().filter(|a| a.entity.is_some() && !a.body.is_claim()).count();
+    if grouped > 0 && info.entities && !info.carries.entities {
+        left_out.push(format!("which entity {} name and {} knowledge-base links ({} files have no place for them; the mentions themselves are written)", if grouped == 1 { "1 mention" } else { "the mentions" }, if grouped == 1 { "its" } else { "their" }, info.name));
     }
     let files = match format {
         Format::W3c => vec![one(w3c::export_string(cx.set, cx.schema, cx.doc, &w3c::ExportMeta { document_id: cx.document_id, source: cx.source }))],

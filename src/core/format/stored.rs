@@ -89,6 +89,9 @@ pub struct StoredAnnotation<'a> {
     m: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     by: Option<Cow<'a, str>>,
+    /// The entity's IRI (the thing its mentions share): absent for a mention on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    en: Option<Cow<'a, str>>,
 }
 
 impl<'a> StoredAnnotation<'a> {
@@ -112,6 +115,7 @@ impl<'a> StoredAnnotation<'a> {
             c: a.created.0,
             m: a.modified.0,
             by: a.creator.as_deref().map(Cow::Borrowed),
+            en: a.entity.as_deref().filter(|_| !a.body.is_claim()).map(Cow::Borrowed),
         }
     }
 
@@ -132,6 +136,10 @@ impl<'a> StoredAnnotation<'a> {
             (Some(a), Some(b)) => CharRange::from_usize(a, b),
             _ => None,
         };
+        let entity = match self.en {
+            Some(e) if !body.is_claim() => Some(crate::core::model::entity_iri(&e).ok_or(("en", "not an http(s) IRI, a Wikidata item or a urn:uuid"))?),
+            _ => None,
+        };
         let a = Annotation {
             id,
             target: Target { range: None, quote: Quote::new(&self.p, &self.x, &self.q) },
@@ -139,6 +147,7 @@ impl<'a> StoredAnnotation<'a> {
             created: Timestamp(self.c),
             modified: Timestamp(self.m),
             creator: self.by.map(Cow::into_owned),
+            entity,
         };
         Ok((a, position))
     }

@@ -138,6 +138,9 @@ pub fn annotation_out_as<'a>(a: &'a Annotation, label: &'a str, source: &'a str)
     let motivation = match &a.body {
         Body::Entity(_) => {
             body.push(textual("tagging", label));
+            if let Some(iri) = &a.entity {
+                body.push(BodyOut::Linked { kind: "SpecificResource", purpose: "identifying", source: iri.as_str() });
+            }
             "tagging"
         }
         Body::Claim(c) => {
@@ -440,5 +443,13 @@ pub fn annotation_from_json_as(o: &Value, id: AnnotationId, schema: &Schema, now
     let modified = stamp("modified")?.unwrap_or(created);
     let creator = as_list(o.get("creator")).into_iter().next().and_then(|c| c.as_str().or_else(|| str_field(c, "name"))).map(str::to_string);
     let quote = quote.unwrap_or_default();
-    Ok((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator }, position))
+    // An entity's identity: an `identifying` body naming the thing (its IRI).
+    let entity = match &body {
+        Body::Claim(_) => None,
+        Body::Entity(_) => match bodies.iter().find(|b| str_field(b, "purpose") == Some("identifying")).and_then(|b| str_field(b, "source").or_else(|| str_field(b, "id"))) {
+            None => None,
+            Some(iri) => Some(crate::core::model::entity_iri(iri).ok_or_else(|| err("body.source", format!("an identifying body's source must be an http(s) IRI or a urn:uuid, found {iri:?}")))?),
+        },
+    };
+    Ok((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator, entity }, position))
 }

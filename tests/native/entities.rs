@@ -1,0 +1,186 @@
+//! Entities as things: mentions grouped by a shared IRI (accepting mentions joins them,
+//! the editor's join, split and link), the panel's list of entities, and the IRI kept by
+//! the stored form, W3C (an `identifying` body), merges and the team's field merge;
+//! formats without a place for it say so.
+
+use crate::formats::{id, NOW};
+use article_annotator::core::document::Document;
+use article_annotator::core::edit::Edit;
+use article_annotator::core::entities::{self, entities};
+use article_annotator::core::format::catalog::{self, ExportContext, Format, ImportContext};
+use article_annotator::core::format::{stored, w3c};
+use article_annotator::core::mentions::Which;
+use article_annotator::core::model::{entity_iri, AnnotationId, Body, Timestamp};
+use article_annotator::core::schema::Schema;
+use article_annotator::core::session::Session;
+
+const TEXT: &str = "Nikolai Nikiforov spoke. Later Nikiforov said Apple would wait; Nikiforov left. Apple agreed.";
+
+fn minter() -> impl FnMut() -> AnnotationId {
+    let mut n = 100u8;
+    move || {
+        n += 1;
+        id(n)
+    }
+}
+
+fn nth(doc: &Document, needle: &str, n: usize) -> article_annotator::core::offset::CharRange {
+    let (b, _) = doc.text().match_indices(needle).nth(n).unwrap();
+    let start = doc.text()[..b].chars().count();
+    article_annotator::core::offset::CharRange::from_usize(start, start + needle.chars().count()).unwrap()
+}
+
+fn session() -> Session {
+    Session::new("doc".into(), Document::from_plain_text(TEXT), Schema::default())
+}
+
+fn tag(s: &mut Session, n: u8, needle: &str, k: usize, t: &str) -> AnnotationId {
+    let a = s.new_annotation(id(n), nth(&s.doc, needle, k), Body::Entity(t.into()), NOW, None).unwrap();
+    s.apply(Edit::Add(a)).unwrap();
+    id(n)
+}
+
+#[test]
+fn accepted_mentions_join_the_entity_of_the_span_they_came_from_in_one_step() {
+    let mut s = session();
+    let src = tag(&mut s, 1, "Nikiforov", 1, "person");
+    s.suggest(&src, true).unwrap();
+    let ids = s.accept_suggestions(&Which::All, &mut minter(), NOW, None).unwrap();
+    assert_eq!(ids.len(), 2);
+    let iri = s.annotations().get(&src).unwrap().entity.clone().expect("the source joins an entity");
+    assert!(iri.starts_with("urn:uuid:"));
+    for i in &ids {
+        assert_eq!(s.annotations().get(i).unwrap().entity.as_ref(), Some(&iri));
+    }
+    let list = entities(s.annotations());
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].label.as_str(), list[0].mentions.len(), list[0].linked), ("Nikiforov", 3, false));
+    // One undo: the mentions go and the source is on its own again.
+    assert!(s.undo().unwrap());
+    assert_eq!(s.annotations().len(), 1);
+    assert_eq!(s.annotations().get(&src).unwrap().entity, None);
+    // A source already in an entity keeps its IRI; new mentions take it.
+    let mut s = session();
+    let src = tag(&mut s, 1, "Apple", 0, "organization");
+    let e = entities::set_entity(s.annotations(), std::slice::from_ref(&src), Some("http://www.wikidata.org/entity/Q312"), NOW);
+    s.apply(e).unwrap();
+    s.suggest(&src, true).unwrap();
+    let ids = s.accept_suggestions(&Which::All, &mut minter(), NOW, None).unwrap();
+    assert_eq!(s.annotations().get(&ids[0]).unwrap().entity.as_deref(), Some("http://www.wikidata.org/entity/Q312"));
+    assert!(entities(s.annotations())[0].linked);
+}
+
+#[test]
+fn tagging_every_mention_makes_one_entity_and_its_label_is_the_longest_mention() {
+    let mut s = session();
+    let a = s.new_annotation(id(1), nth(&s.doc, "Nikiforov", 1), Body::Entity("person".into()), NOW, None).unwrap();
+    let ids = s.add_with_mentions(a, true, &mut minter()).unwrap();
+    assert_eq!(ids.len(), 3);
+    let iris: Vec<Option<String>> = ids.iter().map(|i| s.annotations().get(i).unwrap().entity.clone()).collect();
+    assert!(iris[0].is_some() && iris.iter().all(|x| *x == iris[0]));
+    // "Nikolai Nikiforov", tagged and joined: the entity is named by it.
+    let full = tag(&mut s, 9, "Nikolai Nikiforov", 0, "person");
+    let (a, other) = (s.annotations().get(&full).unwrap().clone(), s.annotations().get(&ids[0]).unwrap().clone());
+    s.apply(entities::join(s.annotations(), &a, &other, "urn:uuid:unused", Timestamp(NOW.0 + 1))).unwrap();
+    let list = entities(s.annotations());
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].label.as_str(), list[0].mentions.len()), ("Nikolai Nikiforov", 4));
+    assert_eq!(list[0].mentions[0], full, "in reading order");
+    // Split one off: three stay together.
+    let one = s.annotations().get(&ids[2]).unwrap().clone();
+    s.apply(entities::split(s.annotations(), &one, NOW)).unwrap();
+    assert_eq!(entities(s.annotations())[0].mentions.len(), 3);
+    assert_eq!(s.annotations().get(&ids[2]).unwrap().entity, None);
+    // Link to Wikidata: every mention takes the IRI, in one step.
+    let a = s.annotations().get(&full).unwrap().clone();
+    s.apply(entities::link(s.annotations(), &a, Some("http://www.wikidata.org/entity/Q4233718"), "urn:uuid:x", NOW)).unwrap();
+    let list = entities(s.annotations());
+    assert_eq!((list.len(), list[0].iri.as_str(), list[0].mentions.len(), list[0].linked), (1, "http://www.wikidata.org/entity/Q4233718", 3, true));
+    assert!(s.undo().unwrap());
+    assert!(!entities(s.annotations())[0].linked);
+}
+
+#[test]
+fn what_a_reader_may_type_as_an_entity_iri() {
+    assert_eq!(entity_iri("Q42").as_deref(), Some("http://www.wikidata.org/entity/Q42"));
+    assert_eq!(entity_iri(" wd:Q4233718 ").as_deref(), Some("http://www.wikidata.org/entity/Q4233718"));
+    assert_eq!(entity_iri("https://en.wikipedia.org/wiki/Nikolai_Nikiforov").as_deref(), Some("https://en.wikipedia.org/wiki/Nikolai_Nikiforov"));
+    assert_eq!(entity_iri("urn:uuid:0b5c-1").as_deref(), Some("urn:uuid:0b5c-1"));
+    for bad in ["", "Q", "Q0", "Q12a", "Nikiforov", "javascript:alert(1)", "http://", "https:///x", "http://a b", "ftp://x.org/y", "urn:isbn:1", "http://x.org/<script>"] {
+        assert_eq!(entity_iri(bad), None, "{bad:?}");
+    }
+}
+
+fn grouped() -> Session {
+    let mut s = session();
+    let a = s.new_annotation(id(1), nth(&s.doc, "Nikiforov", 1), Body::Entity("person".into()), NOW, None).unwrap();
+    s.add_with_mentions(a, true, &mut minter()).unwrap();
+    let apple = tag(&mut s, 2, "Apple", 0, "organization");
+    s.apply(entities::set_entity(s.annotations(), &[apple], Some("http://www.wikidata.org/entity/Q312"), NOW)).unwrap();
+    s
+}
+
+#[test]
+fn the_stored_form_and_w3c_keep_the_entity_and_read_it_back() {
+    let s = grouped();
+    // Stored form: the same annotations back.
+    let text = stored::to_string("doc", s.annotations());
+    let back = stored::from_str(&text, &s.doc).unwrap();
+    let mut got: Vec<_> = back.annotations.iter().map(|a| (a.id.clone(), a.entity.clone())).collect();
+    let mut want: Vec<_> = s.annotations().iter().map(|a| (a.id.clone(), a.entity.clone())).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // W3C: an identifying body with the IRI, read back the same.
+    let source = w3c::default_source(&s.doc, &s.document_id);
+    let out = w3c::export_string(s.annotations(), &s.schema, &s.doc, &w3c::ExportMeta { document_id: "doc", source: &source });
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let apple = v["first"]["items"].as_array().unwrap().iter().find(|i| i["id"] == id(2).as_str()).unwrap();
+    assert!(apple["body"].as_array().unwrap().iter().any(|b| b["purpose"] == "identifying" && b["type"] == "SpecificResource" && b["source"] == "http://www.wikidata.org/entity/Q312"), "{apple}");
+    let read = w3c::import(&out, &s.doc, &s.schema, NOW).unwrap();
+    let mut got: Vec<_> = read.annotations.iter().map(|a| (a.id.clone(), a.entity.clone())).collect();
+    got.sort();
+    assert_eq!(got, want);
+    // A bad identifying body is named.
+    let bad = out.replace("http://www.wikidata.org/entity/Q312", "javascript:alert(1)");
+    let read = w3c::import(&bad, &s.doc, &s.schema, NOW).unwrap();
+    assert!(read.issues.iter().any(|i| i.to_string().contains("identifying body")), "{:?}", read.issues);
+}
+
+#[test]
+fn formats_without_a_place_for_entities_say_so_and_an_import_of_them_keeps_the_widgets() {
+    let mut s = grouped();
+    let source = w3c::default_source(&s.doc, &s.document_id);
+    let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: "doc", source: &source };
+    for f in Format::ALL {
+        let e = catalog::export(f, &cx);
+        let said = e.left_out.iter().any(|l| l.contains("knowledge-base links"));
+        assert_eq!(said, f.info().entities && !f.info().carries.entities, "{}: {:?}", f.info().name, e.left_out);
+    }
+    // brat back in: the spans match, the entities stay as the widget has them.
+    let files = catalog::export(Format::Brat, &cx).files;
+    let ann = files.iter().find(|f| f.name.ends_with(".ann")).unwrap().text.clone();
+    let txt = files.iter().find(|f| f.name.ends_with(".txt")).unwrap().text.clone();
+    let before: Vec<_> = s.annotations().iter().map(|a| a.entity.clone()).collect();
+    let imported = catalog::import(Format::Brat, &ann, Some(&txt), &ImportContext { doc: &s.doc, schema: &s.schema, now: NOW }).unwrap();
+    s.merge(imported).unwrap();
+    let after: Vec<_> = s.annotations().iter().map(|a| a.entity.clone()).collect();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn a_colleagues_grouping_and_a_retype_of_mine_both_survive_the_team_merge() {
+    use article_annotator::core::team::merge3;
+    let s = session();
+    let base = s.new_annotation(id(1), nth(&s.doc, "Apple", 0), Body::Entity("organization".into()), NOW, None).unwrap();
+    let mut mine = base.clone();
+    mine.body = Body::Entity("product".into());
+    mine.modified = Timestamp(NOW.0 + 10);
+    let mut theirs = base.clone();
+    theirs.entity = Some("http://www.wikidata.org/entity/Q312".into());
+    theirs.modified = Timestamp(NOW.0 + 20);
+    let m = merge3(Some(&base), &mine, &theirs);
+    assert_eq!(m.annotation.body, Body::Entity("product".into()));
+    assert_eq!(m.annotation.entity.as_deref(), Some("http://www.wikidata.org/entity/Q312"));
+    assert!(m.lost.is_empty());
+}
