@@ -2,7 +2,8 @@
 //! can name as its claimant, the other annotations over the same text ("Also here"), and
 //! an orphan put back on a selected text. The editor component only shows them.
 //!
-//! Invariants: claimants are entities with a place in the text, in reading order; "also
+//! Invariants: claimants are entities with a place in the text, in reading order, an
+//! entity of several mentions offered once; "also
 //! here" never lists the annotation itself; an orphan is attached only to a range, with
 //! the quote and context the document has there.
 
@@ -21,12 +22,28 @@ fn label(s: &Session, a: &Annotation) -> String {
 
 /// The entities a claim may name as its claimant, in reading order: `(id, "Nikolai
 /// Nikiforov (Person)")`. Orphans and claims are not offered.
-pub fn claimant_options(s: &Session) -> Vec<(AnnotationId, String)> {
-    s.annotations()
-        .in_reading_order()
+///
+/// An entity of several mentions is one claimant ("Nikolai Nikiforov (Person, 3
+/// mentions)"), offered once, through the mention `current` names if it is one of
+/// them, else its first.
+pub fn claimant_options(s: &Session, current: Option<&AnnotationId>) -> Vec<(AnnotationId, String)> {
+    let set = s.annotations();
+    let groups: std::collections::HashMap<String, crate::core::entities::Entity> =
+        crate::core::entities::entities(set).into_iter().map(|e| (e.iri.clone(), e)).collect();
+    let mut offered: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    set.in_reading_order()
         .into_iter()
         .filter(|e| !e.body.is_claim() && !e.is_orphan())
-        .map(|e| (e.id.clone(), format!("{} ({})", e.target.quote.exact(), label(s, e))))
+        .filter_map(|e| match e.entity.as_deref().and_then(|iri| groups.get(iri)).filter(|g| g.mentions.len() > 1) {
+            None => Some((e.id.clone(), format!("{} ({})", e.target.quote.exact(), label(s, e)))),
+            Some(g) => {
+                if !offered.insert(g.iri.as_str()) {
+                    return None;
+                }
+                let id = current.filter(|c| g.mentions.contains(c)).unwrap_or(&e.id).clone();
+                Some((id, format!("{} ({}, {} mentions)", g.label, label(s, e), g.mentions.len())))
+            }
+        })
         .collect()
 }
 

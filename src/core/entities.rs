@@ -100,3 +100,30 @@ pub fn link(set: &AnnotationSet, a: &Annotation, iri: Option<&str>, minted: &str
     ids.extend(others(set, a).into_iter().map(|o| o.id.clone()));
     set_entity(set, &ids, Some(iri.unwrap_or(minted)), now)
 }
+
+/// What an entity mention can be joined to: one mention of each other entity of its
+/// type (labelled with the entity's label and mention count), then the mentions of its
+/// type on their own, one per distinct text other than its own; at most `limit`.
+pub fn join_options(set: &AnnotationSet, a: &Annotation, limit: usize) -> Vec<(AnnotationId, String)> {
+    let Body::Entity(t) = &a.body else { return Vec::new() };
+    let mut out: Vec<(AnnotationId, String)> = entities(set)
+        .into_iter()
+        .filter(|e| &e.type_id == t && a.entity.as_deref() != Some(e.iri.as_str()))
+        .filter_map(|e| {
+            let first = e.mentions.first()?.clone();
+            Some((first, format!("{} ({})", e.label, crate::core::format::count(e.mentions.len(), "mention", "mentions"))))
+        })
+        .collect();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    seen.insert(a.target.quote.exact());
+    for o in set.in_reading_order() {
+        if out.len() >= limit {
+            break;
+        }
+        if o.entity.is_none() && o.id != a.id && matches!(&o.body, Body::Entity(x) if x == t) && seen.insert(o.target.quote.exact()) {
+            out.push((o.id.clone(), o.target.quote.exact().to_string()));
+        }
+    }
+    out.truncate(limit);
+    out
+}

@@ -12,6 +12,8 @@ use crate::core::panel::{panel_since, PanelData};
 use crate::ui::components::panel::Panel;
 use crate::ui::components::selection_toolbar::{SelectionToolbar, TagChoice};
 use crate::ui::components::suggestions::Suggestions;
+use crate::ui::components::editor::{EntityChange, EntityView};
+use crate::ui::components::entities::{Entities, EntityRow};
 use crate::core::mentions::Which;
 use crate::core::offset::CharRange;
 use crate::ui::dom;
@@ -425,7 +427,7 @@ pub fn App(props: &AppProps) -> Html {
         expanded.set(set);
     });
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
-        let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
+        let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref, a.claim().and_then(|c| c.claimant.as_ref())).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
         let also_here = crate::core::editor::also_here(&session_ref, a);
         // An orphan can be attached to the text the reader has selected.
         let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| crate::core::editor::attach(&session_ref, a, p.range, dom::now()));
@@ -439,7 +441,41 @@ pub fn App(props: &AppProps) -> Html {
             .collect();
         let id = a.id.clone();
         let on_dismiss = dispatch.reform(move |i: usize| Action::DismissConflict(id.clone(), i));
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} /> }
+        // An entity mention: its entity, and the changes to it as edits.
+        let entity = (!a.body.is_claim()).then(|| {
+            let set = session_ref.annotations();
+            let others = crate::core::entities::others(set, a);
+            let label = std::iter::once(a).chain(others.iter().copied()).map(|m| m.target.quote.exact()).max_by_key(|q| q.chars().count()).unwrap_or_default().to_string();
+            EntityView {
+                iri: a.entity.clone(),
+                label,
+                mentions: others.len() + 1,
+                linked: a.entity.as_deref().is_some_and(crate::core::entities::is_link),
+                join_to: crate::core::entities::join_options(set, a, 50),
+            }
+        });
+        let on_entity = {
+            let (session, dispatch, id) = (props.session.clone(), dispatch.clone(), a.id.clone());
+            Callback::from(move |change: EntityChange| {
+                let s = session.read();
+                let set = s.annotations();
+                let Some(a) = set.get(&id) else { return };
+                let (now, minted) = (dom::now(), dom::random_id());
+                let edit = match change {
+                    EntityChange::Split => crate::core::entities::split(set, a, now),
+                    EntityChange::Join(other) => match set.get(&other) {
+                        Some(o) => crate::core::entities::join(set, a, o, minted.as_str(), now),
+                        None => return,
+                    },
+                    EntityChange::Link(iri) => crate::core::entities::link(set, a, iri.as_deref(), minted.as_str(), now),
+                };
+                drop(s);
+                if !matches!(&edit, Edit::Batch(v) if v.is_empty()) {
+                    dispatch.emit(Action::Apply(edit, None));
+                }
+            })
+        };
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} {entity} {on_entity} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements);
     // after a change of the reader's own, what it did.
@@ -450,6 +486,28 @@ pub fn App(props: &AppProps) -> Html {
         };
         format!("{label}: {}. Press Enter to edit.", a.target.quote.exact())
     });
+    // The entities of several mentions (or linked), worked out once a revision.
+    let entity_rows = {
+        let store = props.session.clone();
+        let schema = schema.clone();
+        use_memo(state.rev, move |_| {
+            let s = store.read();
+            let set = s.annotations();
+            if !set.iter().any(|a| a.entity.is_some()) {
+                return Rc::new(Vec::new());
+            }
+            Rc::new(
+                crate::core::entities::entities(set)
+                    .into_iter()
+                    .filter(|e| e.mentions.len() > 1 || e.linked)
+                    .filter_map(|e| {
+                        Some(EntityRow { first: e.mentions.first()?.clone(), type_label: schema.label(&e.type_id).to_string(), type_id: e.type_id, label: e.label, mentions: e.mentions.len(), link: e.linked.then_some(e.iri) })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    let entity_list = html! { <Entities rows={(*entity_rows).clone()} on_pick={on_pick.clone()} /> };
     // The other mentions on offer.
     let suggestions = {
         let list = session_ref.suggestions();
@@ -520,7 +578,7 @@ pub fn App(props: &AppProps) -> Html {
                     pending={state.pending.as_ref().map(|p| p.range)} article_ref={article} theme={props.theme.clone()}
                     {on_selection_gesture} {on_open} on_suggestion={dispatch.reform(|r: CharRange| Action::SuggestionCursor(Some(r)))} />
                 <Panel {data} selected={state.editing.clone()} {on_pick} {on_expand} keys={types.iter().map(|t| t.key).collect::<Vec<char>>()} read_only={read_only} show_authors={state.sync.is_some()}
-                    mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}{suggestions}</Panel>
+                    mine_only={me.as_ref().map(|_| *mine_only)} on_mine_only={{ let m = mine_only.clone(); Callback::from(move |v: bool| m.set(v)) }}>{editor}{suggestions}{entity_list}</Panel>
             </div>
             <div class="aa-overlay">{toolbar}</div>
             <div class="aa-sr" aria-live="polite">{state.said.clone().or(announcement).unwrap_or_default()}</div>

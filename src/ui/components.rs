@@ -2,6 +2,7 @@
 
 pub mod article_view;
 pub mod editor;
+pub mod entities;
 pub mod header;
 pub mod panel;
 pub mod selection_toolbar;

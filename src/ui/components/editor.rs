@@ -1,5 +1,6 @@
 //! The editor of one annotation: change its type, edit a claim's claimant, verdict and
-//! note, re-attach an orphan to selected text, or delete it. Every change is one edit (a
+//! note, group an entity mention with others, split it off or link its entity to a
+//! knowledge base, re-attach an orphan to selected text, or delete it. Every change is one edit (a
 //! note is committed when it loses focus). It takes focus when it opens, on its first
 //! control.
 
@@ -8,6 +9,32 @@ use crate::core::model::{Annotation, AnnotationId, Body, Claim, Verdict};
 use crate::core::schema::Schema;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// What the editor shows of an entity mention's entity (the thing it names).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityView {
+    /// Its IRI, if it is grouped or linked.
+    pub iri: Option<String>,
+    /// The entity's label (its longest mention) and how many mentions it has.
+    pub label: String,
+    pub mentions: usize,
+    /// The IRI is a knowledge-base link.
+    pub linked: bool,
+    /// What it can be joined to: other entities and mentions of its type (an annotation
+    /// id each, and a label).
+    pub join_to: Vec<(AnnotationId, String)>,
+}
+
+/// A change to a mention's entity, for the root to make into an edit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntityChange {
+    /// Out of its entity, on its own.
+    Split,
+    /// Into the entity of this annotation.
+    Join(AnnotationId),
+    /// The entity linked to this IRI (already checked), or unlinked (`None`).
+    Link(Option<String>),
+}
 
 /// An entity a claim can name as its claimant.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +66,11 @@ pub struct EditorProps {
     /// The reader restored or dismissed the i-th of `conflicts`.
     #[prop_or_default]
     pub on_dismiss: Callback<usize>,
+    /// For an entity mention: its entity.
+    #[prop_or_default]
+    pub entity: Option<EntityView>,
+    #[prop_or_default]
+    pub on_entity: Callback<EntityChange>,
 }
 
 fn value_of(e: &Event) -> String {
@@ -165,6 +197,70 @@ pub fn Editor(props: &EditorProps) -> Html {
     } else {
         html! {}
     };
+    let link_input = use_node_ref();
+    let link_error = use_state(|| false);
+    let entity_fields = props.entity.as_ref().map(|e| {
+        let on_join = {
+            let cb = props.on_entity.clone();
+            Callback::from(move |ev: Event| {
+                if let Some(id) = AnnotationId::new(value_of(&ev)) {
+                    cb.emit(EntityChange::Join(id));
+                }
+            })
+        };
+        let split = props.on_entity.reform(|_: MouseEvent| EntityChange::Split);
+        let unlink = props.on_entity.reform(|_: MouseEvent| EntityChange::Link(None));
+        let on_link = {
+            let (cb, input, error) = (props.on_entity.clone(), link_input.clone(), link_error.clone());
+            Callback::from(move |ev: SubmitEvent| {
+                ev.prevent_default();
+                let typed = input.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+                match crate::core::model::entity_iri(&typed).filter(|i| crate::core::entities::is_link(i)) {
+                    Some(iri) => {
+                        error.set(false);
+                        cb.emit(EntityChange::Link(Some(iri)));
+                    }
+                    None => error.set(true),
+                }
+            })
+        };
+        let said = if e.mentions > 1 { format!("One of {} mentions of “{}”.", e.mentions, e.label) } else { "A mention on its own.".to_string() };
+        html! {
+            <div class="aa-entity" role="group" aria-label="Entity">
+                <p class="aa-entity-said">{said}
+                    if let (true, Some(iri)) = (e.linked, e.iri.as_ref()) {
+                        {" Linked to "}<a href={iri.clone()} target="_blank" rel="noopener noreferrer">{iri}</a>{"."}
+                    }
+                </p>
+                if !props.read_only {
+                    if e.mentions > 1 {
+                        <button type="button" class="aa-link-button aa-separate" onclick={split}>{"Separate this mention from the others"}</button>
+                    }
+                    if !e.join_to.is_empty() {
+                        <label class="aa-field">{"Same as"}
+                            <select class="aa-join" onchange={on_join}>
+                                <option value="" selected=true>{"(choose to join)"}</option>
+                                { for e.join_to.iter().map(|(id, label)| html! { <option value={id.as_str().to_string()}>{label}</option> }) }
+                            </select>
+                        </label>
+                    }
+                    <form class="aa-kb" onsubmit={on_link}>
+                        <label class="aa-field">{"Knowledge-base link"}
+                            <input class="aa-kb-input" ref={link_input.clone()} type="text" value={if e.linked { e.iri.clone().unwrap_or_default() } else { String::new() }}
+                                placeholder="Wikidata Q-id (Q42) or https://…" aria-invalid={(*link_error).to_string()} />
+                        </label>
+                        <button type="submit">{"Link"}</button>
+                        if e.linked {
+                            <button type="button" class="aa-unlink" onclick={unlink}>{"Unlink"}</button>
+                        }
+                    </form>
+                    if *link_error {
+                        <p class="aa-field-error" role="alert">{"That is not a link: type a Wikidata item such as Q42, or an http(s) address."}</p>
+                    }
+                }
+            </div>
+        }
+    });
     let delete = {
         let cb = props.on_edit.clone();
         let id = a.id.clone();
@@ -232,6 +328,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <select class="aa-type" onchange={on_type} disabled={props.read_only}>{type_options}</select>
             </label>
             {claim_fields}
+            {entity_fields}
             if !props.also_here.is_empty() {
                 <div class="aa-also">
                     <span>{"Also here: "}</span>
