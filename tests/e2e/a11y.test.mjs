@@ -1,7 +1,7 @@
 // Automated accessibility: axe-core (the npm package, pinned in package-lock.json, run
 // in the page through the DevTools protocol, so the pages' CSP does not stop it) checks
 // the WCAG 2.0, 2.1 and 2.2 A and AA rules on the demo, the demo with the editor open,
-// the demo with other mentions suggested, the CMS page, a read-only widget and a widget waiting for an interaction. Each must
+// the demo with other mentions suggested, an entity open in the editor, the CMS page, a read-only widget and a widget waiting for an interaction. Each must
 // have no violation; a failure lists the rule, its help and the first nodes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +52,14 @@ test('axe-core: no WCAG 2.x A/AA violation on the demo, with the editor open, an
     await page.waitForFunction(() => !!aa.q('.aa-suggestion.aa-current'));
     assert.deepEqual(await violations(page), [], 'other mentions suggested');
     saveArtifact('suggestions.png', await page.screenshot());
+    // An entity of several mentions, listed, and open in the editor with a bad link typed.
+    await page.evaluate(() => aa.q('.aa-accept-all').click());
+    await page.waitForFunction(() => !!aa.q('.aa-entity-row'));
+    await page.evaluate(() => aa.q('.aa-entity-row').click());
+    await page.waitForFunction(() => !!aa.q('.aa-editor .aa-kb-input'));
+    await page.evaluate(() => { aa.q('.aa-kb-input').value = 'not a link'; aa.q('.aa-kb button[type=submit]').click(); });
+    await page.waitForFunction(() => !!aa.q('.aa-field-error'));
+    assert.deepEqual(await violations(page), [], 'an entity in the editor');
   });
   await withDemo(url + 'cms-demo.html', async ({ page }) => {
     assert.deepEqual(await violations(page), [], 'the CMS page');
