@@ -586,7 +586,10 @@ fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::Token
 /// key}]}`), `storage` (`"local"`, the default, or `"none"`), `readOnly`, `user`
 /// (recorded as the annotations' creator), `annotations` (W3C annotations to start with,
 /// replacing what storage held), `sync` (`{url, token}`: the team server's root URL and a
-/// token, or a function returning a promise of one, called again after a 401).
+/// token, or a function returning a promise of one, called again after a 401), `lookup`
+/// (`(query) => Promise<[{id, label, description}]>`: the host's knowledge-base search,
+/// offered in the editor to link an entity; `id` a Wikidata item or an http(s) IRI; the
+/// widget itself fetches nothing).
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, JsError> {
     console_error_panic_hook::set_once();
@@ -634,7 +637,11 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     let css = theme.css(&session.read().schema);
     let bridge = Bridge::default();
     let props_user = user.clone();
-    let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only };
+    let lookup = match get(&options, "lookup") {
+        v if v.is_undefined() || v.is_null() => None,
+        v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("options.lookup must be a function: (query) => Promise<[{id, label, description}]>"))?),
+    };
+    let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only, lookup };
     let (handle, alive, shell) = render_later(root, css, props);
     let syncer = sync.map(|(url, token)| {
         let why = viewer.then(|| crate::team::VIEWER.to_string());

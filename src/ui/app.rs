@@ -47,6 +47,9 @@ pub struct AppProps {
     /// still can).
     #[prop_or_default]
     pub read_only: bool,
+    /// The host's knowledge-base lookup (`options.lookup`), offered in the editor.
+    #[prop_or_default]
+    pub lookup: Option<js_sys::Function>,
 }
 
 fn in_text_field(e: &KeyboardEvent) -> bool {
@@ -475,7 +478,7 @@ pub fn App(props: &AppProps) -> Html {
                 }
             })
         };
-        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} {entity} {on_entity} /> }
+        html! { <Editor annotation={a.clone()} schema={schema.clone()} {claimants} {also_here} {on_edit} on_open={on_open.clone()} {on_close} read_only={read_only} {attach_to} {conflicts} {on_dismiss} {entity} {on_entity} lookup={props.lookup.clone()} /> }
     });
     // What the keyboard cursor is on, for screen readers (highlights are not elements);
     // after a change of the reader's own, what it did.

@@ -64,3 +64,51 @@ test('one entity from every mention: listed, linked to Wikidata, split and joine
     assert.deepEqual(errors, []);
   });
 });
+
+test('the host\'s lookup: the editor asks it for the entity\'s label and links the item picked; a failing lookup says so', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    const seen = await page.evaluate(async () => {
+      const { mount } = await import('./pkg/article_annotator.js');
+      const host = document.createElement('div');
+      host.id = 'looked';
+      document.body.append(host);
+      window.asked = [];
+      let fail = false;
+      window.failNext = () => { fail = true; };
+      const a = mount(host, {
+        documentId: 'lookup-e2e', storage: 'none', article: { format: 'text', content: 'Miao Wei met Nikiforov. Miao Wei left.' },
+        lookup: async (q) => {
+          window.asked.push(q);
+          if (fail) throw new Error('the service is down');
+          return [{ id: 'Q123', label: 'Miao Wei', description: 'Chinese politician' }, { id: 'javascript:alert(1)', label: 'bad' }, { id: 'https://example.org/miao', label: 'Miao (example)' }];
+        },
+      });
+      window.looked = a;
+      let bad = null;
+      try { mount(document.createElement('div'), { lookup: 'nope' }); } catch (e) { bad = e.message; }
+      return bad;
+    });
+    assert.match(seen, /options\.lookup must be a function/);
+    const w = 1; // the second widget on the page
+    await page.waitForFunction(() => !!aa.q('.aa-article', 1));
+    await mouseSelect(page, 'Miao Wei', 'Miao Wei', w);
+    await page.keyboard.press('Shift+Digit1');
+    await page.waitForFunction(() => window.looked.count === 2);
+    await page.evaluate(() => aa.q('.aa-entity-row', 1).click());
+    await page.waitForFunction(() => !!aa.q('.aa-lookup', 1));
+    assert.equal(await page.evaluate(() => aa.q('.aa-lookup', 1).textContent), 'Look up “Miao Wei”');
+    await page.evaluate(() => aa.q('.aa-lookup', 1).click());
+    await page.waitForFunction(() => aa.qa('.aa-found-item', 1).length > 0);
+    // The bad id is left out; the others are offered.
+    assert.deepEqual(await page.evaluate(() => aa.qa('.aa-found-item', 1).map((b) => b.textContent)), ['Miao Wei — Chinese politician', 'Miao (example)']);
+    assert.deepEqual(await page.evaluate(() => window.asked), ['Miao Wei']);
+    await page.evaluate(() => aa.q('.aa-found-item', 1).click());
+    await page.waitForFunction(() => window.looked.annotations().every((x) => x.body.some((b) => b.purpose === 'identifying' && b.source === 'http://www.wikidata.org/entity/Q123')));
+    // A failing lookup: a message, and nothing changes.
+    await page.evaluate(() => window.failNext());
+    await page.evaluate(() => aa.q('.aa-lookup', 1).click());
+    await page.waitForFunction(() => !!aa.q('.aa-field-error[role=alert]', 1));
+    assert.match(await page.evaluate(() => aa.q('.aa-field-error', 1).textContent), /the lookup failed: the service is down/);
+    assert.deepEqual(errors, []);
+  });
+});

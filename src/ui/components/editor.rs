@@ -71,6 +71,35 @@ pub struct EditorProps {
     pub entity: Option<EntityView>,
     #[prop_or_default]
     pub on_entity: Callback<EntityChange>,
+    /// The host's knowledge-base lookup: `(query) => Promise<[{id, label, description}]>`.
+    #[prop_or_default]
+    pub lookup: Option<js_sys::Function>,
+}
+
+/// Where a knowledge-base lookup is.
+#[derive(Clone, Debug, PartialEq)]
+enum Lookup {
+    Idle,
+    Busy,
+    /// Each found item: its IRI (checked), label and description.
+    Found(Vec<(String, String, String)>),
+    Failed(String),
+}
+
+/// The host's answer to a lookup: up to 10 items whose `id` is a link we accept.
+fn read_found(v: &wasm_bindgen::JsValue) -> Result<Vec<(String, String, String)>, String> {
+    if !js_sys::Array::is_array(v) {
+        return Err("the lookup did not answer with a list".into());
+    }
+    let field = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok().and_then(|x| x.as_string()).unwrap_or_default();
+    Ok(js_sys::Array::from(v)
+        .iter()
+        .filter_map(|o| {
+            let iri = crate::core::model::entity_iri(&field(&o, "id")).filter(|i| crate::core::entities::is_link(i))?;
+            Some((iri, field(&o, "label"), field(&o, "description")))
+        })
+        .take(10)
+        .collect())
 }
 
 fn value_of(e: &Event) -> String {
@@ -199,6 +228,12 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let link_input = use_node_ref();
     let link_error = use_state(|| false);
+    let lookup = use_state(|| Lookup::Idle);
+    {
+        // A lookup's results belong to the annotation they were asked for.
+        let lookup = lookup.clone();
+        use_effect_with(a.id.clone(), move |_| lookup.set(Lookup::Idle));
+    }
     let entity_fields = props.entity.as_ref().map(|e| {
         let on_join = {
             let cb = props.on_entity.clone();
@@ -223,6 +258,47 @@ pub fn Editor(props: &EditorProps) -> Html {
                     None => error.set(true),
                 }
             })
+        };
+        let ask = props.lookup.clone().map(|f| {
+            let (state, query) = (lookup.clone(), e.label.clone());
+            Callback::from(move |_: MouseEvent| {
+                state.set(Lookup::Busy);
+                let answer = f.call1(&wasm_bindgen::JsValue::NULL, &query.as_str().into());
+                let state = state.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = match answer {
+                        Ok(v) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&v)).await,
+                        Err(e) => Err(e),
+                    };
+                    state.set(match result {
+                        Ok(v) => read_found(&v).map_or_else(Lookup::Failed, Lookup::Found),
+                        Err(e) => Lookup::Failed(format!("the lookup failed: {}", crate::ui::dom::describe(&e))),
+                    });
+                });
+            })
+        });
+        let found = match &*lookup {
+            Lookup::Idle => html! {},
+            Lookup::Busy => html! { <p class="aa-hint" role="status">{"Looking up…"}</p> },
+            Lookup::Failed(why) => html! { <p class="aa-field-error" role="alert">{format!("Nothing to link: {why}.")}</p> },
+            Lookup::Found(list) if list.is_empty() => html! { <p class="aa-hint" role="status">{format!("The lookup found nothing for “{}”.", e.label)}</p> },
+            Lookup::Found(list) => html! {
+                <ul class="aa-found" aria-label="Found in the knowledge base">
+                    { for list.iter().map(|(iri, label, description)| {
+                        let (cb, iri2, state) = (props.on_entity.clone(), iri.clone(), lookup.clone());
+                        let pick = Callback::from(move |_: MouseEvent| {
+                            state.set(Lookup::Idle);
+                            cb.emit(EntityChange::Link(Some(iri2.clone())));
+                        });
+                        html! {
+                            <li><button type="button" class="aa-link-button aa-found-item" onclick={pick} title={iri.clone()}>
+                                <strong>{if label.is_empty() { iri.as_str() } else { label.as_str() }}</strong>
+                                if !description.is_empty() { {" — "}{description} }
+                            </button></li>
+                        }
+                    }) }
+                </ul>
+            },
         };
         let said = if e.mentions > 1 { format!("One of {} mentions of “{}”.", e.mentions, e.label) } else { "A mention on its own.".to_string() };
         html! {
@@ -253,7 +329,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                         if e.linked {
                             <button type="button" class="aa-unlink" onclick={unlink}>{"Unlink"}</button>
                         }
+                        if let Some(ask) = ask {
+                            <button type="button" class="aa-lookup" onclick={ask} disabled={*lookup == Lookup::Busy}>{format!("Look up “{}”", e.label)}</button>
+                        }
                     </form>
+                    {found}
                     if *link_error {
                         <p class="aa-field-error" role="alert">{"That is not a link: type a Wikidata item such as Q42, or an http(s) address."}</p>
                     }
