@@ -148,7 +148,7 @@ fn the_stored_form_and_w3c_keep_the_entity_and_read_it_back() {
 }
 
 #[test]
-fn formats_without_a_place_for_entities_say_so_and_an_import_of_them_keeps_the_widgets() {
+fn brat_keeps_entities_as_normalisations_and_the_other_formats_say_they_cannot() {
     let mut s = grouped();
     let source = w3c::default_source(&s.doc, &s.document_id);
     let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: "doc", source: &source };
@@ -157,7 +157,20 @@ fn formats_without_a_place_for_entities_say_so_and_an_import_of_them_keeps_the_w
         let said = e.left_out.iter().any(|l| l.contains("knowledge-base links"));
         assert_eq!(said, f.info().entities && !f.info().carries.entities, "{}: {:?}", f.info().name, e.left_out);
     }
-    // brat back in: the spans match, the entities stay as the widget has them.
+    // brat holds them as normalisations: into a fresh session, every mention names the
+    // same thing again.
+    let files = catalog::export(Format::Brat, &cx).files;
+    let ann = files.iter().find(|f| f.name.ends_with(".ann")).unwrap().text.clone();
+    assert!(ann.contains("\tReference T") && ann.contains(" Wikidata:Q312\tApple"), "{ann}");
+    let fresh = Session::new("doc".into(), s.doc.clone(), Schema::default());
+    let txt = files.iter().find(|f| f.name.ends_with(".txt")).unwrap().text.clone();
+    let read = catalog::import(Format::Brat, &ann, Some(&txt), &ImportContext { doc: &fresh.doc, schema: &fresh.schema, now: NOW }).unwrap();
+    let mut got: Vec<_> = read.annotations.iter().map(|a| (a.target.range, a.entity.clone())).collect();
+    let mut want: Vec<_> = s.annotations().iter().map(|a| (a.target.range, a.entity.clone())).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // brat back in over the same annotations: nothing changes.
     let files = catalog::export(Format::Brat, &cx).files;
     let ann = files.iter().find(|f| f.name.ends_with(".ann")).unwrap().text.clone();
     let txt = files.iter().find(|f| f.name.ends_with(".txt")).unwrap().text.clone();

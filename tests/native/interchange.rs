@@ -311,7 +311,7 @@ fn brat_files_as_brat_writes_them() {
         msgs,
         vec![
             "line 12: T5: expected `start end` pairs separated by `;`, found \"5 x\"",
-            "N1: the knowledge-base link Wikipedia:12345 is not kept",
+            "N1: the knowledge-base link Wikipedia:12345 is not kept (expected Wikidata:Q…, an http(s) IRI or a urn:uuid)",
             "A2: attribute \"Negated\" skipped; only Verdict (of a Claim) is read",
             "R2: relation \"LocatedIn\" skipped; only Claimant (claim → who makes it) is read",
             "line 10: event E1: not read (only spans, their verdicts and notes, and claimants are)",

@@ -13,7 +13,7 @@
 //! [`FileText`] in the article).
 
 use crate::core::anchor::AnchorHint;
-use crate::core::corpus::{Attribute, Cutter, Doc, Frag, Issue, Note, Relation, Span, Written};
+use crate::core::corpus::{Attribute, Cutter, Doc, Frag, Issue, Norm, Note, Relation, Span, Written};
 use crate::core::document::{Document, FoldMap};
 use crate::core::format::{anchor_into, derived_id, Carries, FileText, ImportIssue, Imported};
 use crate::core::model::{Annotation, AnnotationId, Body, Claim, Quote, Target, Timestamp, Verdict, QUOTE_CONTEXT};
@@ -107,11 +107,22 @@ pub fn to_annotations(
                 Body::Entity(_) => w.leave(item, "a note on an entity is not kept (notes belong to claims)"),
             }
         }
+        // The first link an entity's mention has is the thing it names (its entity).
+        let mut entity = None;
         for n in &s.norms {
-            w.leave(n.id.clone().unwrap_or_else(|| format!("link of {}", s.name())), format!("the knowledge-base link {} is not kept", n.reference));
+            let item = n.id.clone().unwrap_or_else(|| format!("link of {}", s.name()));
+            match (&body, entity.is_none(), norm_iri(&n.reference)) {
+                (Body::Entity(_), true, Some(iri)) => {
+                    entity = Some(iri);
+                    w.items += 1;
+                }
+                (Body::Claim(_), _, _) => w.leave(item, format!("the knowledge-base link {} is not kept (a claim names no thing)", n.reference)),
+                (_, false, _) => w.leave(item, format!("the knowledge-base link {} is not kept (a mention names one thing; the first link is kept)", n.reference)),
+                (_, _, None) => w.leave(item, format!("the knowledge-base link {} is not kept (expected Wikidata:Q…, an http(s) IRI or a urn:uuid)", n.reference)),
+            }
         }
         slot[i] = Some(out.len());
-        out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator, entity: None }, position));
+        out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator, entity }, position));
     }
     for r in &doc.relations {
         let item = r.name();
@@ -139,6 +150,23 @@ pub fn to_annotations(
     out
 }
 
+/// A normalisation's reference as an entity IRI: `Wikidata:Q42` (brat's usual form) as
+/// Wikidata's concept IRI, an http(s) IRI or a `urn:uuid:` as it is.
+pub fn norm_iri(reference: &str) -> Option<String> {
+    let r = reference.trim();
+    let wikidata = r.split_once(':').filter(|(db, _)| db.eq_ignore_ascii_case("wikidata") || db.eq_ignore_ascii_case("wd")).map(|(_, id)| id);
+    crate::core::model::entity_iri(wikidata.unwrap_or(r))
+}
+
+/// An entity IRI as a brat normalisation reference: Wikidata's as `Wikidata:Q42`, any
+/// other as it is.
+pub fn iri_norm(iri: &str) -> String {
+    match iri.strip_prefix("http://www.wikidata.org/entity/") {
+        Some(q) => format!("Wikidata:{q}"),
+        None => iri.to_string(),
+    }
+}
+
 /// Annotations anchored in `text` (a document's own) as a corpus document: entities
 /// with their type's label, claims labelled `Claim` with a `Verdict` attribute, notes,
 /// and `Claimant` relations; ids, dates and creators as span fields.
@@ -152,6 +180,9 @@ pub fn from_annotations(name: Option<String>, text: String, annotations: &[Annot
         s.fields.insert("modified".into(), json!(time::format(a.modified)));
         if let Some(c) = &a.creator {
             s.fields.insert("creator".into(), json!({"type": "Person", "name": c}));
+        }
+        if let (Some(iri), false) = (&a.entity, a.body.is_claim()) {
+            s.norms.push(Norm { id: None, kind: "Reference".into(), reference: iri_norm(iri), text: String::new() });
         }
         if let Body::Claim(c) = &a.body {
             s.label = CLAIM.into();

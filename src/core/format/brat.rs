@@ -4,12 +4,15 @@
 //! `.ann` lines, tab-separated (⇥ below): `T1⇥Person 0 16⇥Nikolai Nikiforov` (a text-bound
 //! annotation: type, start and end in code points of the `.txt`, the covered text);
 //! `R1⇥Claimant Arg1:T7 Arg2:T1` (the claim T7 is made by the entity T1);
-//! `A1⇥Verdict T7 mostly-true`; `#1⇥AnnotatorNotes T7⇥the note`. A span that crosses a
+//! `A1⇥Verdict T7 mostly-true`; `#1⇥AnnotatorNotes T7⇥the note`;
+//! `N1⇥Reference T1 Wikidata:Q42⇥Nikiforov` (the thing an entity mention names: every
+//! mention of one entity has the same reference, a grouping of our own its `urn:uuid:`).
+//! A span that crosses a
 //! line break is written as fragments (`T7⇥Claim 10 40;42 60⇥...`), since brat's `.txt`
 //! lines cannot be spanned; on import the fragments' hull is the span.
 //!
 //! Invariants: type names match `[A-Za-z0-9_-]+` (other characters become `_`); a note
-//! is one line (line breaks become spaces); ids are `T`/`R`/`A`/`#` plus a number,
+//! is one line (line breaks become spaces); ids are `T`/`R`/`A`/`#`/`N` plus a number,
 //! numbered in reading order; orphans are not written (brat needs offsets).
 
 use crate::core::corpus::{self, bridge};
@@ -23,7 +26,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// What brat keeps of our model.
-pub const CARRIES: Carries = Carries { claimants: true, verdicts: true, notes: true, ..Carries::SPANS };
+pub const CARRIES: Carries = Carries { claimants: true, verdicts: true, notes: true, entities: true, ..Carries::SPANS };
 
 /// The relation from a claim (Arg1) to its claimant (Arg2), and the attribute holding
 /// a claim's verdict.
@@ -66,6 +69,14 @@ pub fn export(cx: &ExportContext, stem: &str) -> Vec<OutFile> {
             nn += 1;
             let _ = writeln!(ann, "#{nn}\tAnnotatorNotes T{t}\t{}", one_line(&c.note));
         }
+    }
+    // The thing each entity mention names: a normalisation, the same reference for every
+    // mention of it (Wikidata's as `Wikidata:Q42`; a grouping of our own as its urn:uuid).
+    let mut norm = 0;
+    for a in &anchored {
+        let (Some(iri), false, Some(&t)) = (&a.entity, a.body.is_claim(), t_of.get(&a.id)) else { continue };
+        norm += 1;
+        let _ = writeln!(ann, "N{norm}\tReference T{t} {}\t{}", bridge::iri_norm(iri), one_line(a.target.quote.exact()));
     }
     let mut text = cx.doc.text().to_string();
     text.push('\n');
