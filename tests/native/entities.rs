@@ -170,6 +170,13 @@ fn brat_keeps_entities_as_normalisations_and_the_other_formats_say_they_cannot()
     got.sort();
     want.sort();
     assert_eq!(got, want);
+    // spaCy: each span's kb_id, read back the same.
+    let line = catalog::export(Format::Spacy, &cx).files[0].text.clone();
+    assert!(line.contains("\"kb_id\":\"Q312\""), "{line}");
+    let read = catalog::import(Format::Spacy, &line, None, &ImportContext { doc: &fresh.doc, schema: &fresh.schema, now: NOW }).unwrap();
+    let mut got: Vec<_> = read.annotations.iter().map(|a| (a.target.range, a.entity.clone())).collect();
+    got.sort();
+    assert_eq!(got, want);
     // brat back in over the same annotations: nothing changes.
     let files = catalog::export(Format::Brat, &cx).files;
     let ann = files.iter().find(|f| f.name.ends_with(".ann")).unwrap().text.clone();

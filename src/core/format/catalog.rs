@@ -139,7 +139,7 @@ impl Format {
                 labelstudio::CARRIES,
                 "code points",
             ),
-            Format::Spacy => i("spacy", "spaCy / Prodigy JSONL (text + spans)", "jsonl", "application/jsonl", true, true, spans, "code points"),
+            Format::Spacy => i("spacy", "spaCy / Prodigy JSONL (text + spans)", "jsonl", "application/jsonl", true, true, Carries { entities: true, ..spans }, "code points"),
             Format::ClaimReview => Info {
                 entities: false,
                 ..i(

@@ -34,6 +34,10 @@ struct SpanOut<'a> {
     token_start: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_end: Option<usize>,
+    /// The thing the mention names (spaCy's entity linking): a Wikidata item as `Q42`,
+    /// any other IRI as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kb_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +72,7 @@ pub fn export(cx: &ExportContext) -> String {
             label: label_of(cx.schema, a),
             token_start: touched.then_some(first),
             token_end: touched.then(|| last - 1),
+            kb_id: a.entity.as_deref().filter(|_| !a.body.is_claim()).map(|iri| iri.strip_prefix("http://www.wikidata.org/entity/").unwrap_or(iri).to_string()),
         });
     }
     let mut line = serde_json::to_string(&LineOut { text, spans, tokens: token_values }).unwrap_or_default();
@@ -77,5 +82,5 @@ pub fn export(cx: &ExportContext) -> String {
 
 /// Reads spaCy/Prodigy JSONL (a JSON array of records too); only accepted examples.
 pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
-    crate::core::format::records_into(corpus::spacy::read, "spacy", false, Carries::SPANS, text, doc, schema, now)
+    crate::core::format::records_into(corpus::spacy::read, "spacy", false, Carries { entities: true, ..Carries::SPANS }, text, doc, schema, now)
 }
