@@ -231,3 +231,33 @@ fn an_entity_of_several_mentions_is_one_claimant() {
     let opts = entities::join_options(s.annotations(), &lone, 10);
     assert_eq!(opts.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(), ["Nikiforov (2 mentions)"]);
 }
+
+#[test]
+fn brat_equivalences_group_mentions_from_other_tools() {
+    let s = session();
+    let doc = &s.doc;
+    let r = |needle: &str, k: usize| nth(doc, needle, k);
+    let (a, b, c, d) = (r("Nikiforov", 1), r("Nikiforov", 2), r("Apple", 0), r("Apple", 1));
+    let ann = format!(
+        "T1\tPerson {} {}\tNikiforov\nT2\tPerson {} {}\tNikiforov\nT3\tOrganization {} {}\tApple\nT4\tOrganization {} {}\tApple\n*\tEquiv T1 T2\n*\tEquiv T3 T4\nN1\tReference T4 Wikidata:Q312\tApple\n",
+        a.start().0, a.end().0, b.start().0, b.end().0, c.start().0, c.end().0, d.start().0, d.end().0
+    );
+    let cx = ImportContext { doc, schema: &s.schema, now: NOW };
+    let read = catalog::import(Format::Brat, &ann, None, &cx).unwrap();
+    let entity_at = |read: &article_annotator::core::format::Imported, range| read.annotations.iter().find(|x| x.target.range == Some(range)).unwrap().entity.clone();
+    // No normalisation: a urn:uuid derived from the ids, the same on every import.
+    let iri = entity_at(&read, a).expect("grouped");
+    assert!(iri.starts_with("urn:uuid:"), "{iri}");
+    assert_eq!(entity_at(&read, b), Some(iri.clone()));
+    assert_eq!(entity_at(&catalog::import(Format::Brat, &ann, None, &cx).unwrap(), a), Some(iri));
+    // One of them names a thing: the other joins it.
+    assert_eq!(entity_at(&read, c).as_deref(), Some("http://www.wikidata.org/entity/Q312"));
+    assert_eq!(entity_at(&read, d).as_deref(), Some("http://www.wikidata.org/entity/Q312"));
+    // Our export writes the equivalence too, and the configuration declares it.
+    let g = grouped();
+    let source = w3c::default_source(&g.doc, &g.document_id);
+    let files = catalog::export(Format::Brat, &ExportContext { set: g.annotations(), schema: &g.schema, doc: &g.doc, document_id: "doc", source: &source }).files;
+    let out = files.iter().find(|f| f.name.ends_with(".ann")).unwrap();
+    assert_eq!(out.text.lines().filter(|l| l.starts_with("*\tEquiv ")).count(), 1, "{}", out.text);
+    assert!(files.iter().any(|f| f.name == "annotation.conf" && f.text.contains("Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive")));
+}

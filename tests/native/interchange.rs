@@ -314,7 +314,7 @@ fn brat_files_as_brat_writes_them() {
             "N1: the knowledge-base link Wikipedia:12345 is not kept (expected Wikidata:Q…, an http(s) IRI or a urn:uuid)",
             "A2: attribute \"Negated\" skipped; only Verdict (of a Claim) is read",
             "R2: relation \"LocatedIn\" skipped; only Claimant (claim → who makes it) is read",
-            "line 10: event E1: not read (only spans, their verdicts and notes, and claimants are)",
+            "line 10: event E1: not read (only spans, their verdicts and notes, claimants and brat equivalences are)",
             "T3: its 2 fragments joined into one span 18-69 (an annotation here has one range)",
         ]
     );
@@ -383,7 +383,7 @@ fn label_studio_tasks_as_label_studio_exports_them() {
             "task 1, annotations[0].result[0]: value.start/end 26-32 count UTF-16 units (an older Label Studio export); read as code points 25-31",
             "task 1, annotations[0].result[1]: value.start/end 26-48 count UTF-16 units (an older Label Studio export); read as code points 25-47",
             "task 2, completions[0].result[0]: value.start/end 13-23 count UTF-16 units (an older Label Studio export); read as code points 12-22",
-            "document 7, result 6 (rating r1): not read (only spans, their verdicts and notes, and claimants are)",
+            "document 7, result 6 (rating r1): not read (only spans, their verdicts and notes, claimants and brat equivalences are)",
         ]
     );
     let set = into_set(got);

@@ -145,9 +145,54 @@ pub fn to_annotations(
         }
     }
     for e in &doc.extras {
-        w.leave(&e.what, "not read (only spans, their verdicts and notes, and claimants are)");
+        match equiv_members(e) {
+            Some(members) => join_equivalent(doc, &members, &slot, &mut out, &e.what, w),
+            None => w.leave(&e.what, "not read (only spans, their verdicts and notes, claimants and brat equivalences are)"),
+        }
     }
     out
+}
+
+/// The span ids of a brat equivalence (`*⇥Equiv T1 T2 T3`), if `e` is one.
+fn equiv_members(e: &crate::core::corpus::Extra) -> Option<Vec<String>> {
+    let line = e.raw.as_str().filter(|_| e.format == "brat")?;
+    let mut words = line.split('\t').nth(1)?.split_whitespace();
+    words.next().filter(|k| k.eq_ignore_ascii_case("Equiv"))?;
+    Some(words.map(str::to_string).collect())
+}
+
+/// Makes the mentions an equivalence names one entity: the thing one of them already
+/// names (a normalisation), or a `urn:uuid:` derived from their ids (the same on every
+/// import of the file).
+fn join_equivalent(doc: &Doc, members: &[String], slot: &[Option<usize>], out: &mut [(Annotation, Option<CharRange>)], what: &str, w: &mut Written) {
+    let read: Vec<usize> = members.iter().filter_map(|m| doc.spans.iter().position(|s| s.id.as_deref() == Some(m.as_str()))).filter_map(|i| slot.get(i).copied().flatten()).collect();
+    if read.len() < 2 {
+        return w.leave(what, "fewer than two of its spans were read");
+    }
+    if read.iter().any(|&i| out[i].0.body.is_claim()) {
+        return w.leave(what, "an equivalence of claims is not read (only entity mentions name a thing)");
+    }
+    let mut known: Vec<&String> = read.iter().filter_map(|&i| out[i].0.entity.as_ref()).collect();
+    known.dedup();
+    if known.len() > 1 {
+        return w.leave(what, "its spans already name different things (their normalisations differ)");
+    }
+    let iri = known.first().map_or_else(
+        || {
+            let h = derived_id("brat-equiv", &members.iter().map(String::as_str).collect::<Vec<_>>());
+            let hex = h.as_str().rsplit(':').next().unwrap_or_default().to_string();
+            let mut b = [0u8; 16];
+            for (k, byte) in b.iter_mut().enumerate() {
+                *byte = hex.get(2 * k..2 * k + 2).and_then(|x| u8::from_str_radix(x, 16).ok()).unwrap_or(0);
+            }
+            AnnotationId::from_random(b).as_str().to_string()
+        },
+        |k| (*k).clone(),
+    );
+    for &i in &read {
+        out[i].0.entity.get_or_insert_with(|| iri.clone());
+    }
+    w.items += 1;
 }
 
 /// A normalisation's reference as an entity IRI: `Wikidata:Q42` (brat's usual form) as

@@ -6,7 +6,10 @@
 //! `R1⇥Claimant Arg1:T7 Arg2:T1` (the claim T7 is made by the entity T1);
 //! `A1⇥Verdict T7 mostly-true`; `#1⇥AnnotatorNotes T7⇥the note`;
 //! `N1⇥Reference T1 Wikidata:Q42⇥Nikiforov` (the thing an entity mention names: every
-//! mention of one entity has the same reference, a grouping of our own its `urn:uuid:`).
+//! mention of one entity has the same reference, a grouping of our own its `urn:uuid:`);
+//! `*⇥Equiv T1 T4 T9` (the mentions of one entity, for tools that read equivalences; an
+//! import joins them, into the thing one of them names or a `urn:uuid:` derived from
+//! their ids).
 //! A span that crosses a
 //! line break is written as fragments (`T7⇥Claim 10 40;42 60⇥...`), since brat's `.txt`
 //! lines cannot be spanned; on import the fragments' hull is the span.
@@ -78,6 +81,19 @@ pub fn export(cx: &ExportContext, stem: &str) -> Vec<OutFile> {
         norm += 1;
         let _ = writeln!(ann, "N{norm}\tReference T{t} {}\t{}", bridge::iri_norm(iri), one_line(a.target.quote.exact()));
     }
+    // The mentions of one entity, as brat's equivalence (for tools that read Equiv rather
+    // than normalisations).
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for a in &anchored {
+        let (Some(iri), false, Some(&t)) = (a.entity.as_deref(), a.body.is_claim(), t_of.get(&a.id)) else { continue };
+        match groups.iter_mut().find(|(i, _)| *i == iri) {
+            Some((_, ts)) => ts.push(t),
+            None => groups.push((iri, vec![t])),
+        }
+    }
+    for (_, ts) in groups.iter().filter(|(_, ts)| ts.len() > 1) {
+        let _ = writeln!(ann, "*\tEquiv {}", ts.iter().map(|t| format!("T{t}")).collect::<Vec<_>>().join(" "));
+    }
     let mut text = cx.doc.text().to_string();
     text.push('\n');
     vec![
@@ -93,7 +109,7 @@ pub fn conf(schema: &Schema) -> String {
     let types: Vec<String> = schema.types().iter().map(|t| type_name(&t.label)).collect();
     let verdicts = Verdict::ALL.map(|v| v.as_str()).join("|");
     format!(
-        "# brat configuration written by article-annotator\n[entities]\n{}\nClaim\n\n[relations]\n{CLAIMANT}\tArg1:Claim, Arg2:{}\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n{VERDICT}\tArg:Claim, Value:{verdicts}\n",
+        "# brat configuration written by article-annotator\n[entities]\n{}\nClaim\n\n[relations]\n{CLAIMANT}\tArg1:Claim, Arg2:{}\n<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\nEquiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive\n\n[events]\n\n[attributes]\n{VERDICT}\tArg:Claim, Value:{verdicts}\n",
         types.join("\n"),
         types.join("|"),
     )
