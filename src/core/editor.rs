@@ -25,7 +25,7 @@ fn label(s: &Session, a: &Annotation) -> String {
 ///
 /// An entity of several mentions is one claimant ("Nikolai Nikiforov (Person, 3
 /// mentions)"), offered once, through the mention `current` names if it is one of
-/// them, else its first.
+/// them, else the mention its label is.
 pub fn claimant_options(s: &Session, current: Option<&AnnotationId>) -> Vec<(AnnotationId, String)> {
     let set = s.annotations();
     let groups: std::collections::HashMap<String, crate::core::entities::Entity> =
@@ -40,7 +40,10 @@ pub fn claimant_options(s: &Session, current: Option<&AnnotationId>) -> Vec<(Ann
                 if !offered.insert(g.iri.as_str()) {
                     return None;
                 }
-                let id = current.filter(|c| g.mentions.contains(c)).unwrap_or(&e.id).clone();
+                // Named by the mention the entity's label is (the panel then says "by
+                // Nikolai Nikiforov"), or the one the claim already names.
+                let named = g.mentions.iter().find(|m| set.get(m).is_some_and(|x| x.target.quote.exact() == g.label && !x.is_orphan()));
+                let id = current.filter(|c| g.mentions.contains(c)).or(named).unwrap_or(&e.id).clone();
                 Some((id, format!("{} ({}, {} mentions)", g.label, label(s, e), g.mentions.len())))
             }
         })

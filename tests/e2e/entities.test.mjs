@@ -61,6 +61,10 @@ test('one entity from every mention: listed, linked to Wikidata, split and joine
     const claimants = await page.evaluate(() => [...aa.q('.aa-claimant').options].map((o) => o.textContent));
     // (In reading order of their first mentions: the one separated comes first.)
     assert.deepEqual(claimants.filter((t) => t.includes('Nikiforov')), ['Nikiforov (Person)', 'Nikolai Nikiforov (Person, 3 mentions)']);
+    // Chosen: the claim is by the entity, named by its label in the panel.
+    const value = await page.evaluate(() => [...aa.q('.aa-claimant').options].find((o) => o.textContent.includes('3 mentions')).value);
+    await page.locator('.aa-editor .aa-claimant').selectOption(value);
+    await page.waitForFunction(() => aa.q('.aa-claimant-name')?.textContent === 'by Nikolai Nikiforov');
     assert.deepEqual(errors, []);
   });
 });
