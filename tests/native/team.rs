@@ -92,8 +92,13 @@ fn the_feeds_compact_form_reads_as_its_w3c_form_does() {
     let mut orphan = ann("urn:uuid:00000000-0000-4000-8000-000000000003", "Russia", Body::Entity("place".into()), 7_000);
     orphan.target.range = None;
     let unknown = ann("urn:uuid:00000000-0000-4000-8000-000000000004", "Russia", Body::Entity("vessel".into()), 8_000);
+    // An entity mention naming a thing (Wikidata), and one grouped by the widget.
+    let mut linked = ann("urn:uuid:00000000-0000-4000-8000-000000000005", "Nikolai Nikiforov", Body::Entity("pol".into()), 9_000);
+    linked.entity = Some("http://www.wikidata.org/entity/Q42".into());
+    let mut grouped = ann("urn:uuid:00000000-0000-4000-8000-000000000006", "China", Body::Entity("place".into()), 9_500);
+    grouped.entity = Some("urn:uuid:00000000-0000-4000-8000-00000000abcd".into());
     for schema in [&custom, &Schema::default()] {
-        for a in [&person, &said, &orphan, &unknown] {
+        for a in [&person, &said, &orphan, &unknown, &linked, &grouped] {
             let back = served(&to_server(a, schema, SOURCE), &server_segment(&a.id), ("alice%20b", "Alice B"), "2026-12-02T10:00:00.000Z");
             let text = compact(&back).unwrap();
             assert!(text.len() * 2 < back.to_string().len(), "compact: {} bytes against {}", text.len(), back.to_string().len());
@@ -102,6 +107,7 @@ fn the_feeds_compact_form_reads_as_its_w3c_form_does() {
             assert_eq!(read, from_server(&back, schema, Timestamp(0)).unwrap(), "{}", a.id.as_str());
             assert_eq!(read.annotation.body, a.body);
             assert_eq!(read.annotation.target, a.target);
+            assert_eq!(read.annotation.entity, a.entity, "the entity travels in both forms");
         }
     }
     // A compact item the reader cannot use says which field.
