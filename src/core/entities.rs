@@ -127,3 +127,21 @@ pub fn join_options(set: &AnnotationSet, a: &Annotation, limit: usize) -> Vec<(A
     out.truncate(limit);
     out
 }
+
+/// For formats that say which mentions are one entity by relations: for each entity of
+/// several mentions among `anchored` (in reading order), a pair (later mention, its
+/// first mention) for each later one.
+pub fn same_as_pairs<'a>(anchored: &[&'a Annotation]) -> Vec<(&'a AnnotationId, &'a AnnotationId)> {
+    let mut first: HashMap<&str, &AnnotationId> = HashMap::new();
+    let mut out = Vec::new();
+    for a in anchored {
+        let (Some(iri), false) = (a.entity.as_deref(), a.body.is_claim()) else { continue };
+        match first.get(iri) {
+            Some(f) => out.push((&a.id, *f)),
+            None => {
+                first.insert(iri, &a.id);
+            }
+        }
+    }
+    out
+}

@@ -74,12 +74,15 @@ pub struct Carries {
     /// Which mentions name the same thing, and its knowledge-base IRI
     /// ([`Annotation::entity`](crate::core::model::Annotation::entity)).
     pub entities: bool,
+    /// Which mentions are one entity, without what it is (relations between mentions):
+    /// on import a knowledge-base link the widget has stays.
+    pub groups: bool,
 }
 
 impl Carries {
-    pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: true };
+    pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: true, groups: true };
     /// Spans and labels only.
-    pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false, entities: false };
+    pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false, entities: false, groups: false };
 }
 
 impl Default for Carries {

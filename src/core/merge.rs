@@ -157,7 +157,13 @@ fn keep_uncarried(a: &mut Annotation, old: &Annotation, carries: Carries) {
         a.creator.clone_from(&old.creator);
     }
     if !carries.entities {
-        a.entity.clone_from(&old.entity);
+        // A file that says only which mentions are one entity (under IRIs of its own
+        // reading): a mention the widget and the file both group keeps the widget's IRI
+        // (its link, or its grouping), so importing one's own export changes nothing.
+        let keep = !carries.groups || (a.entity.is_some() && old.entity.is_some());
+        if keep {
+            a.entity.clone_from(&old.entity);
+        }
     }
     if let (Body::Claim(new), Body::Claim(was)) = (&mut a.body, &old.body) {
         if !carries.claimants {

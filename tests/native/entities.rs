@@ -261,3 +261,50 @@ fn brat_equivalences_group_mentions_from_other_tools() {
     assert_eq!(out.text.lines().filter(|l| l.starts_with("*\tEquiv ")).count(), 1, "{}", out.text);
     assert!(files.iter().any(|f| f.name == "annotation.conf" && f.text.contains("Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive")));
 }
+
+#[test]
+fn doccano_and_label_studio_keep_which_mentions_are_one_entity_as_relations() {
+    let mut g = grouped();
+    // A second Apple mention in Apple's (linked) entity.
+    let apple2 = g.new_annotation(id(50), nth(&g.doc, "Apple", 1), Body::Entity("organization".into()), NOW, None).unwrap();
+    g.apply(Edit::Add(apple2)).unwrap();
+    let apple = entities(g.annotations()).into_iter().find(|e| e.label == "Apple").unwrap().mentions[0].clone();
+    let a = g.annotations().get(&id(50)).unwrap().clone();
+    let o = g.annotations().get(&apple).unwrap().clone();
+    g.apply(entities::join(g.annotations(), &a, &o, "urn:uuid:unused", NOW)).unwrap();
+    let source = w3c::default_source(&g.doc, &g.document_id);
+    let cx = ExportContext { set: g.annotations(), schema: &g.schema, doc: &g.doc, document_id: "doc", source: &source };
+    // The partition of mentions into entities, by range.
+    let partition = |anns: &mut dyn Iterator<Item = &article_annotator::core::model::Annotation>| {
+        let mut by: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for a in anns {
+            if let (Some(e), Some(r)) = (&a.entity, a.target.range) {
+                by.entry(e.clone()).or_default().push(r.start().0);
+            }
+        }
+        let mut v: Vec<Vec<usize>> = by.into_values().map(|mut x| {
+            x.sort();
+            x
+        }).collect();
+        v.sort();
+        v
+    };
+    let want = partition(&mut g.annotations().iter());
+    assert_eq!(want.len(), 2);
+    for f in [Format::DoccanoRelations, Format::LabelStudio] {
+        let e = catalog::export(f, &cx);
+        assert!(e.left_out.iter().any(|l| l.contains("knowledge-base links of 2 mentions")), "{:?}", e.left_out);
+        let text = &e.files[0].text;
+        // Into a fresh session: the same mentions together, under urn:uuid IRIs.
+        let fresh = Session::new("doc".into(), g.doc.clone(), Schema::default());
+        let read = catalog::import(f, text, None, &ImportContext { doc: &fresh.doc, schema: &fresh.schema, now: NOW }).unwrap();
+        assert_eq!(partition(&mut read.annotations.iter()), want, "{}", f.info().name);
+        assert!(read.annotations.iter().filter_map(|a| a.entity.as_deref()).all(|i| i.starts_with("urn:uuid:")), "{}", f.info().name);
+        // Over the widget's own annotations: nothing changes (the links stay).
+        let mut again = g.clone();
+        let read = catalog::import(f, text, None, &ImportContext { doc: &again.doc, schema: &again.schema, now: NOW }).unwrap();
+        let report = again.merge(read).unwrap();
+        assert_eq!(report.updated, 0, "{}", f.info().name);
+        assert_eq!(again.annotations().get(&id(50)).unwrap().entity.as_deref(), Some("http://www.wikidata.org/entity/Q312"), "{}", f.info().name);
+    }
+}

@@ -124,8 +124,29 @@ pub fn to_annotations(
         slot[i] = Some(out.len());
         out.push((Annotation { id, target: Target { range: None, quote }, body, created, modified, creator, entity }, position));
     }
+    // Mentions that a relation says are one entity, joined at the end (transitively).
+    let mut same: Vec<usize> = (0..doc.spans.len()).collect();
+    fn root(same: &mut [usize], mut i: usize) -> usize {
+        while same[i] != i {
+            same[i] = same[same[i]];
+            i = same[i];
+        }
+        i
+    }
+    let mut any_same = false;
     for r in &doc.relations {
         let item = r.name();
+        if is_same_as(&r.label) {
+            match (slot.get(r.from).copied().flatten(), slot.get(r.to).copied().flatten()) {
+                (Some(_), Some(_)) if r.from < same.len() && r.to < same.len() => {
+                    let (x, y) = (root(&mut same, r.from), root(&mut same, r.to));
+                    same[x] = y;
+                    any_same = true;
+                }
+                _ => w.leave(item, "one of its ends was left out"),
+            }
+            continue;
+        }
         if !r.label.eq_ignore_ascii_case(CLAIMANT) {
             w.leave(item, format!("relation {:?} skipped; only {CLAIMANT} (claim → who makes it) is read", r.label));
             continue;
@@ -142,6 +163,18 @@ pub fn to_annotations(
                 w.items += 1;
             }
             _ => w.leave(item, format!("{CLAIMANT}: the first end must be a Claim and the second an entity")),
+        }
+    }
+    if any_same {
+        let mut components: std::collections::BTreeMap<usize, Vec<usize>> = std::collections::BTreeMap::new();
+        for i in 0..same.len() {
+            let r = root(&mut same, i);
+            components.entry(r).or_default().push(i);
+        }
+        for members in components.into_values().filter(|m| m.len() > 1) {
+            let names: Vec<String> = members.iter().map(|&i| doc.spans[i].name()).collect();
+            let what = format!("{SAME_AS} of {}", names.join(", "));
+            join_spans(doc, &members, &slot, &mut out, &what, w);
         }
     }
     for e in &doc.extras {
@@ -161,11 +194,18 @@ fn equiv_members(e: &crate::core::corpus::Extra) -> Option<Vec<String>> {
     Some(words.map(str::to_string).collect())
 }
 
-/// Makes the mentions an equivalence names one entity: the thing one of them already
-/// names (a normalisation), or a `urn:uuid:` derived from their ids (the same on every
-/// import of the file).
+/// Makes the mentions an equivalence names one entity (see [`join_spans`]).
 fn join_equivalent(doc: &Doc, members: &[String], slot: &[Option<usize>], out: &mut [(Annotation, Option<CharRange>)], what: &str, w: &mut Written) {
-    let read: Vec<usize> = members.iter().filter_map(|m| doc.spans.iter().position(|s| s.id.as_deref() == Some(m.as_str()))).filter_map(|i| slot.get(i).copied().flatten()).collect();
+    let spans: Vec<usize> = members.iter().filter_map(|m| doc.spans.iter().position(|s| s.id.as_deref() == Some(m.as_str()))).collect();
+    join_spans(doc, &spans, slot, out, what, w);
+}
+
+/// Makes the mentions of `spans` (indices into the document's spans) one entity: the
+/// thing one of them already names (a normalisation), or a `urn:uuid:` derived from
+/// their ids (the same on every import of the file).
+fn join_spans(doc: &Doc, spans: &[usize], slot: &[Option<usize>], out: &mut [(Annotation, Option<CharRange>)], what: &str, w: &mut Written) {
+    let members: Vec<String> = spans.iter().map(|&i| doc.spans[i].id.clone().unwrap_or_else(|| format!("#{i}:{}", doc.spans[i].name()))).collect();
+    let read: Vec<usize> = spans.iter().filter_map(|&i| slot.get(i).copied().flatten()).collect();
     if read.len() < 2 {
         return w.leave(what, "fewer than two of its spans were read");
     }
@@ -193,6 +233,14 @@ fn join_equivalent(doc: &Doc, members: &[String], slot: &[Option<usize>], out: &
         out[i].0.entity.get_or_insert_with(|| iri.clone());
     }
     w.items += 1;
+}
+
+/// The relation that says two mentions name one entity (doccano `SameAs`, Label Studio
+/// `same-as`); read whatever its case and separators.
+pub const SAME_AS: &str = "SameAs";
+
+fn is_same_as(label: &str) -> bool {
+    label.chars().filter(|c| c.is_alphanumeric()).collect::<String>().eq_ignore_ascii_case("sameas")
 }
 
 /// A normalisation's reference as an entity IRI: `Wikidata:Q42` (brat's usual form) as

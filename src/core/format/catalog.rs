@@ -63,7 +63,15 @@ impl Info {
             yes(self.overlaps),
             yes(self.carries.orphans),
             yes(self.carries.ids),
-            yes(self.entities && self.carries.entities),
+            if !self.entities {
+                "no"
+            } else if self.carries.entities {
+                "yes"
+            } else if self.carries.groups {
+                "groups"
+            } else {
+                "no"
+            },
         ]
     }
     /// The headings of [`Info::cells`].
@@ -126,7 +134,7 @@ impl Format {
                 "application/jsonl",
                 true,
                 true,
-                Carries { claimants: true, ..spans },
+                Carries { claimants: true, groups: true, ..spans },
                 "code points",
             ),
             Format::LabelStudio => i(
@@ -149,11 +157,11 @@ impl Format {
                     "application/ld+json",
                     true,
                     false,
-                    Carries { ids: false, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: false },
+                    Carries { ids: false, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: false, groups: false },
                     "quotes",
                 )
             },
-            Format::Csv => i("csv", "CSV, one row per annotation", "csv", "text/csv", true, false, Carries { entities: false, ..all }, "code points"),
+            Format::Csv => i("csv", "CSV, one row per annotation", "csv", "text/csv", true, false, Carries { entities: false, groups: false, ..all }, "code points"),
         }
     }
 
@@ -239,8 +247,13 @@ pub fn export(format: Format, cx: &ExportContext) -> Exported {
         left_out.push(format!("{} without a position in the article ({} files cannot hold them)", count(orphans, "orphaned annotation", "orphaned annotations"), info.name));
     }
     let grouped = cx.set.iter().filter(|a| a.entity.is_some() && !a.body.is_claim()).count();
-    if grouped > 0 && info.entities && !info.carries.entities {
-        left_out.push(format!("which entity {} name and {} knowledge-base links ({} files have no place for them; the mentions themselves are written)", if grouped == 1 { "1 mention" } else { "the mentions" }, if grouped == 1 { "its" } else { "their" }, info.name));
+    let linked = cx.set.iter().filter(|a| a.entity.as_deref().is_some_and(crate::core::entities::is_link) && !a.body.is_claim()).count();
+    if info.entities && !info.carries.entities {
+        if info.carries.groups && linked > 0 {
+            left_out.push(format!("the knowledge-base links of {} ({} files say which mentions are one entity, as relations, but not what it is)", count(linked, "mention", "mentions"), info.name));
+        } else if !info.carries.groups && grouped > 0 {
+            left_out.push(format!("which entity {} name and {} knowledge-base links ({} files have no place for them; the mentions themselves are written)", if grouped == 1 { "1 mention" } else { "the mentions" }, if grouped == 1 { "its" } else { "their" }, info.name));
+        }
     }
     let files = match format {
         Format::W3c => vec![one(w3c::export_string(cx.set, cx.schema, cx.doc, &w3c::ExportMeta { document_id: cx.document_id, source: cx.source }))],

@@ -38,6 +38,12 @@ pub fn export(cx: &ExportContext, relations: bool) -> String {
                 }
             }
         }
+        // The mentions of one entity: a `SameAs` relation from each to its first.
+        for (later, first) in crate::core::entities::same_as_pairs(&anchored) {
+            if let (Some(&from), Some(&to)) = (num.get(later), num.get(first)) {
+                rels.push(json!({"id": rels.len() + 1, "from_id": from, "to_id": to, "type": crate::core::corpus::bridge::SAME_AS}));
+            }
+        }
         json!({"text": cx.doc.text(), "entities": entities, "relations": rels})
     } else {
         let labels: Vec<Value> = anchored
@@ -55,10 +61,12 @@ pub fn export(cx: &ExportContext, relations: bool) -> String {
 /// shape): the records that are the article, or a part of it, are imported.
 pub fn import(text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
     let mut carries = Carries::SPANS;
-    // A file in doccano's relations shape says who makes each claim (no relation: nobody).
-    // A quoted key can only be a key or a value here: quotes inside strings are escaped.
+    // A file in doccano's relations shape says who makes each claim (no relation: nobody)
+    // and which mentions are one entity (`SameAs`). A quoted key can only be a key or a
+    // value here: quotes inside strings are escaped.
     if text.contains("\"relations\"") {
         carries.claimants = true;
+        carries.groups = true;
     }
     crate::core::format::records_into(corpus::doccano::read, "doccano", false, carries, text, doc, schema, now)
 }

@@ -51,6 +51,10 @@ pub fn export(cx: &ExportContext) -> String {
             }
         }
     }
+    // The mentions of one entity: a `same-as` relation from each to its first.
+    for (later, first) in crate::core::entities::same_as_pairs(&anchored) {
+        result.push(json!({"from_id": later.as_str(), "to_id": first.as_str(), "type": "relation", "direction": "bi", "labels": [crate::core::corpus::bridge::SAME_AS]}));
+    }
     let mut annotation = json!({"id": 1, "result": result});
     if let (Some(f), Some(l)) = (first, last) {
         annotation["created_at"] = json!(time::format(f));
