@@ -641,7 +641,8 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         v if v.is_undefined() || v.is_null() => None,
         v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("options.lookup must be a function: (query) => Promise<[{id, label, description}]>"))?),
     };
-    let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only, lookup };
+    let local_save = persistence.2;
+    let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only, lookup, local_save };
     let (handle, alive, shell) = render_later(root, css, props);
     let syncer = sync.map(|(url, token)| {
         let why = viewer.then(|| crate::team::VIEWER.to_string());

@@ -25,6 +25,8 @@ use std::rc::Rc;
 type Notifier = Box<dyn Fn(Option<Notice>)>;
 /// Where persistence sends what another tab changed (an edit and how many it touches).
 type RemoteSink = Box<dyn Fn(Edit, usize)>;
+/// Told the revision storage holds.
+type SavedSink = Box<dyn Fn(u64)>;
 
 pub struct Persistence {
     store: Box<dyn Store>,
@@ -39,6 +41,8 @@ pub struct Persistence {
     last_error: RefCell<Option<StorageError>>,
     on_notice: RefCell<Option<Notifier>>,
     on_remote: RefCell<Option<RemoteSink>>,
+    /// Told the revision storage holds, after each save (or merge that needs none).
+    on_saved: RefCell<Option<SavedSink>>,
     /// Deletions not yet forgotten (see `core::sync`), this tab's and adopted ones.
     tombs: RefCell<Vec<Tombstone>>,
     /// The ids at the last save or merge, to tell what this tab deleted since.
@@ -67,6 +71,7 @@ impl Persistence {
             last_error: RefCell::new(None),
             on_notice: RefCell::new(None),
             on_remote: RefCell::new(None),
+            on_saved: RefCell::new(None),
             tombs: RefCell::new(Vec::new()),
             known: RefCell::new(Vec::new()),
             last_seen: Cell::new(None),
@@ -83,6 +88,25 @@ impl Persistence {
     /// Where to report save problems and recoveries.
     pub fn set_notifier(&self, f: impl Fn(Option<Notice>) + 'static) {
         *self.on_notice.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Whether changes are being saved (not when storage is off, or holds data this tab
+    /// must not overwrite: a notice says why).
+    pub fn saving(&self) -> bool {
+        !self.frozen.get()
+    }
+
+    /// Where to say that storage holds a revision (the header's "Saved in this browser").
+    pub fn set_saved_notifier(&self, f: impl Fn(u64) + 'static) {
+        *self.on_saved.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Storage holds revision `rev` now.
+    fn mark_saved(&self, rev: u64) {
+        self.saved_rev.set(rev);
+        if let Some(f) = self.on_saved.borrow().as_ref() {
+            f(rev);
+        }
     }
 
     /// Where to send what another tab changed (the root dispatches it to the reducer).
@@ -159,7 +183,8 @@ impl Persistence {
         *self.known.borrow_mut() = self.ids();
         if !merge.local_ahead {
             // What is here now is what the other tab saved: nothing to write back.
-            self.saved_rev.set(self.session.read().revision());
+            let rev = self.session.read().revision();
+            self.mark_saved(rev);
         }
         merge.local_ahead
     }
@@ -271,7 +296,7 @@ impl Persistence {
         };
         match result {
             Ok(()) => {
-                self.saved_rev.set(rev);
+                self.mark_saved(rev);
                 self.last_seen.set(written);
                 if self.last_error.borrow_mut().take().is_some() {
                     self.notify(Notice::info("Saving works again: all annotations are saved."));

@@ -50,6 +50,9 @@ pub struct AppProps {
     /// The host's knowledge-base lookup (`options.lookup`), offered in the editor.
     #[prop_or_default]
     pub lookup: Option<js_sys::Function>,
+    /// Annotations are saved in this browser's storage (the header says when).
+    #[prop_or_default]
+    pub local_save: bool,
 }
 
 fn in_text_field(e: &KeyboardEvent) -> bool {
@@ -543,6 +546,16 @@ pub fn App(props: &AppProps) -> Html {
     let can_redo = session_ref.can_redo();
     drop(session_ref);
 
+    // The header's status: the team sync's, or where this browser's storage stands.
+    let status = state.sync.clone().or_else(|| {
+        (props.local_save && !read_only).then(|| if !persistence.saving() {
+            crate::ui::team::SyncView { text: "Not saved in this browser".into(), kind: "error" }
+        } else if state.saved == state.rev {
+            crate::ui::team::SyncView { text: "Saved in this browser".into(), kind: "synced" }
+        } else {
+            crate::ui::team::SyncView { text: "Saving…".into(), kind: "syncing" }
+        })
+    });
     let notice = state.notice.as_ref().map(|n| {
         let (class, role) = match n.level {
             Level::Info => ("aa-notice aa-info", "status"),
@@ -574,7 +587,7 @@ pub fn App(props: &AppProps) -> Html {
         <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
         <div class={classes!("aa-root", read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
             data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={state.sync.clone()} />
+            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={status} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} srev={state.srev} suggestion={state.suggestion} flash={state.flash.clone()} current={state.current.clone()}

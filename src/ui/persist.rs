@@ -26,9 +26,10 @@ pub enum StorageChoice {
 
 /// Persistence opened for a widget (at mount, so that what storage held is there before
 /// the first render and every API call sees it), with the notice its opening produced.
-/// Equal when it is the same.
+/// Equal when it is the same. The flag: it is this browser's storage (not memory, which
+/// `"none"` or a refusing browser gets).
 #[derive(Clone)]
-pub struct Opened(pub Rc<Persistence>, pub Option<Notice>);
+pub struct Opened(pub Rc<Persistence>, pub Option<Notice>, pub bool);
 
 impl PartialEq for Opened {
     fn eq(&self, other: &Self) -> bool {
@@ -42,10 +43,14 @@ const SAVE_DELAY_MS: i32 = 300;
 /// Opens the storage the host chose for `session` and, if `read`, loads what it holds.
 pub fn open(choice: StorageChoice, session: AnnotationStore, read: bool) -> Opened {
     let mut notice = None;
+    let mut local = false;
     let store: Box<dyn Store> = match choice {
         StorageChoice::None => Box::new(MemoryStore::default()),
         StorageChoice::Local => match LocalStore::open() {
-            Ok(s) => Box::new(s),
+            Ok(s) => {
+                local = true;
+                Box::new(s)
+            }
             Err(e) => {
                 notice = Notice::warning(format!(
                     "Your browser's storage can't be used ({e}). Annotations are kept in this tab only: export them before you leave."
@@ -55,7 +60,7 @@ pub fn open(choice: StorageChoice, session: AnnotationStore, read: bool) -> Open
         },
     };
     let (p, loaded) = Persistence::open(store, choice == StorageChoice::None, session, read, Box::new(crate::ui::dom::now));
-    Opened(p, notice.or(loaded))
+    Opened(p, notice.or(loaded), local)
 }
 
 /// Saves soon: after [`SAVE_DELAY_MS`], together with any changes made meanwhile.
@@ -90,6 +95,8 @@ pub fn use_persistence(persistence: &Rc<Persistence>, dispatch: &Callback<Action
         use_effect_with((), move |_| {
             let d2 = dispatch.clone();
             p.set_notifier(move |n| dispatch.emit(Action::Notify(n)));
+            let d3 = d2.clone();
+            p.set_saved_notifier(move |rev| d3.emit(Action::Saved(rev)));
             p.set_remote(move |edit, n| d2.emit(Action::Remote(edit, n)));
             let listeners = web_sys::window().map(|w| {
                 let p1 = p.clone();

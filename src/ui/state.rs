@@ -59,6 +59,8 @@ pub struct AppState {
     pub any_case: bool,
     /// Who the reader is (the creator of what they accept).
     pub user: Option<String>,
+    /// The revision this browser's storage holds (what `mount` read, then each save).
+    pub saved: u64,
 }
 
 impl AppState {
@@ -66,7 +68,7 @@ impl AppState {
         let (rev, srev) = session.read().view_version();
         AppState {
             session, rev, pending: None, editing: None, notice, flash: None, current: None, sync: None, conflicts: Vec::new(), viewer: false, to_select: None, said: None,
-            srev, suggestion: None, any_case: false, user,
+            srev, suggestion: None, any_case: false, user, saved: rev,
         }
     }
 }
@@ -119,6 +121,8 @@ pub enum Action {
     AnyCase(bool),
     /// Tag this entity and every untagged mention of its text (one undo step).
     TagAll(crate::core::model::Annotation),
+    /// Storage holds this revision now.
+    Saved(u64),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -360,6 +364,7 @@ impl Reducible for AppState {
                     Err(e) => next.notice = Notice::error(format!("That change could not be made: {e}")),
                 }
             }
+            Action::Saved(rev) => next.saved = rev,
             Action::Remote(edit, n) => {
                 let result = next.session.apply_remote(edit);
                 next.notice = match result {

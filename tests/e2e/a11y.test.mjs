@@ -73,7 +73,7 @@ test('axe-core: no violation on a read-only widget and on one waiting for an int
   }, { selector: '#ro' });
 });
 
-test('the live region says what the reader\'s change did (tagged, undone, redone); a change through the API says nothing', async () => {
+test('the live region says what the reader\'s change did (tagged, undone, redone), the header\'s status says when it is saved; a change through the API says nothing', async () => {
   await withDemo(url, async ({ page, errors }) => {
     const said = () => page.evaluate(() => aa.q('.aa-sr[aria-live]')?.textContent);
     await mouseSelect(page, 'Nikolai Nikiforov');
@@ -89,6 +89,13 @@ test('the live region says what the reader\'s change did (tagged, undone, redone
     await page.evaluate((id) => window.annotator.remove(id), id);
     // A change through the API is the host's, not the reader's: nothing is said for it.
     assert.equal(await said(), 'Redone.');
+    // Saves are said too: the header's status (a status region) says where storage stands.
+    await page.waitForFunction(() => aa.q('.aa-sync[role=status]')?.textContent === 'Saved in this browser');
+    await mouseSelect(page, 'Kaspersky Lab');
+    await page.keyboard.press('2');
+    await page.waitForFunction(() => aa.q('.aa-sync[role=status]')?.textContent === 'Saving…');
+    await page.waitForFunction(() => aa.q('.aa-sync[role=status]')?.textContent === 'Saved in this browser');
+    assert.ok(await page.evaluate(() => localStorage.length > 0 && Object.keys(localStorage).some((k) => localStorage.getItem(k).includes('Kaspersky Lab'))));
     assert.deepEqual(errors, []);
   });
 });

@@ -84,7 +84,10 @@ test('a claim with the keyboard alone: Shift + arrows select it, C tags it, the 
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Tab');
     assert.equal(await focused(page), 'textarea.aa-note');
-    await page.keyboard.type('Checked against TASS.');
+    // Typed slowly: the verdict's save re-renders the widget meanwhile (300 ms after the
+    // change), and what was typed must stay (a controlled field would be reset).
+    await page.keyboard.type('Checked against TASS.', { delay: 60 });
+    assert.equal(await page.evaluate(() => aa.q('.aa-note').value), 'Checked against TASS.');
     await page.keyboard.press('Tab');
     await page.waitForFunction(() => window.annotator.annotations().some((a) => a.body.some((b) => b.purpose === 'commenting')));
     const [person, claim] = await page.evaluate(() => {

@@ -151,3 +151,32 @@ fn two_tabs_merge_their_work_and_deletions_stay_deleted() {
     a.p.flush();
     assert_eq!(quotes(&tab(&storage, true)), vec!["China", "Miao Wei", "the Kremlin"], "the deleted one stays deleted");
 }
+
+#[test]
+fn the_revision_storage_holds_is_told_after_each_save_and_never_when_saving_cannot_happen() {
+    let storage = Rc::new(MemoryStore::default());
+    let a = tab(&storage, true);
+    let told = Rc::new(RefCell::new(Vec::new()));
+    let t = told.clone();
+    a.p.set_saved_notifier(move |rev| t.borrow_mut().push(rev));
+    assert!(a.p.saving());
+    add(&a, 1, "Nikolai Nikiforov");
+    a.p.flush();
+    assert_eq!(*told.borrow(), vec![a.store.revision()]);
+    // Nothing new: no save, nothing told.
+    a.p.flush();
+    assert_eq!(told.borrow().len(), 1);
+    // A full store: not told (the header must not say saved).
+    storage.quota.set(Some(10));
+    add(&a, 2, "Miao Wei");
+    a.p.flush();
+    assert_eq!(told.borrow().len(), 1);
+    storage.quota.set(None);
+    a.p.flush();
+    assert_eq!(told.borrow().last().copied(), Some(a.store.revision()));
+    // Data from a newer version: saving stops, and says so.
+    let newer = Rc::new(MemoryStore::default());
+    newer.set(&key_for("doc"), "{\"v\": 99, \"doc\": \"doc\", \"a\": []}").unwrap();
+    let b = tab(&newer, true);
+    assert!(!b.p.saving());
+}

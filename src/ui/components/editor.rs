@@ -128,6 +128,22 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         });
     }
+    // The note is the reader's while they type: a render for another reason (a save, a
+    // colleague's change elsewhere) must not put the stored text back over what they
+    // typed (Yew writes a controlled field's value at every render). It is filled only
+    // when the annotation or its stored note changes; it is committed when it loses focus.
+    let note_ref = use_node_ref();
+    {
+        let note_ref = note_ref.clone();
+        let note = a.claim().map(|c| c.note.clone()).unwrap_or_default();
+        use_effect_with((a.id.clone(), note), move |(_, note)| {
+            if let Some(t) = note_ref.cast::<web_sys::HtmlTextAreaElement>() {
+                if t.value() != *note {
+                    t.set_value(note);
+                }
+            }
+        });
+    }
     let update = {
         let a = a.clone();
         let cb = props.on_edit.clone();
@@ -212,7 +228,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     </select>
                 </label>
                 <label class="aa-field">{"Note"}
-                    <textarea class="aa-note" rows="3" value={c.note.clone()} onchange={on_note} readonly={props.read_only} placeholder="Sources, reasoning… (plain text)" />
+                    <textarea class="aa-note" ref={note_ref.clone()} rows="3" onchange={on_note} readonly={props.read_only} placeholder="Sources, reasoning… (plain text)" />
                 </label>
                 if !links.is_empty() {
                     <p class="aa-note-links">{"Links in the note: "}
@@ -229,6 +245,18 @@ pub fn Editor(props: &EditorProps) -> Html {
     let link_input = use_node_ref();
     let link_error = use_state(|| false);
     let lookup = use_state(|| Lookup::Idle);
+    {
+        // The link field is the reader's while they type (a render for another reason,
+        // a save, must not reset it): it is filled only when the annotation or its link
+        // changes.
+        let input = link_input.clone();
+        let shown = props.entity.as_ref().filter(|e| e.linked).and_then(|e| e.iri.clone()).unwrap_or_default();
+        use_effect_with((a.id.clone(), shown), move |(_, shown)| {
+            if let Some(i) = input.cast::<web_sys::HtmlInputElement>() {
+                i.set_value(shown);
+            }
+        });
+    }
     {
         // A lookup's results belong to the annotation they were asked for.
         let lookup = lookup.clone();
@@ -322,7 +350,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }
                     <form class="aa-kb" onsubmit={on_link}>
                         <label class="aa-field">{"Knowledge-base link"}
-                            <input class="aa-kb-input" ref={link_input.clone()} type="text" value={if e.linked { e.iri.clone().unwrap_or_default() } else { String::new() }}
+                            <input class="aa-kb-input" ref={link_input.clone()} type="text"
                                 placeholder="Wikidata Q-id (Q42) or https://…" aria-invalid={(*link_error).to_string()} />
                         </label>
                         <button type="submit">{"Link"}</button>

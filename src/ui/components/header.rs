@@ -166,7 +166,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </ul>
             <div class="aa-actions">
                 if let Some(sync) = &props.sync {
-                    <span class={format!("aa-sync aa-sync-{}", sync.kind)} role="status" data-sync={sync.kind} title="Team sync">{&sync.text}</span>
+                    <span class={format!("aa-sync aa-sync-{}", sync.kind)} role="status" data-sync={sync.kind}>{&sync.text}</span>
                 }
                 if props.read_only {
                     <span class="aa-readonly-badge">{"Read only"}</span>
