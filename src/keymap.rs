@@ -72,6 +72,8 @@ pub enum Command {
     /// Accept or reject the suggestion under the cursor.
     AcceptSuggestion,
     RejectSuggestion,
+    /// Go to the "Find text to tag" field.
+    Find,
 }
 
 impl Command {
@@ -112,6 +114,7 @@ pub fn command(k: &Key, cx: &Context) -> Option<Command> {
     }
     if k.in_article && !cx.pending {
         match k.key {
+            "/" => return Some(Command::Find),
             "]" => return Some(Command::MoveCursor { forward: true }),
             "[" => return Some(Command::MoveCursor { forward: false }),
             "Enter" => return cx.cursor.map(|_| Command::OpenCursor),

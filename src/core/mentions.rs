@@ -418,3 +418,22 @@ pub fn rows(doc: &Document, schema: &crate::core::schema::Schema, list: &[Sugges
         })
         .collect()
 }
+
+/// The next whole-word occurrence of `query` (any case) that starts after `after`,
+/// wrapping round to the first: its range, its number (from 1) and how many there are.
+/// `None` when the query (trimmed) is empty or not in the document. The widget's "Find"
+/// for readers who cannot drag a selection.
+pub fn find_next(doc: &Document, query: &str, after: Option<crate::core::offset::CharOffset>) -> Option<(CharRange, usize, usize)> {
+    let q = query.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let index = doc.index();
+    let all: Vec<CharRange> = find_words(doc.text(), q, false)
+        .into_iter()
+        .filter_map(|m| CharRange::new(index.utf8_to_char(Utf8Offset(m.start))?, index.utf8_to_char(Utf8Offset(m.end))?))
+        .collect();
+    let k = after.map_or(0, |a| all.partition_point(|r| r.start() <= a));
+    let k = if k < all.len() { k } else { 0 };
+    all.get(k).map(|r| (*r, k + 1, all.len()))
+}

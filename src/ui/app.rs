@@ -368,6 +368,12 @@ pub fn App(props: &AppProps) -> Html {
                     drop(s);
                     dispatch.emit(Action::SuggestionCursor(next));
                 }
+                Command::Find => {
+                    if let Some(input) = article.cast::<web_sys::Element>().and_then(|a| a.closest(".aa-root").ok().flatten()).and_then(|r| r.query_selector(".aa-find-input").ok().flatten()).and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                        let _ = input.focus();
+                        input.select();
+                    }
+                }
                 Command::AcceptSuggestion => {
                     if let Some(r) = suggestion {
                         dispatch.emit(Action::Accept(Which::At(vec![r])));
@@ -391,6 +397,31 @@ pub fn App(props: &AppProps) -> Html {
     let on_import = use_callback((props.session.clone(), dispatch.clone()), |list: Vec<web_sys::File>, (session, dispatch)| {
         files::import_files(list, session.clone(), dispatch.clone())
     });
+    // Find: the next whole-word occurrence after the pending selection becomes the
+    // pending selection, and focus goes to the article, where the keys tag it.
+    let last_found = use_mut_ref(|| None::<crate::core::offset::CharOffset>);
+    let on_find = {
+        let (session, dispatch, article) = (props.session.clone(), dispatch.clone(), article.clone());
+        let pending = state.pending.as_ref().map(|p| p.range.start());
+        let last_found = last_found.clone();
+        Callback::from(move |q: String| {
+            // After the pending selection, or the last one found (tagged since).
+            let after = pending.or(*last_found.borrow());
+            let found = crate::core::mentions::find_next(&session.read().doc, &q, after);
+            match found {
+                Some((range, n, of)) => {
+                    *last_found.borrow_mut() = Some(range.start());
+                    dispatch.emit(Action::SelectText(range));
+                    dispatch.emit(Action::Said(format!("Found “{}”, {n} of {of}. Press 1 to 6 or C to tag it; / then Enter finds the next.", q.trim())));
+                    if let Some(a) = article.cast::<web_sys::HtmlElement>() {
+                        let _ = a.focus();
+                    }
+                }
+                None if q.trim().is_empty() => {}
+                None => dispatch.emit(Action::Said(format!("“{}” is not in the article as a whole word.", q.trim()))),
+            }
+        })
+    };
     let on_undo = use_callback(dispatch.clone(), |(), dispatch| dispatch.emit(Action::Undo));
     let on_redo = use_callback(dispatch.clone(), |(), dispatch| dispatch.emit(Action::Redo));
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -587,7 +618,7 @@ pub fn App(props: &AppProps) -> Html {
         <ContextProvider<Rc<Theme>> context={props.theme.clone()}>
         <div class={classes!("aa-root", read_only.then_some("aa-read-only"))} ref={root} data-rev={state.rev.to_string()}
             data-highlights={props.theme.prefix.clone()} {onkeydown} {ondragover} {ondrop}>
-            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={status} />
+            <Header types={types.clone()} {can_undo} {can_redo} {on_undo} {on_redo} {on_export} {on_import} read_only={read_only} sync={status} {on_find} />
             <div class="aa-notices" aria-live="polite">{notice}</div>
             <div class="aa-body">
                 <ArticleView session={props.session.clone()} rev={state.rev} srev={state.srev} suggestion={state.suggestion} flash={state.flash.clone()} current={state.current.clone()}

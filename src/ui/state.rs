@@ -123,6 +123,8 @@ pub enum Action {
     TagAll(crate::core::model::Annotation),
     /// Storage holds this revision now.
     Saved(u64),
+    /// Say this in the live region.
+    Said(String),
 }
 
 /// How code outside the component tree (the JS API) dispatches actions into the root's
@@ -365,6 +367,7 @@ impl Reducible for AppState {
                 }
             }
             Action::Saved(rev) => next.saved = rev,
+            Action::Said(text) => next.said = Some(text),
             Action::Remote(edit, n) => {
                 let result = next.session.apply_remote(edit);
                 next.notice = match result {

@@ -57,7 +57,7 @@ test('axe-core: no WCAG 2.x A/AA violation on the demo, with the editor open, an
     await page.waitForFunction(() => !!aa.q('.aa-entity-row'));
     await page.evaluate(() => aa.q('.aa-entity-row').click());
     await page.waitForFunction(() => !!aa.q('.aa-editor .aa-kb-input'));
-    await page.evaluate(() => { aa.q('.aa-kb-input').value = 'not a link'; aa.q('.aa-kb button[type=submit]').click(); });
+    await page.evaluate(() => { aa.q('.aa-kb-input').value = 'not a link'; aa.q('.aa-kb .aa-kb-link').click(); });
     await page.waitForFunction(() => !!aa.q('.aa-field-error'));
     assert.deepEqual(await violations(page), [], 'an entity in the editor');
   });

@@ -179,3 +179,32 @@ test('under prefers-reduced-motion nothing animates: no CSS animation or transit
     assert.deepEqual(errors, []);
   });
 });
+
+test('find, then tag: / goes to the Find field, Enter selects the next whole-word occurrence, the keys tag it', async () => {
+  await withDemo(url, async ({ page, errors }) => {
+    await tabToArticle(page);
+    await page.keyboard.press('/');
+    assert.equal(await focused(page), 'input.aa-find-input');
+    await page.keyboard.type('china');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !!aa.q('.aa-toolbar') && aa.root().activeElement?.classList.contains('aa-article'));
+    const said = () => page.evaluate(() => aa.q('.aa-sr').textContent);
+    assert.match(await said(), /^Found “china”, 1 of \d+\. Press 1 to 6 or C to tag it; \/ then Enter finds the next\.$/);
+    await page.keyboard.press('3');
+    await page.waitForFunction(() => window.annotator.count === 1);
+    // / again: the field keeps the text; Enter finds the next one, after the one tagged.
+    await page.keyboard.press('/');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => aa.q('.aa-sr').textContent.includes(', 2 of '));
+    await page.keyboard.press('3');
+    await page.waitForFunction(() => window.annotator.count === 2);
+    const exact = await page.evaluate(() => window.annotator.annotations().map((a) => [a.target.selector.find((s) => s.type === 'TextPositionSelector').start, a.target.selector[0].exact]));
+    assert.ok(exact.every(([, t]) => t === 'China') && exact[0][0] !== exact[1][0], JSON.stringify(exact));
+    // Not there: said, and nothing selected.
+    await page.keyboard.press('/');
+    await page.keyboard.type('Putin');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => aa.q('.aa-sr').textContent === '“Putin” is not in the article as a whole word.');
+    assert.deepEqual(errors, []);
+  });
+});

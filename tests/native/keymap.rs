@@ -104,6 +104,9 @@ fn every_mention_has_its_keys_in_the_article_only() {
     assert_eq!(command(&art("Delete"), &at), Some(Command::RejectSuggestion));
     assert_eq!(command(&art("y"), &offered), None, "no suggestion under the cursor");
     assert_eq!(command(&key("Escape"), &at), Some(Command::ClearCursor));
+    // / goes to the Find field, from the article only.
+    assert_eq!(command(&art("/"), &idle), Some(Command::Find));
+    assert_eq!(command(&key("/"), &idle), None);
     // A read-only widget offers nothing to accept.
     let ro = Context { read_only: true, ..at };
     assert_eq!(command(&art("y"), &ro), None);

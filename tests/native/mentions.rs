@@ -306,3 +306,18 @@ fn rows_show_the_text_around_each_suggestion_within_its_paragraph() {
     assert_eq!(rows[1].type_label, "Person");
     assert_eq!(article_annotator::core::mentions::rows(&s.doc, &s.schema, s.suggestions().list(), 1).len(), 1);
 }
+
+#[test]
+fn find_goes_from_one_whole_word_occurrence_to_the_next_and_round() {
+    use article_annotator::core::mentions::find_next;
+    let doc = Document::from_plain_text(TEXT);
+    let (first, n, of) = find_next(&doc, " nikiforov ", None).unwrap();
+    assert_eq!((first, n, of), (nth(&doc, "Nikiforov", 0), 1, 4));
+    let (second, n, _) = find_next(&doc, "Nikiforov", Some(first.start())).unwrap();
+    assert_eq!((second, n), (nth(&doc, "Nikiforov", 1), 2));
+    // After the last: round to the first. "Nikiforovich" is not a whole-word match.
+    let last = find_next(&doc, "Nikiforov", Some(nth(&doc, "NIKIFOROV", 0).start())).unwrap();
+    assert_eq!((last.0, last.1), (first, 1));
+    assert_eq!(find_next(&doc, "Putin", None), None);
+    assert_eq!(find_next(&doc, "   ", None), None);
+}

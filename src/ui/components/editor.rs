@@ -273,10 +273,10 @@ pub fn Editor(props: &EditorProps) -> Html {
         };
         let split = props.on_entity.reform(|_: MouseEvent| EntityChange::Split);
         let unlink = props.on_entity.reform(|_: MouseEvent| EntityChange::Link(None));
-        let on_link = {
+        // The typed link, checked: linked, or a message.
+        let link_now = {
             let (cb, input, error) = (props.on_entity.clone(), link_input.clone(), link_error.clone());
-            Callback::from(move |ev: SubmitEvent| {
-                ev.prevent_default();
+            move || {
                 let typed = input.cast::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
                 match crate::core::model::entity_iri(&typed).filter(|i| crate::core::entities::is_link(i)) {
                     Some(iri) => {
@@ -285,8 +285,18 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }
                     None => error.set(true),
                 }
+            }
+        };
+        let on_link_key = {
+            let link_now = link_now.clone();
+            Callback::from(move |ev: KeyboardEvent| {
+                if ev.key() == "Enter" {
+                    ev.prevent_default();
+                    link_now();
+                }
             })
         };
+        let on_link = Callback::from(move |_: MouseEvent| link_now());
         let ask = props.lookup.clone().map(|f| {
             let (state, query) = (lookup.clone(), e.label.clone());
             Callback::from(move |_: MouseEvent| {
@@ -348,19 +358,20 @@ pub fn Editor(props: &EditorProps) -> Html {
                             </select>
                         </label>
                     }
-                    <form class="aa-kb" onsubmit={on_link}>
+                    // No <form> (the widget has none): Enter in the field, or the button.
+                    <div class="aa-kb">
                         <label class="aa-field">{"Knowledge-base link"}
-                            <input class="aa-kb-input" ref={link_input.clone()} type="text"
+                            <input class="aa-kb-input" ref={link_input.clone()} type="text" onkeydown={on_link_key}
                                 placeholder="Wikidata Q-id (Q42) or https://…" aria-invalid={(*link_error).to_string()} />
                         </label>
-                        <button type="submit">{"Link"}</button>
+                        <button type="button" class="aa-kb-link" onclick={on_link}>{"Link"}</button>
                         if e.linked {
                             <button type="button" class="aa-unlink" onclick={unlink}>{"Unlink"}</button>
                         }
                         if let Some(ask) = ask {
                             <button type="button" class="aa-lookup" onclick={ask} disabled={*lookup == Lookup::Busy}>{format!("Look up “{}”", e.label)}</button>
                         }
-                    </form>
+                    </div>
                     {found}
                     if *link_error {
                         <p class="aa-field-error" role="alert">{"That is not a link: type a Wikidata item such as Q42, or an http(s) address."}</p>

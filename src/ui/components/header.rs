@@ -29,6 +29,10 @@ pub struct HeaderProps {
     /// The team sync's status, when there is a server.
     #[prop_or_default]
     pub sync: Option<crate::ui::team::SyncView>,
+    /// The reader asked to find a text to tag ("Find", for readers who cannot drag a
+    /// selection); not shown read-only.
+    #[prop_or_default]
+    pub on_find: Callback<String>,
 }
 
 /// What the import dialog offers: every importable format's files, and brat's `.txt`.
@@ -164,6 +168,24 @@ pub fn Header(props: &HeaderProps) -> Html {
                 }) }
                 <li><span class="aa-swatch aa-sw-claim" aria-hidden="true"></span>{"Claim"}if !props.read_only { <kbd>{"C"}</kbd> }</li>
             </ul>
+            if !props.read_only {
+                // No <form> (the widget has none: a form is a way in for injected markup):
+                // Enter in the field finds.
+                <div class="aa-find" role="search" aria-label="Find text to tag">
+                    <input type="search" class="aa-find-input" aria-label="Find text to tag (Enter: the next one; / in the article comes here)" placeholder="Find text to tag  /"
+                        onkeydown={{
+                            let cb = props.on_find.clone();
+                            Callback::from(move |e: KeyboardEvent| {
+                                if e.key() == "Enter" {
+                                    e.prevent_default();
+                                    if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                        cb.emit(i.value());
+                                    }
+                                }
+                            })
+                        }} />
+                </div>
+            }
             <div class="aa-actions">
                 if let Some(sync) = &props.sync {
                     <span class={format!("aa-sync aa-sync-{}", sync.kind)} role="status" data-sync={sync.kind}>{&sync.text}</span>
