@@ -26,10 +26,10 @@ fn label(s: &Session, a: &Annotation) -> String {
 /// An entity of several mentions is one claimant ("Nikolai Nikiforov (Person, 3
 /// mentions)"), offered once, through the mention `current` names if it is one of
 /// them, else the mention its label is.
-pub fn claimant_options(s: &Session, current: Option<&AnnotationId>) -> Vec<(AnnotationId, String)> {
+/// `entities` is [`crate::core::entities::entities`] of the session's annotations.
+pub fn claimant_options(s: &Session, entities: &[crate::core::entities::Entity], current: Option<&AnnotationId>) -> Vec<(AnnotationId, String)> {
     let set = s.annotations();
-    let groups: std::collections::HashMap<String, crate::core::entities::Entity> =
-        crate::core::entities::entities(set).into_iter().map(|e| (e.iri.clone(), e)).collect();
+    let groups: std::collections::HashMap<&str, &crate::core::entities::Entity> = entities.iter().map(|e| (e.iri.as_str(), e)).collect();
     let mut offered: std::collections::HashSet<&str> = std::collections::HashSet::new();
     set.in_reading_order()
         .into_iter()

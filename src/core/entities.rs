@@ -61,6 +61,12 @@ pub fn entities(set: &AnnotationSet) -> Vec<Entity> {
     out.into_iter().map(|(e, _)| e).collect()
 }
 
+/// `a`'s entity in `list` ([`entities`]); `None` for a mention on its own.
+pub fn of<'e>(list: &'e [Entity], a: &Annotation) -> Option<&'e Entity> {
+    let iri = a.entity.as_deref()?;
+    list.iter().find(|e| e.iri == iri)
+}
+
 /// The other mentions of `a`'s entity, in reading order.
 pub fn others<'s>(set: &'s AnnotationSet, a: &Annotation) -> Vec<&'s Annotation> {
     let Some(iri) = a.entity.as_deref() else { return Vec::new() };
@@ -104,23 +110,27 @@ pub fn link(set: &AnnotationSet, a: &Annotation, iri: Option<&str>, minted: &str
 /// What an entity mention can be joined to: one mention of each other entity of its
 /// type (labelled with the entity's label and mention count), then the mentions of its
 /// type on their own, one per distinct text other than its own; at most `limit`.
-pub fn join_options(set: &AnnotationSet, a: &Annotation, limit: usize) -> Vec<(AnnotationId, String)> {
+/// `list` is [`entities`] of `set` (worked out once a revision by the widget).
+pub fn join_options(set: &AnnotationSet, list: &[Entity], a: &Annotation, limit: usize) -> Vec<(AnnotationId, String)> {
     let Body::Entity(t) = &a.body else { return Vec::new() };
-    let mut out: Vec<(AnnotationId, String)> = entities(set)
-        .into_iter()
+    let mut out: Vec<(AnnotationId, String)> = list
+        .iter()
         .filter(|e| &e.type_id == t && a.entity.as_deref() != Some(e.iri.as_str()))
         .filter_map(|e| {
             let first = e.mentions.first()?.clone();
             Some((first, format!("{} ({})", e.label, crate::core::format::count(e.mentions.len(), "mention", "mentions"))))
         })
         .collect();
+    // Only the candidates are put in reading order, not the whole set.
+    let mut lone: Vec<&Annotation> = set.iter().filter(|o| o.entity.is_none() && o.id != a.id && matches!(&o.body, Body::Entity(x) if x == t)).collect();
+    lone.sort_by(|x, y| crate::core::edit::reading_order(x, y));
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     seen.insert(a.target.quote.exact());
-    for o in set.in_reading_order() {
+    for o in lone {
         if out.len() >= limit {
             break;
         }
-        if o.entity.is_none() && o.id != a.id && matches!(&o.body, Body::Entity(x) if x == t) && seen.insert(o.target.quote.exact()) {
+        if seen.insert(o.target.quote.exact()) {
             out.push((o.id.clone(), o.target.quote.exact().to_string()));
         }
     }

@@ -132,7 +132,22 @@ pub fn anchor_into(doc: &Document, mut a: Annotation, position: Option<CharRange
 /// A stable id for an annotation read from a file that has none: the same span with
 /// the same label in the same text gets the same id on every import.
 pub fn derived_id(format: &str, parts: &[&str]) -> AnnotationId {
-    // Two FNV-1a 64-bit hashes with different offsets: 128 bits, no dependency.
+    let (h1, h2) = digest128(parts);
+    AnnotationId::new(format!("urn:article-annotator:{format}:{h1:016x}{h2:016x}")).unwrap_or_else(|| AnnotationId::from_random([0; 16]))
+}
+
+/// A `urn:uuid:` derived from `parts` (the same parts, the same one): for a grouping a
+/// file states without naming it (brat's `Equiv`, doccano's `SameAs`).
+pub fn derived_uuid(parts: &[&str]) -> AnnotationId {
+    let (h1, h2) = digest128(parts);
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&h1.to_be_bytes());
+    b[8..].copy_from_slice(&h2.to_be_bytes());
+    AnnotationId::from_random(b)
+}
+
+/// Two FNV-1a 64-bit hashes with different offsets: 128 bits, no dependency.
+fn digest128(parts: &[&str]) -> (u64, u64) {
     let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
     let mut h2: u64 = 0x6c62_272e_07bb_0142;
     for p in parts {
@@ -141,7 +156,7 @@ pub fn derived_id(format: &str, parts: &[&str]) -> AnnotationId {
             h2 = (h2 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
         }
     }
-    AnnotationId::new(format!("urn:article-annotator:{format}:{h1:016x}{h2:016x}")).unwrap_or_else(|| AnnotationId::from_random([0; 16]))
+    (h1, h2)
 }
 
 /// The text a file's positions count in (a doccano line's `text`, a brat `.txt`), and

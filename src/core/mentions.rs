@@ -181,17 +181,18 @@ pub fn suggest(doc: &Document, set: &AnnotationSet, source: &Annotation, case_se
     };
     let Some(own) = source.target.range else { return Err(SuggestError::Orphan(source.id.clone())) };
     let tagged = Tagged::of(set, &type_id);
+    Ok(word_ranges(doc, source.target.quote.exact(), case_sensitive)
+        .filter(|&range| range != own && !tagged.covers(range))
+        .map(|range| Suggestion { range, type_id: type_id.clone(), source: source.id.clone() })
+        .collect())
+}
+
+/// [`find_words`] in `doc`'s text, as code-point ranges.
+fn word_ranges<'d>(doc: &'d Document, needle: &str, case_sensitive: bool) -> impl Iterator<Item = CharRange> + 'd {
     let index = doc.index();
-    let mut out = Vec::new();
-    for m in find_words(doc.text(), source.target.quote.exact(), case_sensitive) {
-        let (Some(s), Some(e)) = (index.utf8_to_char(Utf8Offset(m.start)), index.utf8_to_char(Utf8Offset(m.end))) else { continue };
-        let Some(range) = CharRange::new(s, e) else { continue };
-        if range == own || tagged.covers(range) {
-            continue;
-        }
-        out.push(Suggestion { range, type_id: type_id.clone(), source: source.id.clone() });
-    }
-    Ok(out)
+    find_words(doc.text(), needle, case_sensitive)
+        .into_iter()
+        .filter_map(move |m| CharRange::new(index.utf8_to_char(Utf8Offset(m.start))?, index.utf8_to_char(Utf8Offset(m.end))?))
 }
 
 /// The anchored spans of one entity type, sorted by start, with the furthest end reached
@@ -428,11 +429,7 @@ pub fn find_next(doc: &Document, query: &str, after: Option<crate::core::offset:
     if q.is_empty() {
         return None;
     }
-    let index = doc.index();
-    let all: Vec<CharRange> = find_words(doc.text(), q, false)
-        .into_iter()
-        .filter_map(|m| CharRange::new(index.utf8_to_char(Utf8Offset(m.start))?, index.utf8_to_char(Utf8Offset(m.end))?))
-        .collect();
+    let all: Vec<CharRange> = word_ranges(doc, q, false).collect();
     let k = after.map_or(0, |a| all.partition_point(|r| r.start() <= a));
     let k = if k < all.len() { k } else { 0 };
     all.get(k).map(|r| (*r, k + 1, all.len()))

@@ -188,6 +188,14 @@ pub struct Annotation {
     pub entity: Option<String>,
 }
 
+/// Wikidata's concept IRIs: this prefix and the item (`Q42`).
+pub const WIKIDATA_ENTITY: &str = "http://www.wikidata.org/entity/";
+
+/// The Wikidata item an entity IRI names (`Q42`), if it is Wikidata's.
+pub fn wikidata_item(iri: &str) -> Option<&str> {
+    iri.strip_prefix(WIKIDATA_ENTITY)
+}
+
 /// What a reader may type as an entity's identity, as the IRI kept: an http(s) IRI as
 /// it is, a Wikidata item (`Q42`, `wd:Q42`) as its concept IRI, a `urn:uuid:` as it is;
 /// `None` for anything else (white space, another scheme, a bare word).
@@ -198,7 +206,7 @@ pub fn entity_iri(s: &str) -> Option<String> {
     }
     let q = s.strip_prefix("wd:").unwrap_or(s);
     if q.len() > 1 && (q.starts_with('Q') || q.starts_with('q')) && q[1..].bytes().all(|b| b.is_ascii_digit()) && !q[1..].starts_with('0') {
-        return Some(format!("http://www.wikidata.org/entity/Q{}", &q[1..]));
+        return Some(format!("{WIKIDATA_ENTITY}Q{}", &q[1..]));
     }
     let lower = s.to_ascii_lowercase();
     let ok = (lower.starts_with("https://") || lower.starts_with("http://")) && s.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'))

@@ -334,10 +334,7 @@ pub fn App(props: &AppProps) -> Html {
                 Command::Redo => dispatch.emit(Action::Redo),
                 Command::CancelSelection => cancel.emit(()),
                 Command::CloseEditor => dispatch.emit(Action::OpenEditor(None)),
-                Command::ClearCursor => {
-                    dispatch.emit(Action::Cursor(None));
-                    dispatch.emit(Action::SuggestionCursor(None));
-                }
+                Command::ClearCursor => dispatch.emit(Action::Cursor(None)),
                 Command::MoveCursor { forward } => {
                     let s = session.read();
                     let order: Vec<&AnnotationId> = s.annotations().in_reading_order().into_iter().filter(|a| !a.is_orphan()).map(|a| &a.id).collect();
@@ -463,8 +460,28 @@ pub fn App(props: &AppProps) -> Html {
         set.insert(key);
         expanded.set(set);
     });
+    // The entities (mentions that name one thing), worked out once a revision: for the
+    // panel's list (those of several mentions, or linked), the editor and the claimants.
+    let entities = {
+        let store = props.session.clone();
+        let schema = schema.clone();
+        use_memo(state.rev, move |_| {
+            let s = store.read();
+            let set = s.annotations();
+            let list = if set.iter().any(|a| a.entity.is_some()) { crate::core::entities::entities(set) } else { Vec::new() };
+            let rows: Vec<EntityRow> = list
+                .iter()
+                .filter(|e| e.mentions.len() > 1 || e.linked)
+                .filter_map(|e| {
+                    let label = schema.label(&e.type_id).to_string();
+                    Some(EntityRow { first: e.mentions.first()?.clone(), type_label: label, type_id: e.type_id.clone(), label: e.label.clone(), mentions: e.mentions.len(), link: e.linked.then(|| e.iri.clone()) })
+                })
+                .collect();
+            (list, Rc::new(rows))
+        })
+    };
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
-        let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref, a.claim().and_then(|c| c.claimant.as_ref())).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
+        let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref, &entities.0, a.claim().and_then(|c| c.claimant.as_ref())).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
         let also_here = crate::core::editor::also_here(&session_ref, a);
         // An orphan can be attached to the text the reader has selected.
         let attach_to = state.pending.as_ref().filter(|_| a.is_orphan()).and_then(|p| crate::core::editor::attach(&session_ref, a, p.range, dom::now()));
@@ -480,15 +497,13 @@ pub fn App(props: &AppProps) -> Html {
         let on_dismiss = dispatch.reform(move |i: usize| Action::DismissConflict(id.clone(), i));
         // An entity mention: its entity, and the changes to it as edits.
         let entity = (!a.body.is_claim()).then(|| {
-            let set = session_ref.annotations();
-            let others = crate::core::entities::others(set, a);
-            let label = std::iter::once(a).chain(others.iter().copied()).map(|m| m.target.quote.exact()).max_by_key(|q| q.chars().count()).unwrap_or_default().to_string();
+            let of = crate::core::entities::of(&entities.0, a);
             EntityView {
                 iri: a.entity.clone(),
-                label,
-                mentions: others.len() + 1,
-                linked: a.entity.as_deref().is_some_and(crate::core::entities::is_link),
-                join_to: crate::core::entities::join_options(set, a, 50),
+                label: of.map_or_else(|| a.target.quote.exact().to_string(), |e| e.label.clone()),
+                mentions: of.map_or(1, |e| e.mentions.len()),
+                linked: of.is_some_and(|e| e.linked),
+                join_to: crate::core::entities::join_options(session_ref.annotations(), &entities.0, a, 50),
             }
         });
         let on_entity = {
@@ -523,28 +538,7 @@ pub fn App(props: &AppProps) -> Html {
         };
         format!("{label}: {}. Press Enter to edit.", a.target.quote.exact())
     });
-    // The entities of several mentions (or linked), worked out once a revision.
-    let entity_rows = {
-        let store = props.session.clone();
-        let schema = schema.clone();
-        use_memo(state.rev, move |_| {
-            let s = store.read();
-            let set = s.annotations();
-            if !set.iter().any(|a| a.entity.is_some()) {
-                return Rc::new(Vec::new());
-            }
-            Rc::new(
-                crate::core::entities::entities(set)
-                    .into_iter()
-                    .filter(|e| e.mentions.len() > 1 || e.linked)
-                    .filter_map(|e| {
-                        Some(EntityRow { first: e.mentions.first()?.clone(), type_label: schema.label(&e.type_id).to_string(), type_id: e.type_id, label: e.label, mentions: e.mentions.len(), link: e.linked.then_some(e.iri) })
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-    };
-    let entity_list = html! { <Entities rows={(*entity_rows).clone()} on_pick={on_pick.clone()} /> };
+    let entity_list = html! { <Entities rows={entities.1.clone()} on_pick={on_pick.clone()} /> };
     // The other mentions on offer.
     let suggestions = {
         let list = session_ref.suggestions();

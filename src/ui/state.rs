@@ -88,7 +88,7 @@ pub enum Action {
     Flash(AnnotationId),
     /// Stop flashing.
     Unflash,
-    /// Move the keyboard cursor to an annotation, or take it away.
+    /// Move the keyboard cursor to an annotation, or take it (and a suggestion's) away.
     Cursor(Option<AnnotationId>),
     Notify(Option<Notice>),
     /// Merge annotations read from a file; the string names the file.
@@ -276,9 +276,8 @@ impl Reducible for AppState {
             }
             Action::Unflash => next.flash = None,
             Action::Cursor(id) => {
-                if id.is_some() {
-                    next.suggestion = None;
-                }
+                // One cursor at a time; taking it away takes both.
+                next.suggestion = None;
                 next.current = id;
                 next.said = None;
             }
@@ -345,9 +344,8 @@ impl Reducible for AppState {
                 // The same sources, found again with the new setting.
                 let sources: Vec<AnnotationId> = {
                     let s = next.session.read();
-                    let mut v: Vec<AnnotationId> = s.suggestions().list().iter().map(|x| x.source.clone()).collect();
-                    v.dedup();
-                    v
+                    let mut seen = std::collections::HashSet::new();
+                    s.suggestions().list().iter().filter(|x| seen.insert(&x.source)).map(|x| x.source.clone()).collect()
                 };
                 if !sources.is_empty() {
                     next.session.dismiss_suggestions();

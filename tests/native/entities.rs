@@ -211,24 +211,24 @@ fn an_entity_of_several_mentions_is_one_claimant() {
     let mut s = grouped();
     let mentions = entities(s.annotations())[0].mentions.clone();
     assert_eq!(mentions.len(), 3);
-    let names: Vec<String> = claimant_options(&s, None).into_iter().map(|(_, t)| t).collect();
+    let names: Vec<String> = claimant_options(&s, &entities(s.annotations()), None).into_iter().map(|(_, t)| t).collect();
     assert_eq!(names, ["Nikiforov (Person, 3 mentions)", "Apple (Organization)"]);
     // A claim naming the second mention: the option is that mention, so it shows selected.
-    let opts = claimant_options(&s, Some(&mentions[1]));
+    let opts = claimant_options(&s, &entities(s.annotations()), Some(&mentions[1]));
     assert_eq!(opts[0].0, mentions[1]);
     // Split one off: it is a claimant of its own again.
     let one = s.annotations().get(&mentions[2]).unwrap().clone();
     s.apply(entities::split(s.annotations(), &one, NOW)).unwrap();
-    let names: Vec<String> = claimant_options(&s, None).into_iter().map(|(_, t)| t).collect();
+    let names: Vec<String> = claimant_options(&s, &entities(s.annotations()), None).into_iter().map(|(_, t)| t).collect();
     assert_eq!(names, ["Nikiforov (Person, 2 mentions)", "Apple (Organization)", "Nikiforov (Person)"]);
     // What a mention can join: the other entities of its type, then its type's mentions
     // on their own with another text.
     let apple2 = s.new_annotation(id(40), nth(&s.doc, "Apple", 1), Body::Entity("organization".into()), NOW, None).unwrap();
     s.apply(Edit::Add(apple2.clone())).unwrap();
-    let opts = entities::join_options(s.annotations(), &apple2, 10);
+    let opts = entities::join_options(s.annotations(), &entities(s.annotations()), &apple2, 10);
     assert_eq!(opts.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(), ["Apple (1 mention)"]);
     let lone = s.annotations().get(&mentions[2]).unwrap().clone();
-    let opts = entities::join_options(s.annotations(), &lone, 10);
+    let opts = entities::join_options(s.annotations(), &entities(s.annotations()), &lone, 10);
     assert_eq!(opts.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>(), ["Nikiforov (2 mentions)"]);
 }
 

@@ -97,7 +97,7 @@ fn the_editor_offers_claimants_what_else_is_here_and_attaching_an_orphan() {
     let orphan = Annotation { id: id(4), target: Target { range: None, quote: Quote::new("", "Miao", "") }, body: Body::Entity("person".into()), created: NOW, modified: NOW, creator: None, entity: None };
     s.apply(Edit::Add(orphan.clone())).unwrap();
     let session = s.read();
-    let names: Vec<String> = claimant_options(&session, None).into_iter().map(|(_, t)| t).collect();
+    let names: Vec<String> = claimant_options(&session, &article_annotator::core::entities::entities(session.annotations()), None).into_iter().map(|(_, t)| t).collect();
     assert_eq!(names, vec!["Nikolai Nikiforov (Person)", "the Kremlin (Organization)"], "entities with a place, in reading order");
     let claim = session.annotations().get(&id(2)).unwrap();
     let here: Vec<String> = also_here(&session, claim).into_iter().map(|(_, t)| t).collect();

@@ -218,15 +218,7 @@ fn join_spans(doc: &Doc, spans: &[usize], slot: &[Option<usize>], out: &mut [(An
         return w.leave(what, "its spans already name different things (their normalisations differ)");
     }
     let iri = known.first().map_or_else(
-        || {
-            let h = derived_id("brat-equiv", &members.iter().map(String::as_str).collect::<Vec<_>>());
-            let hex = h.as_str().rsplit(':').next().unwrap_or_default().to_string();
-            let mut b = [0u8; 16];
-            for (k, byte) in b.iter_mut().enumerate() {
-                *byte = hex.get(2 * k..2 * k + 2).and_then(|x| u8::from_str_radix(x, 16).ok()).unwrap_or(0);
-            }
-            AnnotationId::from_random(b).as_str().to_string()
-        },
+        || crate::core::format::derived_uuid(&[&["brat-equiv"], members.iter().map(String::as_str).collect::<Vec<_>>().as_slice()].concat()).as_str().to_string(),
         |k| (*k).clone(),
     );
     for &i in &read {
@@ -254,7 +246,7 @@ pub fn norm_iri(reference: &str) -> Option<String> {
 /// An entity IRI as a brat normalisation reference: Wikidata's as `Wikidata:Q42`, any
 /// other as it is.
 pub fn iri_norm(iri: &str) -> String {
-    match iri.strip_prefix("http://www.wikidata.org/entity/") {
+    match crate::core::model::wikidata_item(iri) {
         Some(q) => format!("Wikidata:{q}"),
         None => iri.to_string(),
     }

@@ -72,7 +72,7 @@ pub fn export(cx: &ExportContext) -> String {
             label: label_of(cx.schema, a),
             token_start: touched.then_some(first),
             token_end: touched.then(|| last - 1),
-            kb_id: a.entity.as_deref().filter(|_| !a.body.is_claim()).map(|iri| iri.strip_prefix("http://www.wikidata.org/entity/").unwrap_or(iri).to_string()),
+            kb_id: a.entity.as_deref().filter(|_| !a.body.is_claim()).map(|iri| crate::core::model::wikidata_item(iri).unwrap_or(iri).to_string()),
         });
     }
     let mut line = serde_json::to_string(&LineOut { text, spans, tokens: token_values }).unwrap_or_default();
