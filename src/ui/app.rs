@@ -480,6 +480,14 @@ pub fn App(props: &AppProps) -> Html {
             (list, Rc::new(rows))
         })
     };
+    // The suggestions' rows (with their context), worked out once per version of the list.
+    let suggestion_rows = {
+        let (store, schema) = (props.session.clone(), schema.clone());
+        use_memo(state.srev, move |_| {
+            let s = store.read();
+            Rc::new(crate::core::mentions::rows(&s.doc, &schema, s.suggestions().list(), crate::ui::components::suggestions::SHOWN))
+        })
+    };
     let editor = state.editing.as_ref().and_then(|id| session_ref.annotations().get(id)).map(|a| {
         let claimants: Vec<ClaimantOption> = crate::core::editor::claimant_options(&session_ref, &entities.0, a.claim().and_then(|c| c.claimant.as_ref())).into_iter().map(|(id, text)| ClaimantOption { id, text }).collect();
         let also_here = crate::core::editor::also_here(&session_ref, a);
@@ -542,7 +550,7 @@ pub fn App(props: &AppProps) -> Html {
     // The other mentions on offer.
     let suggestions = {
         let list = session_ref.suggestions();
-        let rows = Rc::new(crate::core::mentions::rows(&session_ref.doc, &schema, list.list(), crate::ui::components::suggestions::SHOWN));
+        let rows = (*suggestion_rows).clone();
         let in_view = {
             let session = props.session.clone();
             let article = article.clone();

@@ -1,5 +1,9 @@
 //! Hooks of our own.
 //!
+//! [`use_typed_field`] keeps a text field the reader's while they type: Yew writes a
+//! controlled field's `value` back at every render, so a render for another reason (a
+//! save, a colleague's change) put the stored text over what was being typed.
+//!
 //! [`use_effect_before_paint`] exists because Yew 0.23's scheduler yields to the browser
 //! once its batch has run for 16 ms: the DOM changes are made, but the effects wait
 //! for a `setTimeout(0)` task, and the browser may paint a frame first. At load that
@@ -68,4 +72,20 @@ fn queue(pending: &Pending) {
         let p = pending.clone();
         w.queue_microtask(Closure::once_into_js(move || run(&p)).unchecked_ref());
     }
+}
+
+/// A text field (`<input>` or `<textarea>`, given by `node`) filled with `value` only
+/// when `key` or `value` changes, never at other renders: give the field no `value`
+/// attribute, and read it when it is committed.
+#[hook]
+pub fn use_typed_field<K: PartialEq + 'static>(node: &yew::NodeRef, key: K, value: String) {
+    let node = node.clone();
+    yew::use_effect_with((key, value), move |(_, value)| {
+        if let Some(el) = node.get() {
+            let now = js_sys::Reflect::get(&el, &"value".into()).ok().and_then(|v| v.as_string());
+            if now.as_deref() != Some(value.as_str()) {
+                let _ = js_sys::Reflect::set(&el, &"value".into(), &value.as_str().into());
+            }
+        }
+    });
 }

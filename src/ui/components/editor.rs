@@ -128,22 +128,9 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         });
     }
-    // The note is the reader's while they type: a render for another reason (a save, a
-    // colleague's change elsewhere) must not put the stored text back over what they
-    // typed (Yew writes a controlled field's value at every render). It is filled only
-    // when the annotation or its stored note changes; it is committed when it loses focus.
+    // The note is the reader's while they type (committed when it loses focus).
     let note_ref = use_node_ref();
-    {
-        let note_ref = note_ref.clone();
-        let note = a.claim().map(|c| c.note.clone()).unwrap_or_default();
-        use_effect_with((a.id.clone(), note), move |(_, note)| {
-            if let Some(t) = note_ref.cast::<web_sys::HtmlTextAreaElement>() {
-                if t.value() != *note {
-                    t.set_value(note);
-                }
-            }
-        });
-    }
+    crate::ui::hooks::use_typed_field(&note_ref, a.id.clone(), a.claim().map(|c| c.note.clone()).unwrap_or_default());
     let update = {
         let a = a.clone();
         let cb = props.on_edit.clone();
@@ -245,18 +232,8 @@ pub fn Editor(props: &EditorProps) -> Html {
     let link_input = use_node_ref();
     let link_error = use_state(|| false);
     let lookup = use_state(|| Lookup::Idle);
-    {
-        // The link field is the reader's while they type (a render for another reason,
-        // a save, must not reset it): it is filled only when the annotation or its link
-        // changes.
-        let input = link_input.clone();
-        let shown = props.entity.as_ref().filter(|e| e.linked).and_then(|e| e.iri.clone()).unwrap_or_default();
-        use_effect_with((a.id.clone(), shown), move |(_, shown)| {
-            if let Some(i) = input.cast::<web_sys::HtmlInputElement>() {
-                i.set_value(shown);
-            }
-        });
-    }
+    // The link field is the reader's while they type; it shows the entity's link.
+    crate::ui::hooks::use_typed_field(&link_input, a.id.clone(), props.entity.as_ref().filter(|e| e.linked).and_then(|e| e.iri.clone()).unwrap_or_default());
     {
         // A lookup's results belong to the annotation they were asked for.
         let lookup = lookup.clone();
