@@ -7,7 +7,6 @@
 //!
 //! Invariant: nothing here panics on input; every failure is a thrown `Error`.
 
-use crate::core::article::parse_markdown;
 use crate::core::document::Document;
 use crate::core::schema::Schema;
 use crate::core::session::Session;
@@ -63,6 +62,10 @@ const SUGGESTION_TS: &str = r#"
  * W3C TextPositionSelector does; `type` is the entity type's id; `source` the id of the
  * annotation whose text it is. */
 export interface Suggestion { start: number; end: number; exact: string; type: string; source: string; }
+
+/** What `importFrom` did: counts of annotations, the documents of a corpus file that are
+ * not this article (not imported), and each item skipped, with where and why. */
+export interface ImportReport { added: number; updated: number; unchanged: number; orphaned: number; otherDocuments: number; errors: string[]; }
 "#;
 
 fn get(o: &JsValue, key: &str) -> JsValue {
@@ -115,19 +118,32 @@ fn refuse_issues(imported: &Imported) -> Result<(), JsError> {
 #[wasm_bindgen]
 impl Annotator {
     /// The annotations as a file's text, in any export format: `"w3c"` (the default: a
-    /// W3C Web Annotation JSON-LD `AnnotationCollection`), `"jsonl"`, `"brat"` (the
-    /// `.ann`; `exportFiles` gives all three files), `"conll"`, `"doccano"`,
-    /// `"doccano-relations"`, `"label-studio"`, `"spacy"`, `"claimreview"`, `"csv"`.
-    #[wasm_bindgen(js_name = exportAs)]
-    pub fn export_as(&self, format: Option<String>) -> Result<js_sys::JsString, JsError> {
+    /// W3C Web Annotation JSON-LD `AnnotationCollection`) and `"jsonl"` return the text;
+    /// `"brat"` (the `.ann`; `exportFiles` gives all three files), `"conll"`,
+    /// `"doccano"`, `"doccano-relations"`, `"label-studio"`, `"spacy"`, `"claimreview"`
+    /// and `"csv"` return a Promise of it, their code being loaded on first use (the
+    /// formats part). `await` works for both. An unknown format throws.
+    #[wasm_bindgen(js_name = exportAs, unchecked_return_type = "string | Promise<string>")]
+    pub fn export_as(&self, format: Option<String>) -> Result<JsValue, JsError> {
         self.live()?;
         let format = export_format(format)?;
         if let Some(text) = self.stream(format)? {
-            return Ok(text);
+            return Ok(text.into());
         }
-        let mut exported = files::export(&self.session, format);
-        let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
-        Ok(js_sys::JsString::from(exported.files.swap_remove(main).text.as_str()))
+        let request = self.export_request(format);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let mut exported = export_by_part(&request).await?;
+            let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
+            Ok(JsValue::from_str(&exported.files.swap_remove(main).text))
+        })
+        .into())
+    }
+
+    /// The request for an export by the formats part: what the session holds now.
+    fn export_request(&self, format: Format) -> String {
+        let s = self.session.read();
+        let source = s.source();
+        crate::core::format::wire::export_request(format.info().name, &catalog::ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
     }
 
     /// W3C and JSON Lines (the large ones) written in 64 KB pieces joined in JS: the
@@ -147,38 +163,24 @@ impl Annotator {
     }
 
     /// Every file of an export with what the format could not hold:
-    /// `{files: [{name, type, text}], leftOut: ["2 claims (…)"]}`.
-    #[wasm_bindgen(js_name = exportFiles)]
+    /// `{files: [{name, type, text}], leftOut: ["2 claims (…)"]}`; for W3C and JSON Lines
+    /// the object itself, for the other formats a Promise of it (as `exportAs`).
+    #[wasm_bindgen(js_name = exportFiles, unchecked_return_type = "{files: {name: string, type: string, text: string}[], leftOut: string[]} | Promise<{files: {name: string, type: string, text: string}[], leftOut: string[]}>")]
     pub fn export_files(&self, format: Option<String>) -> Result<JsValue, JsError> {
         self.live()?;
         let format = export_format(format)?;
-        let list = js_sys::Array::new();
-        let push = |name: &str, mime: &str, text: &JsValue| {
-            let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"name".into(), &name.into());
-            let _ = js_sys::Reflect::set(&o, &"type".into(), &mime.into());
-            let _ = js_sys::Reflect::set(&o, &"text".into(), text);
-            list.push(&o);
-        };
-        let left: js_sys::Array = match self.stream(format)? {
+        if let Some(text) = self.stream(format)? {
             // One file, and W3C and JSON Lines hold everything.
-            Some(text) => {
-                let name = catalog::file_name(format, &self.session.read().document_id);
-                push(&name, format.info().mime, &text.into());
-                js_sys::Array::new()
-            }
-            None => {
-                let exported = files::export(&self.session, format);
-                for f in &exported.files {
-                    push(&f.name, f.mime, &f.text.as_str().into());
-                }
-                exported.left_out.iter().map(|l| JsValue::from_str(l)).collect()
-            }
-        };
-        let out = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&out, &"files".into(), &list);
-        let _ = js_sys::Reflect::set(&out, &"leftOut".into(), &left);
-        Ok(out.into())
+            let name = catalog::file_name(format, &self.session.read().document_id);
+            return Ok(files_object(&[(&name, format.info().mime, text.into())], &[]));
+        }
+        let request = self.export_request(format);
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let exported = export_by_part(&request).await?;
+            let files: Vec<(&str, &str, JsValue)> = exported.files.iter().map(|f| (f.name.as_str(), f.mime, JsValue::from_str(&f.text))).collect();
+            Ok(files_object(&files, &exported.left_out))
+        })
+        .into())
     }
 
     /// Every annotation, as W3C Web Annotation objects in reading order (orphans last).
@@ -347,15 +349,7 @@ impl Annotator {
 
     /// Merges at once (the answers of every later call include it) and tells the reader.
     fn merge(&self, imported: Imported, name: &str) -> Result<crate::core::merge::MergeReport, JsError> {
-        let (issues, others) = (imported.issues.clone(), imported.other_documents);
-        // The notice's action renders the change too: one render, not two.
-        let report = {
-            let _quiet = crate::ui::state::Reducing::start();
-            self.session.merge(imported).map_err(|e| JsError::new(&format!("could not merge: {e}")))?
-        };
-        // The notice waits for the widget's first render if it has not happened yet.
-        self.bridge.send(Action::Notify(import_notice(name, &report, others, &issues)));
-        Ok(report)
+        merge_into(&self.session, &self.bridge, imported, name)
     }
 
     /// The revision of the annotations: it grows with every change. The widget's root
@@ -404,8 +398,10 @@ impl Annotator {
     /// `errors` (with where and what) and skipped; a file that cannot be read at all
     /// throws, changing nothing. Formats: `"w3c"`, `"jsonl"`, `"brat"` (the `.ann`, with
     /// its `.txt` as the third argument), `"doccano"`, `"label-studio"`, `"spacy"`;
-    /// recognised from the text when omitted.
-    #[wasm_bindgen(js_name = importFrom)]
+    /// recognised from the text when omitted. W3C and JSON Lines return the report; the
+    /// other formats a Promise of it (their readers are loaded on first use), which
+    /// rejects where W3C's would throw.
+    #[wasm_bindgen(js_name = importFrom, unchecked_return_type = "ImportReport | Promise<ImportReport>")]
     pub fn import_from(&self, text: &str, format: Option<String>, txt: Option<String>) -> Result<JsValue, JsError> {
         self.live()?;
         if text.len() > files::MAX_IMPORT_BYTES {
@@ -415,16 +411,62 @@ impl Annotator {
             None | Some("") => catalog::sniff("", text).ok_or_else(|| JsError::new("the format of the text is not one we read"))?,
             Some(name) => Format::parse(name).ok_or_else(|| JsError::new(&format!("unknown import format {name:?}; expected one of {}", Format::names(false))))?,
         };
-        let imported = {
+        if !format.info().import {
+            return Err(JsError::new(&catalog::ImportError::NotImportable(format.info().name, Format::names(false)).to_string()));
+        }
+        let here = {
             let s = self.session.read();
-            catalog::import(format, text, txt.as_deref(), &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: now() }).map_err(|e| JsError::new(&e.to_string()))?
+            catalog::import_here(format, text, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: now() })
         };
+        if let Some(imported) = here {
+            let imported = imported.map_err(|e| JsError::new(&e.to_string()))?;
+            return self.report(imported);
+        }
+        let (request, doc) = {
+            let s = self.session.read();
+            let shape = crate::core::format::wire::ImportShape { format: Some(format.info().name), companion: txt.as_deref(), corpus: false };
+            (crate::core::format::wire::import_request(shape, &[("import", text.as_bytes())], &s.doc, &s.schema, now()), s.doc.clone())
+        };
+        let this = self.weak();
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let part = crate::parts::formats().await.map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))?;
+            let imported = part.import_request(&request, &doc).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+            this.report(imported).map_err(JsValue::from)
+        })
+        .into())
+    }
+}
+
+impl Annotator {
+    /// What an async call needs of the annotator once its part has answered.
+    fn weak(&self) -> Later {
+        Later { alive: self.alive.clone(), session: self.session.clone(), bridge: self.bridge.clone() }
+    }
+
+    /// Merges and reports, as `importFrom` does.
+    fn report(&self, imported: Imported) -> Result<JsValue, JsError> {
+        self.weak().report(imported)
+    }
+}
+
+/// The parts of an [`Annotator`] that an answer arriving later merges into.
+struct Later {
+    alive: Rc<std::cell::Cell<bool>>,
+    session: AnnotationStore,
+    bridge: Bridge,
+}
+
+impl Later {
+    fn report(&self, imported: Imported) -> Result<JsValue, JsError> {
+        if !self.alive.get() {
+            return Err(JsError::new("this annotator has been destroyed"));
+        }
         let errors = js_sys::Array::new();
         for i in &imported.issues {
             errors.push(&JsValue::from_str(&i.to_string()));
         }
         let others = imported.other_documents;
-        let report = self.merge(imported, "import")?;
+        let report = merge_into(&self.session, &self.bridge, imported, "import")?;
         let out = js_sys::Object::new();
         for (k, v) in [("added", report.added), ("updated", report.updated), ("unchanged", report.unchanged), ("orphaned", report.orphaned)] {
             let _ = js_sys::Reflect::set(&out, &k.into(), &(v as f64).into());
@@ -433,6 +475,51 @@ impl Annotator {
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }
+}
+
+/// An export by the formats part, loading it first if need be.
+async fn export_by_part(request: &str) -> Result<crate::core::format::catalog::Exported, JsValue> {
+    let part = crate::parts::formats().await.map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))?;
+    part.export_request(request).map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))
+}
+
+/// `{files: [{name, type, text}], leftOut}`.
+fn files_object(files: &[(&str, &str, JsValue)], left_out: &[String]) -> JsValue {
+    let list = js_sys::Array::new();
+    for (name, mime, text) in files {
+        let o = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&o, &"name".into(), &(*name).into());
+        let _ = js_sys::Reflect::set(&o, &"type".into(), &(*mime).into());
+        let _ = js_sys::Reflect::set(&o, &"text".into(), text);
+        list.push(&o);
+    }
+    let left: js_sys::Array = left_out.iter().map(|l| JsValue::from_str(l)).collect();
+    let out = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&out, &"files".into(), &list);
+    let _ = js_sys::Reflect::set(&out, &"leftOut".into(), &left);
+    out.into()
+}
+
+/// Loads the formats part (the Markdown reader and every file format but W3C and JSON
+/// Lines) if it is not loaded yet. `mount` with a Markdown article needs it loaded
+/// first; the export and import calls load it themselves. Rejects with a message naming
+/// the part if it cannot be fetched (a later call tries again).
+#[wasm_bindgen(js_name = loadFormats)]
+pub async fn load_formats() -> Result<(), JsError> {
+    crate::parts::formats().await.map(|_| ()).map_err(|e| JsError::new(&e.0))
+}
+
+/// Merges at once (the answers of every later call include it) and tells the reader.
+fn merge_into(session: &AnnotationStore, bridge: &Bridge, imported: Imported, name: &str) -> Result<crate::core::merge::MergeReport, JsError> {
+    let (issues, others) = (imported.issues.clone(), imported.other_documents);
+    // The notice's action renders the change too: one render, not two.
+    let report = {
+        let _quiet = crate::ui::state::Reducing::start();
+        session.merge(imported).map_err(|e| JsError::new(&format!("could not merge: {e}")))?
+    };
+    // The notice waits for the widget's first render if it has not happened yet.
+    bridge.send(Action::Notify(import_notice(name, &report, others, &issues)));
+    Ok(report)
 }
 
 /// Fills the shadow root and renders the widget in a task of its own, right after
@@ -511,7 +598,10 @@ fn read_article(element: &web_sys::Element, options: &JsValue) -> Result<Documen
     let format = get_str(&article, "format")?.unwrap_or_else(|| "markdown".into());
     let content = get_str(&article, "content")?.ok_or_else(|| JsError::new("options.article.content is required (a string)"))?;
     Ok(match format.as_str() {
-        "markdown" => parse_markdown(&content),
+        "markdown" => crate::parts::formats_now()
+            .ok_or_else(|| JsError::new("a Markdown article needs the formats part, which is loaded on first use: `await loadFormats()` before `mount` (or give the article as HTML or text)"))?
+            .markdown(&content)
+            .map_err(|e| JsError::new(&format!("the Markdown article could not be read: {e}")))?,
         "html" => document_from_html(&parse_html(&content).map_err(|_| JsError::new("options.article.content could not be parsed as HTML"))?),
         "text" => Document::from_plain_text(&content),
         other => return Err(JsError::new(&format!("options.article.format {other:?} is not supported; expected \"markdown\", \"html\" or \"text\""))),

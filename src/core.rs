@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod approx;
 pub mod article;
+#[cfg(feature = "formats")]
 pub mod corpus;
 pub mod document;
 pub mod edit;

@@ -13,7 +13,9 @@ pub mod storage;
 pub mod store;
 pub mod team;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
 pub mod api;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
+pub mod parts;
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
 pub mod ui;

@@ -6,7 +6,7 @@
 //! full or holding garbage); every failure is a typed [`StorageError`] the UI shows.
 //! Keys look like `article-annotator/v1/<document id>`.
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
 pub mod local;
 
 use std::cell::RefCell;

@@ -1,5 +1,5 @@
 // The demo page: loads the sample article and mounts the annotator on it.
-import init, { mount } from './pkg/article_annotator.js';
+import init, { mount, loadFormats } from './pkg/article_annotator.js';
 
 const host = document.getElementById('annotator');
 // The page opens again without a connection (sw.js: network first, the last copy when
@@ -9,7 +9,8 @@ if ('serviceWorker' in navigator && location.protocol.startsWith('http')) {
 }
 try {
   await init();
-  const response = await fetch('sample-article.md');
+  // The sample is Markdown, read by the formats part (fetched beside the article).
+  const [response] = await Promise.all([fetch('sample-article.md'), loadFormats()]);
   if (!response.ok) throw new Error(`sample-article.md: HTTP ${response.status}`);
   const content = await response.text();
   window.annotator = mount(host, {

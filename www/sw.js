@@ -9,7 +9,12 @@
 // else are never touched. A CMS that embeds the widget has its own worker, or none; this
 // file is one to copy from.
 const CACHE = 'article-annotator-page-v1';
-const SHELL = ['./', 'index.html', 'demo.js', 'demo.css', 'favicon.svg', 'photo.svg', 'sample-article.md', 'pkg/article_annotator.js', 'pkg/article_annotator_bg.wasm'];
+const SHELL = ['./', 'index.html', 'demo.js', 'demo.css', 'favicon.svg', 'photo.svg', 'sample-article.md', 'pkg/article_annotator.js', 'pkg/article_annotator_bg.wasm',
+  // The formats part (the Markdown reader of the sample article, the file formats).
+  'pkg/article_annotator_formats.js', 'pkg/article_annotator_formats_bg.wasm',
+  // The glue's scripts in pkg/snippets/ (their folder's name is a hash): written here by
+  // scripts/build.sh into dist/sw.js.
+  /* snippets */];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -8,8 +8,13 @@
 //! Invariant: parsing never fails and never panics; any input gives a document
 //! (possibly empty). Link targets other than http(s) are dropped, their text kept.
 
+// Without the formats feature (the widget's own module) only the plain-text helpers
+// are used: the Markdown reader is in the formats part.
+#![cfg_attr(not(feature = "formats"), allow(unused_imports, dead_code))]
+
 use crate::core::document::{fold_whitespace, BlockKind, Document, DocumentBuilder, Inline, InlineKind, HARD_BREAK};
 use crate::core::offset::CharRange;
+#[cfg(feature = "formats")]
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::core::url::is_safe_url;
@@ -23,6 +28,7 @@ struct RawBlock {
 }
 
 /// Parses Markdown into a document, recognising the parts of a news article.
+#[cfg(feature = "formats")]
 pub fn parse_markdown(src: &str) -> Document {
     let mut raw: Vec<RawBlock> = Vec::new();
     let mut cur: Option<RawBlock> = None;

@@ -13,17 +13,26 @@
 //! differs from the document is re-anchored by its quote and context, never trusted by
 //! position alone ([`FileText`]).
 
+#[cfg(feature = "formats")]
 pub mod brat;
 pub mod catalog;
+#[cfg(feature = "formats")]
 pub mod claimreview;
+#[cfg(feature = "formats")]
 pub mod conll;
+#[cfg(feature = "formats")]
 pub mod csv;
+#[cfg(feature = "formats")]
 pub mod doccano;
+#[cfg(feature = "formats")]
 pub mod labelstudio;
+#[cfg(feature = "formats")]
 pub mod spacy;
 pub mod stored;
+#[cfg(feature = "formats")]
 pub mod tokens;
 pub mod w3c;
+pub mod wire;
 pub mod zip;
 
 use crate::core::anchor::{anchor_with, AnchorHint, Unanchored};
@@ -83,6 +92,11 @@ impl Carries {
     pub const ALL: Carries = Carries { ids: true, timestamps: true, creator: true, claimants: true, verdicts: true, notes: true, orphans: true, entities: true, groups: true };
     /// Spans and labels only.
     pub const SPANS: Carries = Carries { ids: false, timestamps: false, creator: false, claimants: false, verdicts: false, notes: false, orphans: false, entities: false, groups: false };
+    /// What a brat file carries (here, not in `brat`, so that the catalog says it in
+    /// the widget's module, which has no brat code).
+    pub const BRAT: Carries = Carries { claimants: true, verdicts: true, notes: true, entities: true, ..Carries::SPANS };
+    /// What a Label Studio file carries.
+    pub const LABEL_STUDIO: Carries = Carries { timestamps: false, creator: false, orphans: false, entities: false, ..Carries::ALL };
 }
 
 impl Default for Carries {
@@ -278,6 +292,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 
 /// Reads every record of a JSON-record file and imports the documents that are the article.
 #[allow(clippy::too_many_arguments)]
+#[cfg(feature = "formats")]
 pub fn records_into(reader: crate::core::corpus::RecordReader, format: &str, keep_ids: bool, carries: Carries, text: &str, doc: &Document, schema: &Schema, now: Timestamp) -> Imported {
     let docs: Vec<_> = crate::core::corpus::read_records(reader, text).collect();
     crate::core::corpus::bridge::into_article(docs, format, keep_ids, carries, doc, schema, now)

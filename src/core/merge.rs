@@ -23,6 +23,30 @@ pub struct MergeReport {
     pub orphaned: usize,
 }
 
+/// A set of `list` on its own, as a load makes it: duplicate ids dropped (the first
+/// stays), claimants that name nothing cleared, each claim added after its claimant.
+pub fn set_of(list: Vec<Annotation>) -> (AnnotationSet, MergeReport) {
+    set_of_carrying(list, Carries::ALL)
+}
+
+/// [`set_of`] for annotations read from a file that carries what `carries` says (one
+/// without ids takes the ids of annotations over the same range, here none).
+pub fn set_of_carrying(list: Vec<Annotation>, carries: Carries) -> (AnnotationSet, MergeReport) {
+    let mut set = AnnotationSet::default();
+    let (edit, report) = merge_edit(&set, list, carries);
+    // Step by step, not as one batch: no inverse (10,000 ids) is built. No step can
+    // fail: merge_edit dropped duplicate ids, cleared claimants that name nothing, and
+    // put every claim after its claimant.
+    let steps = match edit {
+        Edit::Batch(steps) => steps,
+        other => vec![other],
+    };
+    crate::core::edit::each_freeing(steps, |step| {
+        let _ = crate::core::edit::apply(&mut set, step);
+    });
+    (set, report)
+}
+
 /// The one edit that merges `incoming` into `set` by id: new ids are added, changed
 /// ones updated, identical ones left alone, so a second import of a file changes
 /// nothing. What `carries` says the file could not hold is kept from the annotation

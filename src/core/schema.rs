@@ -196,6 +196,19 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// The schema as [`Schema::from_json`] reads it back, equal: its types and verdicts.
+    pub fn to_json(&self) -> String {
+        let types: Vec<serde_json::Value> = self
+            .types
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "label": t.label, "colour": t.colour, "key": t.key.to_string()}))
+            .collect();
+        let verdicts: Vec<serde_json::Value> = self.verdicts.iter().map(|(v, l)| serde_json::json!({"id": v.as_str(), "label": l})).collect();
+        serde_json::json!({"types": types, "verdicts": verdicts}).to_string()
+    }
+}
+
 impl Default for Schema {
     fn default() -> Schema {
         let t = |id: &str, label: &str, colour: &str, key| EntityType {

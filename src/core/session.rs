@@ -242,18 +242,8 @@ impl Session {
     }
     /// Loads annotations as the starting state (from storage): no undo step.
     pub fn load(&mut self, imported: Imported) -> MergeReport {
-        let mut set = AnnotationSet::default();
-        let (edit, report) = merge_edit(&set, imported.annotations, imported.carries);
-        // Step by step, not as one batch: a load is not undoable, so no inverse (10,000
-        // ids) is built. No step can fail: merge_edit dropped duplicate ids, cleared
-        // claimants that name nothing, and put every claim after its claimant.
-        let steps = match edit {
-            Edit::Batch(steps) => steps,
-            other => vec![other],
-        };
-        crate::core::edit::each_freeing(steps, |step| {
-            let _ = crate::core::edit::apply(&mut set, step);
-        });
+        // A load is not undoable: the set is built step by step, with no inverse.
+        let (set, report) = crate::core::merge::set_of_carrying(imported.annotations, imported.carries);
         self.set = set;
         self.history.clear();
         self.revision += 1;

@@ -17,22 +17,43 @@ use yew::Callback;
 /// 10 MB; past this the tab would stall parsing, so the reader gets a clear error instead.
 pub const MAX_IMPORT_BYTES: usize = 25_000_000;
 
-/// The session's annotations in `format`.
-pub fn export(session: &AnnotationStore, format: Format) -> Exported {
-    let s = session.read();
-    let source = s.source();
-    catalog::export(format, &ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
+/// Exports and starts the download: one file, or the brat files as `<id>.brat.zip`.
+/// Says in a notice what the format could not hold. W3C and JSON Lines are exported at
+/// once; the other formats by the formats part, loaded first if need be (a notice says
+/// so if it cannot be), with what the session held at the click.
+pub fn download(session: &AnnotationStore, format: Format, dispatch: &Callback<Action>) {
+    let (here, request) = {
+        let s = session.read();
+        let source = s.source();
+        let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source };
+        match catalog::export_here(format, &cx) {
+            Some(done) => (Some(done), String::new()),
+            None => (None, crate::core::format::wire::export_request(format.info().name, &cx)),
+        }
+    };
+    let stem = catalog::file_stem(&session.read().document_id);
+    let dispatch = dispatch.clone();
+    match here {
+        Some(exported) => save(exported, &stem, &dispatch),
+        None => wasm_bindgen_futures::spawn_local(async move {
+            let exported = match crate::parts::formats().await {
+                Ok(part) => part.export_request(&request),
+                Err(e) => Err(e),
+            };
+            match exported {
+                Ok(exported) => save(exported, &stem, &dispatch),
+                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not export {}: {e}", format.info().title)))),
+            }
+        }),
+    }
 }
 
-/// Exports and starts the download: one file, or the brat files as `<id>.brat.zip`.
-/// Says in a notice what the format could not hold.
-pub fn download(session: &AnnotationStore, format: Format, dispatch: &Callback<Action>) {
-    let exported = export(session, format);
+fn save(exported: Exported, stem: &str, dispatch: &Callback<Action>) {
     let started = match exported.files.as_slice() {
         [one] => dom::download(&one.name, one.mime, one.text.as_bytes()).map(|()| one.name.clone()),
         files => {
             let entries: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), f.text.as_bytes())).collect();
-            let name = format!("{}.brat.zip", catalog::file_stem(&session.read().document_id));
+            let name = format!("{stem}.brat.zip");
             dom::download(&name, "application/zip", &zip::write(&entries)).map(|()| name)
         }
     };
@@ -74,23 +95,15 @@ pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatc
         // brat files are paired by name, as the converter pairs them; several `.ann`s
         // dropped together are one corpus, of which the article's documents are imported.
         let names: Vec<String> = read.iter().map(|(n, _)| n.clone()).collect();
-        let pairs = crate::core::corpus::brat::pair(&names);
+        let pairs = catalog::pair_brat(&names);
         let brat: Vec<_> = pairs.iter().filter(|(_, a, _)| a.is_some()).collect();
         let in_brat = |i: usize| brat.iter().any(|(_, a, t)| *a == Some(i) || *t == Some(i));
         if !brat.is_empty() {
-            let text = |i: usize| String::from_utf8(read[i].1.clone()).map_err(|e| format!("{} is not UTF-8 text (invalid byte at offset {})", read[i].0, e.utf8_error().valid_up_to()));
-            let files: Result<Vec<(String, String, Option<String>)>, String> =
-                brat.iter().map(|(stem, a, t)| Ok((stem.clone(), text(a.unwrap_or_default())?, t.map(text).transpose()?))).collect();
             let label = if brat.len() == 1 { read[brat[0].1.unwrap_or_default()].0.clone() } else { format!("{} brat documents", brat.len()) };
-            match files {
-                Ok(files) => {
-                    let borrowed: Vec<(String, &str, Option<&str>)> = files.iter().map(|(s, a, t)| (s.clone(), a.as_str(), t.as_deref())).collect();
-                    let imported = {
-                        let s = session.read();
-                        crate::core::format::brat::import_corpus(&borrowed, &s.doc, &s.schema, dom::now())
-                    };
-                    dispatch.emit(Action::Import(imported, label));
-                }
+            let files: Vec<(&str, &[u8])> = read.iter().enumerate().filter(|(i, _)| in_brat(*i)).map(|(_, (n, b))| (n.as_str(), b.as_slice())).collect();
+            let shape = crate::core::format::wire::ImportShape { format: Some("brat"), companion: None, corpus: true };
+            match by_part(&session, shape, &files).await {
+                Ok(imported) => dispatch.emit(Action::Import(imported, label)),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {label}: {e}. Nothing was changed.")))),
             }
         }
@@ -102,7 +115,7 @@ pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatc
                 dispatch.emit(Action::Notify(Notice::error(format!("{name} is an article text, not annotations: import it together with its .ann file."))));
                 continue;
             }
-            match import_bytes(&session, name, bytes, None) {
+            match import_bytes(&session, name, bytes).await {
                 Ok(imported) => dispatch.emit(Action::Import(imported, name.clone())),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not import {name}: {e}. Nothing was changed.")))),
             }
@@ -110,11 +123,32 @@ pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatc
     });
 }
 
-/// One file's import, its format recognised from its name and content.
-pub fn import_bytes(session: &AnnotationStore, name: &str, bytes: &[u8], companion: Option<&str>) -> Result<Imported, String> {
+/// An import by the formats part, loaded first if need be.
+async fn by_part(session: &AnnotationStore, shape: crate::core::format::wire::ImportShape<'_>, files: &[(&str, &[u8])]) -> Result<Imported, String> {
+    let (request, doc) = {
+        let s = session.read();
+        (crate::core::format::wire::import_request(shape, files, &s.doc, &s.schema, dom::now()), s.doc.clone())
+    };
+    let part = crate::parts::formats().await.map_err(|e| e.0)?;
+    part.import_request(&request, &doc)
+}
+
+/// One file's import, its format recognised from its name and content: W3C and JSON
+/// Lines here, the others by the formats part.
+pub async fn import_bytes(session: &AnnotationStore, name: &str, bytes: &[u8]) -> Result<Imported, String> {
     let format = catalog::sniff_bytes(name, bytes).ok_or_else(|| format!("the format of {name} is not one we read ({})", Format::names(false)))?;
-    let s = session.read();
-    catalog::import_bytes(format, bytes, companion, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: dom::now() }).map_err(|e| e.to_string())
+    if !format.info().import {
+        return Err(catalog::ImportError::NotImportable(format.info().name, Format::names(false)).to_string());
+    }
+    if matches!(format, Format::W3c | Format::Jsonl) {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()))?;
+        let s = session.read();
+        if let Some(done) = catalog::import_here(format, text, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: dom::now() }) {
+            return done.map_err(|e| e.to_string());
+        }
+    }
+    let shape = crate::core::format::wire::ImportShape { format: Some(format.info().name), companion: None, corpus: false };
+    by_part(session, shape, &[(name, bytes)]).await
 }
 
 /// Every file in a drop or a file input's list.

@@ -176,11 +176,12 @@ test('exportAs and importFrom round trip through the element\u2019s API; bad inp
     assert.equal(partial.errors.length, 1);
     assert.match(partial.errors[0], /^line 2/);
     // A file of several documents: only the one that is this article is imported.
-    const corpus = await page.evaluate(() => {
+    // doccano is the formats part's: both calls return promises.
+    const corpus = await page.evaluate(async () => {
       const api = document.getElementById('story').annotator;
-      const line = api.exportAs('doccano').trim();
+      const line = (await api.exportAs('doccano')).trim();
       const other = (t) => JSON.stringify({ text: t, label: [[0, 5, 'PER']] });
-      return api.importFrom([other('Alice met Bob.'), line, other('Carol left.')].join('\n') + '\n', 'doccano');
+      return await api.importFrom([other('Alice met Bob.'), line, other('Carol left.')].join('\n') + '\n', 'doccano');
     });
     assert.equal(corpus.otherDocuments, 2, JSON.stringify(corpus));
     assert.deepEqual([corpus.added, corpus.orphaned, corpus.unchanged], [0, 0, 3], 'the other documents are not scattered into this article');

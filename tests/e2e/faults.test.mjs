@@ -178,7 +178,8 @@ test('the article replaced under the widget (same document id, new text): re-anc
     await page.waitForFunction((k) => /Nikolai Nikiforov said/.test(localStorage.getItem(k) || ''), KEY);
     // The CMS publishes a corrected article: a note on top, a name and a company removed.
     await page.evaluate(async () => {
-      const { mount } = await import('./pkg/article_annotator.js');
+      const { mount, loadFormats } = await import('./pkg/article_annotator.js');
+      await loadFormats();
       const text = await (await fetch('sample-article.md')).text();
       const edited = text
         .replace('As Russia', "Correction: an earlier version misstated the minister's title.\n\nAs Russia")

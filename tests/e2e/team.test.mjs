@@ -66,8 +66,9 @@ function writePage() {
   fs.writeFileSync(path.join(ROOT, "dist", PAGE), `<!doctype html><meta charset="utf-8"><title>team</title><link rel="icon" href="favicon.svg" type="image/svg+xml">
     <div id="host"></div>
     <script type="module">
-      import init, { mount } from './pkg/article_annotator.js';
+      import init, { mount, loadFormats } from './pkg/article_annotator.js';
       await init();
+      await loadFormats();
       const q = new URLSearchParams(location.search);
       // With ?tokens=a,b: a token function handing them out in turn (the last one again
       // and again), as a CMS refreshing its token would; it counts its calls.

@@ -24,7 +24,7 @@ const LATER: Timestamp = Timestamp(NOW.0 + 86_400_000);
 
 /// The sample session plus a nested entity, a second claim (no claimant, verdict
 /// false) and an orphan: every case a format has to hold or say it cannot.
-fn rich_session() -> Session {
+pub(crate) fn rich_session() -> Session {
     let mut s = sample_session();
     let r = find(&s.doc, "Miao Wei");
     let a = s.new_annotation(id(50), r, Body::Entity("person".into()), NOW, None).unwrap();
@@ -46,12 +46,12 @@ fn rich_session() -> Session {
     s
 }
 
-fn export(s: &Session, f: Format) -> Exported {
+pub(crate) fn export(s: &Session, f: Format) -> Exported {
     let source = w3c::default_source(&s.doc, &s.document_id);
     catalog::export(f, &ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
 }
 
-fn file<'a>(e: &'a Exported, suffix: &str) -> &'a str {
+pub(crate) fn file<'a>(e: &'a Exported, suffix: &str) -> &'a str {
     &e.files.iter().find(|f| f.name.ends_with(suffix)).unwrap_or_else(|| panic!("no {suffix} in {:?}", e.files.iter().map(|f| &f.name).collect::<Vec<_>>())).text
 }
 

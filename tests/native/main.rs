@@ -17,6 +17,9 @@ mod edit;
 mod formats;
 // Every export and import format: golden files, round trips, foreign files, W3C MUSTs.
 mod interchange;
+// The plain data between the widget's two wasm modules: exports and imports through it
+// equal the direct ones, byte for byte.
+mod parts;
 // Files as corpora: many documents, exact texts, nothing dropped without a word.
 mod corpus;
 // The command-line converter as a process.

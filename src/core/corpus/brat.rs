@@ -21,23 +21,7 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-/// Pairs brat files by stem: every `.ann` with the `.txt` of the same name (sorted by
-/// name); a `.txt` alone is a document without annotations (a `.txt` of another tool's
-/// that is not brat, such as a README, is not looked at). Returns `(stem, ann, txt)`
-/// index triples into `names`.
-pub fn pair(names: &[String]) -> Vec<(String, Option<usize>, Option<usize>)> {
-    let mut by_stem: std::collections::BTreeMap<String, (Option<usize>, Option<usize>)> = Default::default();
-    for (i, n) in names.iter().enumerate() {
-        if let Some(stem) = n.strip_suffix(".ann") {
-            by_stem.entry(stem.to_string()).or_default().0 = Some(i);
-        } else if let Some(stem) = n.strip_suffix(".txt") {
-            by_stem.entry(stem.to_string()).or_default().1 = Some(i);
-        }
-    }
-    // A `.txt` without an `.ann` is a document only when others are documents too.
-    let any_ann = by_stem.values().any(|(a, _)| a.is_some());
-    by_stem.into_iter().filter(|(_, (a, _))| a.is_some() || !any_ann).map(|(s, (a, t))| (s, a, t)).collect()
-}
+pub use crate::core::format::catalog::pair_brat as pair;
 
 /// A type, relation or attribute name brat accepts.
 pub fn type_name(label: &str) -> String {

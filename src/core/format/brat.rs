@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// What brat keeps of our model.
-pub const CARRIES: Carries = Carries { claimants: true, verdicts: true, notes: true, entities: true, ..Carries::SPANS };
+pub const CARRIES: Carries = Carries::BRAT;
 
 /// The relation from a claim (Arg1) to its claimant (Arg2), and the attribute holding
 /// a claim's verdict.

@@ -7,7 +7,9 @@
 //! source of the "what each format can't carry" table (README.md is checked against it
 //! by a test); an export never fails, it reports what it left out instead.
 
-use crate::core::format::{brat, claimreview, conll, csv, doccano, labelstudio, spacy, w3c, Carries, Imported};
+#[cfg(feature = "formats")]
+use crate::core::format::{brat, claimreview, conll, csv, doccano, labelstudio, spacy};
+use crate::core::format::{w3c, Carries, Imported};
 pub use crate::core::format::{count, label_of, ExportContext, ImportContext, OutFile};
 use crate::core::model::{Body, Claim};
 use crate::core::schema::Schema;
@@ -118,7 +120,7 @@ impl Format {
                 "application/zip",
                 true,
                 true,
-                brat::CARRIES,
+                Carries::BRAT,
                 "code points",
             ),
             Format::Conll => Info {
@@ -144,7 +146,7 @@ impl Format {
                 "application/json",
                 true,
                 true,
-                labelstudio::CARRIES,
+                Carries::LABEL_STUDIO,
                 "code points",
             ),
             Format::Spacy => i("spacy", "spaCy / Prodigy JSONL (text + spans)", "jsonl", "application/jsonl", true, true, Carries { entities: true, ..spans }, "code points"),
@@ -223,6 +225,33 @@ pub struct Exported {
     pub left_out: Vec<String>,
 }
 
+/// The catalog's spelling of a file type (a `&'static str`, as [`OutFile::mime`] holds);
+/// one it does not know is `application/octet-stream`.
+pub fn known_mime(mime: &str) -> &'static str {
+    Format::ALL.iter().map(|f| f.info().mime).find(|m| *m == mime).unwrap_or(match mime {
+        "text/plain" => "text/plain",
+        _ => "application/octet-stream",
+    })
+}
+
+/// Pairs brat files by stem: every `.ann` with the `.txt` of the same name (sorted by
+/// name); a `.txt` alone is a document without annotations (a `.txt` of another tool's
+/// that is not brat, such as a README, is not looked at). Returns `(stem, ann, txt)`
+/// index triples into `names`. (Here, not in `corpus::brat`, so that the widget's module
+/// pairs dropped files without the formats part.)
+pub fn pair_brat(names: &[String]) -> Vec<(String, Option<usize>, Option<usize>)> {
+    let mut by_stem: std::collections::BTreeMap<String, (Option<usize>, Option<usize>)> = Default::default();
+    for (i, n) in names.iter().enumerate() {
+        if let Some(stem) = n.strip_suffix(".ann") {
+            by_stem.entry(stem.to_string()).or_default().0 = Some(i);
+        } else if let Some(stem) = n.strip_suffix(".txt") {
+            by_stem.entry(stem.to_string()).or_default().1 = Some(i);
+        }
+    }
+    let any_ann = by_stem.values().any(|(a, _)| a.is_some());
+    by_stem.into_iter().filter(|(_, (a, _))| a.is_some() || !any_ann).map(|(s, (a, t))| (s, a, t)).collect()
+}
+
 /// A file name stem made safe for file systems from a document id.
 pub fn file_stem(document_id: &str) -> String {
     let safe: String = document_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
@@ -237,7 +266,11 @@ pub fn file_stem(document_id: &str) -> String {
 /// Exports in `format`. Brat gives three files (the UI zips them, the CLI writes them
 /// side by side); every other format one. Never fails: what the format could not hold
 /// is listed in [`Exported::left_out`].
+#[cfg(feature = "formats")]
 pub fn export(format: Format, cx: &ExportContext) -> Exported {
+    if let Some(done) = export_here(format, cx) {
+        return done;
+    }
     let stem = file_stem(cx.document_id);
     let info = format.info();
     let one = |text: String| OutFile { name: format!("{stem}.{}", name_suffix(format)), mime: info.mime, text };
@@ -256,8 +289,7 @@ pub fn export(format: Format, cx: &ExportContext) -> Exported {
         }
     }
     let files = match format {
-        Format::W3c => vec![one(w3c::export_string(cx.set, cx.schema, cx.doc, &w3c::ExportMeta { document_id: cx.document_id, source: cx.source }))],
-        Format::Jsonl => vec![one(w3c::export_lines(cx.set, cx.schema, cx.source))],
+        Format::W3c | Format::Jsonl => unreachable!("exported by export_here"),
         Format::Brat => brat::export(cx, &stem),
         Format::Conll => vec![one(conll::export(cx, &mut left_out))],
         Format::Doccano => vec![one(doccano::export(cx, false))],
@@ -268,6 +300,18 @@ pub fn export(format: Format, cx: &ExportContext) -> Exported {
         Format::Csv => vec![one(csv::export(cx))],
     };
     Exported { files, left_out }
+}
+
+/// The formats the widget's own module exports (W3C and JSON Lines, which carry
+/// everything); `None` for the formats part's.
+pub fn export_here(format: Format, cx: &ExportContext) -> Option<Exported> {
+    let one = |text: String| OutFile { name: file_name(format, cx.document_id), mime: format.info().mime, text };
+    let file = match format {
+        Format::W3c => one(w3c::export_string(cx.set, cx.schema, cx.doc, &w3c::ExportMeta { document_id: cx.document_id, source: cx.source })),
+        Format::Jsonl => one(w3c::export_lines(cx.set, cx.schema, cx.source)),
+        _ => return None,
+    };
+    Some(Exported { files: vec![file], left_out: Vec::new() })
 }
 
 /// The name of an export's (main) file for a document: `<id>.annotations.jsonld`.
@@ -303,12 +347,15 @@ pub enum ImportError {
 /// brat `.txt` the `.ann` counts in, when there is one. `now` stamps annotations whose
 /// file carries no dates. Per-item problems are issues in the result; only a file that
 /// cannot be read at all is an error.
+#[cfg(feature = "formats")]
 pub fn import(format: Format, text: &str, companion: Option<&str>, cx: &ImportContext) -> Result<Imported, ImportError> {
+    if let Some(done) = import_here(format, text, cx) {
+        return done;
+    }
     let (doc, schema, now) = (cx.doc, cx.schema, cx.now);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut imported = match format {
-        Format::W3c => w3c::import(text, doc, schema, now).map_err(|e| ImportError::Unreadable(e.to_string()))?,
-        Format::Jsonl => w3c::import_lines(text, doc, schema, now),
+    let imported = match format {
+        Format::W3c | Format::Jsonl => unreachable!("imported by import_here"),
         Format::Brat => brat::import(text, companion, doc, schema, now),
         Format::Doccano | Format::DoccanoRelations => doccano::import(text, doc, schema, now),
         Format::LabelStudio => labelstudio::import(text, doc, schema, now).map_err(ImportError::Unreadable)?,
@@ -317,10 +364,28 @@ pub fn import(format: Format, text: &str, companion: Option<&str>, cx: &ImportCo
             return Err(ImportError::NotImportable(format.info().name, Format::names(false)));
         }
     };
+    Ok(said_empty(imported, text))
+}
+
+/// The formats the widget's own module imports (W3C and JSON Lines); `None` for the
+/// formats part's.
+pub fn import_here(format: Format, text: &str, cx: &ImportContext) -> Option<Result<Imported, ImportError>> {
+    let (doc, schema, now) = (cx.doc, cx.schema, cx.now);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let imported = match format {
+        Format::W3c => w3c::import(text, doc, schema, now).map_err(|e| ImportError::Unreadable(e.to_string())),
+        Format::Jsonl => Ok(w3c::import_lines(text, doc, schema, now)),
+        _ => return None,
+    };
+    Some(imported.map(|i| said_empty(i, text)))
+}
+
+/// An import of nothing from a file of nothing says so.
+fn said_empty(mut imported: Imported, text: &str) -> Imported {
     if imported.annotations.is_empty() && imported.issues.is_empty() && text.trim().is_empty() {
         imported.issues.push(crate::core::format::ImportIssue { location: "file".into(), field: String::new(), message: "the file is empty".into() });
     }
-    Ok(imported)
+    imported
 }
 
 /// Guesses a file's format from its name and first bytes; `None` when nothing fits.
@@ -431,6 +496,7 @@ impl<'de> serde::Deserialize<'de> for FirstKeys {
 
 /// [`import`] for a file's bytes: a brat export may come zipped; everything else must
 /// be UTF-8 text.
+#[cfg(feature = "formats")]
 pub fn import_bytes(format: Format, bytes: &[u8], companion: Option<&str>, cx: &ImportContext) -> Result<Imported, ImportError> {
     let (doc, schema, now) = (cx.doc, cx.schema, cx.now);
     if format == Format::Brat && bytes.starts_with(b"PK\x03\x04") {

@@ -22,7 +22,7 @@ use crate::core::schema::Schema;
 use crate::core::time;
 use serde_json::{json, Value};
 
-pub const CARRIES: Carries = Carries { timestamps: false, creator: false, orphans: false, entities: false, ..Carries::ALL };
+pub const CARRIES: Carries = Carries::LABEL_STUDIO;
 
 pub fn export(cx: &ExportContext) -> String {
     let mut result = Vec::new();

@@ -1,0 +1,135 @@
+// The formats part (issue 18): the Markdown reader and every file format but W3C and
+// JSON Lines are a second wasm module, fetched on first use. A page with an HTML article
+// never fetches it; a call that needs it works on the first try; every export through it
+// is byte for byte the golden file the native tests keep; a failed fetch is a clear error
+// that leaves the widget working, and the next call tries again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launchFresh, installHelpers, ROOT } from './harness.mjs';
+
+const PAGE = 'parts-e2e.html';
+const GOLDEN = path.join(ROOT, 'tests', 'fixtures', 'golden');
+let server, url;
+before(async () => {
+  ({ server, url } = await startServer());
+  // An HTML article, as a CMS gives it; `window.ready` once the widget is up.
+  fs.writeFileSync(path.join(ROOT, 'dist', PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>parts</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <div id="host"><h1>Minister speaks</h1><p>Communications Minister Nikolai Nikiforov said on Monday that Kaspersky Lab would stay.</p></div>
+    <script type="module">
+      import init, { mount } from './pkg/article_annotator.js';
+      await init();
+      window.annotator = mount(document.getElementById('host'), { documentId: 'parts-e2e', storage: 'none' });
+      window.ready = true;
+    </script>`);
+});
+after(() => {
+  fs.rmSync(path.join(ROOT, 'dist', PAGE), { force: true });
+  server.close();
+});
+
+const partFetches = (page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /article_annotator_formats/.test(n)));
+
+async function open(context) {
+  const page = context.pages()[0] || await context.newPage();
+  await page.addInitScript(installHelpers);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url + PAGE);
+  await page.waitForFunction(() => window.ready && aa.q('.aa-article [data-block]'));
+  return { page, errors };
+}
+
+test('an HTML article never fetches the formats part; the first call that needs it fetches it once and works', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await open(a.context);
+    await page.evaluate(() => window.annotator.add({ id: 'urn:x:1', type: 'Annotation', body: { type: 'TextualBody', purpose: 'tagging', value: 'person' }, target: { selector: { type: 'TextQuoteSelector', exact: 'Nikolai Nikiforov' } } }));
+    assert.match(await page.evaluate(() => window.annotator.exportAs('w3c')), /Nikolai Nikiforov/, 'W3C is the first module\'s');
+    assert.deepEqual(await partFetches(page), [], 'nothing of the formats part before it is needed');
+    // Two calls at once: one fetch of each of the part's files.
+    const [doccano, spacy] = await page.evaluate(() => Promise.all([window.annotator.exportAs('doccano'), window.annotator.exportAs('spacy')]));
+    assert.match(doccano, /"label":\[\[\d+,\d+,"Person"\]\]/);
+    assert.match(spacy, /"spans":\[\{"start":41,"end":58,"label":"Person"/);
+    const fetched = await partFetches(page);
+    assert.equal(fetched.filter((n) => n.endsWith('article_annotator_formats.js')).length, 1, fetched.join('\n'));
+    assert.equal(fetched.filter((n) => n.endsWith('article_annotator_formats_bg.wasm')).length, 1, fetched.join('\n'));
+    // An import by the part merges, as W3C's does.
+    const report = await page.evaluate((text) => window.annotator.importFrom(text), doccano.replace('"Person"', '"Organization"'));
+    assert.equal(report.updated + report.added, 1, JSON.stringify(report));
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});
+
+test('a failed fetch of the part is a clear error, the widget keeps working, and the next call tries again', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await open(a.context);
+    await a.context.route(/article_annotator_formats/, (route) => route.abort('internetdisconnected'));
+    const failed = await page.evaluate(() => window.annotator.exportAs('brat').then(() => 'resolved', (e) => e.message));
+    assert.match(failed, /the formats part \(.*article_annotator_formats\.js\) could not be loaded/);
+    assert.match(failed, /W3C JSON-LD and JSON Lines still export and import/);
+    // The widget still works: an add, and W3C exports.
+    await page.evaluate(() => window.annotator.add({ id: 'urn:x:2', type: 'Annotation', body: { type: 'TextualBody', purpose: 'tagging', value: 'organization' }, target: { selector: { type: 'TextQuoteSelector', exact: 'Kaspersky Lab' } } }));
+    assert.equal(await page.evaluate(() => window.annotator.count), 1);
+    assert.match(await page.evaluate(() => window.annotator.exportAs('jsonl')), /Kaspersky Lab/);
+    await a.context.unroute(/article_annotator_formats/);
+    const brat = await page.evaluate(() => window.annotator.exportAs('brat'));
+    assert.match(brat, /^T1\tOrganization 79 92\tKaspersky Lab$/m);
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});
+
+test('a Markdown article needs the part loaded first, and says so', async () => {
+  const a = await launchFresh();
+  try {
+    const { page } = await open(a.context);
+    const message = await page.evaluate(async () => {
+      const { mount } = await import('./pkg/article_annotator.js');
+      const el = document.createElement('div');
+      document.body.append(el);
+      try { mount(el, { storage: 'none', article: { format: 'markdown', content: '# Title\n\nText.' } }); return 'mounted'; } catch (e) { return e.message; }
+    });
+    assert.match(message, /Markdown article needs the formats part.*await loadFormats\(\)/);
+  } finally {
+    await a.close();
+  }
+});
+
+test('every export through the part is byte for byte the golden file', async () => {
+  const a = await launchFresh();
+  try {
+    const { page, errors } = await open(a.context);
+    const collection = JSON.parse(fs.readFileSync(path.join(GOLDEN, 'test-doc.annotations.jsonld'), 'utf8'));
+    // The golden files' session: the sample article as `test-doc`, its annotations read
+    // from the golden W3C file (which carries everything).
+    const out = await page.evaluate(async (collection) => {
+      const { mount, loadFormats } = await import('./pkg/article_annotator.js');
+      await loadFormats();
+      const content = await (await fetch('sample-article.md')).text();
+      const el = document.createElement('div');
+      document.body.append(el);
+      const api = mount(el, { documentId: 'test-doc', storage: 'none', article: { format: 'markdown', content }, annotations: collection });
+      const files = {};
+      for (const f of ['w3c', 'jsonl', 'brat', 'conll', 'doccano', 'doccano-relations', 'label-studio', 'spacy', 'claimreview', 'csv']) {
+        for (const file of (await api.exportFiles(f)).files) files[file.name] = file.text;
+      }
+      return files;
+    }, collection);
+    const golden = fs.readdirSync(GOLDEN);
+    for (const name of golden) {
+      assert.ok(name in out, `${name} was exported (got ${Object.keys(out).join(', ')})`);
+      assert.ok(out[name] === fs.readFileSync(path.join(GOLDEN, name), 'utf8'), `${name} is byte for byte the golden file`);
+    }
+    assert.equal(Object.keys(out).filter((n) => !golden.includes(n)).join(), 'test-doc.txt', 'nothing else but the brat text');
+    assert.deepEqual(errors, []);
+  } finally {
+    await a.close();
+  }
+});
