@@ -647,6 +647,19 @@ fn default_document_id(doc: &Document) -> String {
     }
 }
 
+/// Keeps the document's paint style beside its annotations (if it changed), for
+/// `element.js` to paint a later visit's highlights before the widget is fetched. A
+/// storage that refuses it only costs that early paint.
+fn keep_paint_style(document_id: &str, style: &str) {
+    use crate::storage::Store;
+    if let Ok(store) = crate::storage::local::LocalStore::open() {
+        let key = crate::ui::theme::paint_key(document_id);
+        if store.get(&key).ok().flatten().as_deref() != Some(style) {
+            let _ = store.set(&key, style);
+        }
+    }
+}
+
 /// The `sync` option: `{url, token}`.
 fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::TokenSource)>, JsError> {
     let v = js_sys::Reflect::get(options, &JsValue::from_str("sync")).map_err(|_| JsError::new("options.sync could not be read"))?;
@@ -732,6 +745,9 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
         v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| JsError::new("options.lookup must be a function: (query) => Promise<[{id, label, description}]>"))?),
     };
     let local_save = persistence.2;
+    if local_save {
+        keep_paint_style(&session.read().document_id, &theme.paint_style(&session.read().schema));
+    }
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only, lookup, local_save };
     let (handle, alive, shell) = render_later(root, css, props);
     let syncer = sync.map(|(url, token)| {

@@ -18,6 +18,11 @@
 // control, or the element's `activate()`). Until then the article is the page's own, as
 // the CMS rendered it, readable and selectable; a selection the reader made in it
 // becomes the widget's pending selection once it is up, whatever the mode.
+//
+// Whatever the mode, the highlights of a previous visit (the annotations the widget kept
+// in localStorage, and the paint style it kept beside them) are painted on the page's
+// own article at once, before the widget is fetched (`prepaint`); the widget takes over
+// when it has painted. A reader sees their highlights for the cost of this file.
 
 let module = null;
 /** Fetches and starts the wasm module, once for every element on the page. */
@@ -63,6 +68,83 @@ function whenPainted(annotator, done) {
   requestAnimationFrame(tick);
 }
 
+let prepainted = 0;
+/** At most this many of a previous visit's annotations are painted early (the rest wait for the widget). */
+const MAX_PREPAINT = 5000;
+
+/** Paints the highlights a previous visit kept for `documentId` on `el`'s own text (its
+ *  light DOM), with the CSS Custom Highlight API and the paint style the widget kept.
+ *  Each annotation is found by its quote with its context (the stored prefix, text and
+ *  suffix, compared without white space, as the page's markup spaces them differently
+ *  from the widget's text), and painted only where that is found once, or, in a passage
+ *  the article repeats, at the place its stored position points to when that place is
+ *  clearly the nearest: a highlight is never put on text that is not its own with its
+ *  context (an edited article paints fewer, never wrong ones). Returns a function that takes the highlights and their style away (the widget
+ *  calls it once it has painted its own), or null when there is nothing to paint. */
+function prepaint(el, documentId) {
+  if (!documentId || !globalThis.CSS?.highlights || typeof Highlight === 'undefined' || !('adoptedStyleSheets' in document)) return null;
+  let stored, style;
+  try {
+    stored = JSON.parse(localStorage.getItem(`article-annotator/v1/${documentId}`) || 'null');
+    style = JSON.parse(localStorage.getItem(`article-annotator/paint/v1/${documentId}`) || 'null');
+  } catch { return null; }
+  if (!Array.isArray(stored?.a) || !stored.a.length || style?.v !== 1 || typeof style.css !== 'string' || !style.types) return null;
+  // The article's text without white space, and where each of its characters is (text
+  // that is not the article's, which the widget's reader skips too, left out).
+  let text = '';
+  const at = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement?.closest('script, style, template, noscript, textarea, select, button') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const v = n.data;
+    for (let i = 0; i < v.length; i++) {
+      if (!/\s/.test(v[i])) { text += v[i]; at.push(n, i); }
+    }
+  }
+  const squeeze = (s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : '');
+  // Where each quote with its context is: once, or (a passage the article repeats) the
+  // place its stored position points to, when one place is clearly nearer than any
+  // other. A position counts code points of the widget's text, white space included:
+  // scaled by the share of its quotes' characters that are not white space.
+  const items = stored.a.slice(0, MAX_PREPAINT).filter((a) => squeeze(a.x));
+  let kept = 0, all = 0;
+  for (const a of items) { const raw = `${a.p ?? ''}${a.x}${a.q ?? ''}`; all += raw.length; kept += squeeze(raw).length; }
+  const share = all ? kept / all : 1;
+  const prefix = `aa-pre${++prepainted}-`;
+  const groups = new Map();
+  for (const a of items) {
+    const before = squeeze(a.p), exact = squeeze(a.x), needle = before + exact + squeeze(a.q);
+    let found = text.indexOf(needle);
+    if (found < 0) continue;
+    let next = text.indexOf(needle, found + 1);
+    if (next >= 0) {
+      if (!Number.isInteger(a.s)) continue;
+      const want = a.s * share - before.length;
+      const places = [];
+      for (let i = found; i >= 0 && places.length < 64; i = text.indexOf(needle, i + 1)) places.push(i);
+      places.sort((x, y) => Math.abs(x - want) - Math.abs(y - want));
+      if (Math.abs(places[0] - want) * 3 > Math.abs(places[1] - want)) continue;
+      found = places[0];
+    }
+    const first = found + before.length, last = first + exact.length - 1;
+    const r = new Range();
+    r.setStart(at[2 * first], at[2 * first + 1]);
+    r.setEnd(at[2 * last], at[2 * last + 1] + 1);
+    const name = a.t === undefined ? 'claim' : (style.types[a.t] ?? 'other');
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name).push(r);
+  }
+  if (!groups.size) return null;
+  const sheet = new CSSStyleSheet();
+  const css = style.css.replaceAll('@@', prefix);
+  try { sheet.replaceSync(css); } catch { return null; } // A style this file cannot read: the widget paints.
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  for (const [name, ranges] of groups) CSS.highlights.set(prefix + name, new Highlight(...ranges));
+  return () => {
+    for (const name of groups.keys()) CSS.highlights.delete(prefix + name);
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+  };
+}
+
 /** The reader's selection inside `el` (its light DOM), as a quote with 32 characters of
  *  context on each side; null if there is none. The raw text (`Range.toString`), not
  *  what the page's CSS shows (a text-transform). */
@@ -95,6 +177,8 @@ export class ArticleAnnotatorElement extends HTMLElement {
   #cleanup = [];
   /** Started once: a restart (an attribute changed) does not wait again. */
   #started = false;
+  /** Takes away the highlights painted before the widget (`prepaint`). */
+  #unpaint = null;
 
   /** Starts the widget now, whatever its `loading`; resolves when it is up. */
   activate() {
@@ -135,7 +219,7 @@ export class ArticleAnnotatorElement extends HTMLElement {
     }
     this.#start();
   }
-  disconnectedCallback() { this.#stop(); this.#unwait(); }
+  disconnectedCallback() { this.#stop(); this.#unwait(); this.#unpaint?.(); this.#unpaint = null; }
   attributeChangedCallback(name, old, value) {
     if (old !== value && this.#annotator) { this.#stop(); this.#start(); }
   }
@@ -190,6 +274,9 @@ export class ArticleAnnotatorElement extends HTMLElement {
         await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }));
       }
       const mode = ['idle', 'interaction'].includes(this.getAttribute('loading')) ? this.getAttribute('loading') : 'eager';
+      if (!this.#started && this.getAttribute('storage') !== 'none') {
+        try { this.#unpaint = prepaint(this, this.getAttribute('document-id')); } catch (e) { console.warn('<article-annotator>: the stored highlights were not painted early:', e); }
+      }
       if (!this.#started) await this.#wait(mode);
       this.#started = true;
       if (generation !== this.#generation || !this.isConnected) return;
@@ -211,7 +298,8 @@ export class ArticleAnnotatorElement extends HTMLElement {
       try {
         this.#annotator = mount(this, options);
       } finally {
-        if (this.#annotator) whenPainted(this.#annotator, done); else done();
+        const unpaint = () => { this.#unpaint?.(); this.#unpaint = null; };
+        if (this.#annotator) whenPainted(this.#annotator, () => { unpaint(); done(); }); else { unpaint(); done(); }
       }
       if (this.#selection) this.#annotator.select(this.#selection);
       this.#selection = null;

@@ -97,17 +97,16 @@ impl Theme {
             out.push_str(&format!(
                 ".aa-root .aa-sw-{x} {{ background: color-mix(in srgb, {c} 22%, #fff); border-color: {c}; }}\n\
                  .aa-root .aa-sw-{x}::after {{ content: \"\\00a0\\00a0\\00a0\"; display: block; font-size: .55rem; line-height: .6rem; overflow: hidden; text-decoration: underline {width} {style} {c}; }}\n\
-                 .aa-root .aa-tag-{x} {{ border-left-color: {c}; }}\n\
-                 ::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline {width} {style} {c}; }}\n"
+                 .aa-root .aa-tag-{x} {{ border-left-color: {c}; }}\n"
             ));
         }
         if !self.idents.iter().any(|(_, x)| x == OTHER) {
             // Types the schema does not know (from an import) are painted grey.
-            out.push_str(&format!(".aa-root .aa-sw-other {{ background: #e2e8f0; border-color: #475569; }}\n::highlight({p}other) {{ background-color: rgba(100, 116, 139, .2); text-decoration: underline 2px solid #475569; }}\n"));
+            out.push_str(".aa-root .aa-sw-other { background: #e2e8f0; border-color: #475569; }\n");
         }
+        out.push_str(&self.annotation_rules(schema, p));
         out.push_str(&format!(
-            "::highlight({p}claim) {{ background-color: rgba(251, 146, 60, .12); text-decoration: overline 2px dashed #c2410c; }}\n\
-             ::highlight({p}pending) {{ background-color: rgba(9, 105, 218, .18); }}\n\
+            "::highlight({p}pending) {{ background-color: rgba(9, 105, 218, .18); }}\n\
              ::highlight({p}suggested) {{ background-color: rgba(130, 80, 223, .10); text-decoration: underline overline 2px dotted #8250df; }}\n\
              ::highlight({p}current) {{ background-color: #0969da; color: #fff; }}\n\
              ::highlight({p}flash) {{ background-color: #fcd34d; color: #1f2328; }}\n"
@@ -121,6 +120,45 @@ impl Theme {
         ));
         out
     }
+
+    /// The `::highlight()` rules of the annotations themselves (each type, types the
+    /// schema lacks, claims), their names prefixed with `p`.
+    fn annotation_rules(&self, schema: &Schema, p: &str) -> String {
+        let mut out = String::new();
+        for (i, t) in schema.types().iter().enumerate() {
+            let (x, c) = (self.ident(&t.id), t.colour.trim());
+            let (style, width) = PATTERNS[i % PATTERNS.len()];
+            out.push_str(&format!("::highlight({p}{x}) {{ background-color: color-mix(in srgb, {c} 22%, transparent); text-decoration: underline {width} {style} {c}; }}\n"));
+        }
+        if !self.idents.iter().any(|(_, x)| x == OTHER) {
+            out.push_str(&format!("::highlight({p}other) {{ background-color: rgba(100, 116, 139, .2); text-decoration: underline 2px solid #475569; }}\n"));
+        }
+        out.push_str(&format!("::highlight({p}claim) {{ background-color: rgba(251, 146, 60, .12); text-decoration: overline 2px dashed #c2410c; }}\n"));
+        out
+    }
+
+    /// What `element.js` needs to paint a previous visit's highlights on the page's own
+    /// article before the widget is fetched (README, "When it loads"): each type id's
+    /// name part, and the annotations' rules with `@@` where the name prefix goes. JSON,
+    /// kept beside the stored annotations ([`paint_key`]).
+    pub fn paint_style(&self, schema: &Schema) -> String {
+        let types: serde_json::Map<String, serde_json::Value> = self.idents.iter().map(|(id, x)| (id.clone(), serde_json::Value::from(x.as_str()))).collect();
+        let mut names: Vec<String> = self.idents.iter().map(|(_, x)| format!("::highlight(@@{x})")).collect();
+        names.push(format!("::highlight(@@{OTHER})"));
+        names.push(format!("::highlight(@@{CLAIM})"));
+        let css = format!(
+            "{}@media (forced-colors: active) {{\n{} {{ background-color: Mark; color: MarkText; text-decoration-color: CanvasText; }}\n}}\n",
+            self.annotation_rules(schema, "@@"),
+            names.join(", ")
+        );
+        serde_json::json!({"v": 1, "types": types, "css": css}).to_string()
+    }
+}
+
+/// The storage key of a document's paint style ([`Theme::paint_style`]), beside its
+/// annotations' `article-annotator/v1/<id>`.
+pub fn paint_key(document_id: &str) -> String {
+    format!("article-annotator/paint/v1/{document_id}")
 }
 
 /// The underline of the first types, in schema order: style and thickness (the seventh

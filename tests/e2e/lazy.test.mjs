@@ -8,7 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, withDemo, ROOT } from './harness.mjs';
 
-const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html';
+const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html', PRE_PAGE = 'lazy-prepaint-e2e.html', EDITED_PAGE = 'lazy-prepaint-edited-e2e.html';
+/** A page whose widget keeps its annotations in localStorage and waits for an interaction. */
+const prepaintPage = (second) => `<!doctype html><html lang="en"><meta charset="utf-8"><title>prepaint</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <article-annotator id="story" document-id="lazy-prepaint" loading="interaction">
+      <h1>Minister   speaks</h1>
+      <p>Communications Minister <a href="https://example.org/">Nikolai
+         Nikiforov</a> said on Monday that the ban would stay.</p>
+      <p>${second}</p>
+    </article-annotator>`;
 let server, url;
 before(async () => {
   ({ server, url } = await startServer());
@@ -23,13 +33,15 @@ before(async () => {
       </article-annotator>
       <article-annotator id="note" document-id="lazy-note" storage="none" loading="interaction"><p>Updated on 19 August.</p></article-annotator>
     </main>`);
+  fs.writeFileSync(path.join(ROOT, 'dist', PRE_PAGE), prepaintPage('Russia and China signed a deal on software.'));
+  fs.writeFileSync(path.join(ROOT, 'dist', EDITED_PAGE), prepaintPage('Russia and India signed a deal on software.'));
   fs.writeFileSync(path.join(ROOT, 'dist', IDLE_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>idle</title>
     <link rel="icon" href="favicon.svg" type="image/svg+xml">
     <script type="module" src="pkg/element.js"></script>
     <article-annotator id="later" document-id="lazy-later" storage="none" loading="idle"><p>Kaspersky Lab was not notified.</p></article-annotator>`);
 });
 after(() => {
-  for (const p of [PAGE, IDLE_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
+  for (const p of [PAGE, IDLE_PAGE, PRE_PAGE, EDITED_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
   server.close();
 });
 
@@ -111,6 +123,42 @@ test('the API\'s select finds a quote with its context and makes it the pending 
     await page.waitForFunction(() => aa.hl('pending')?.size === 1 && [...aa.hl('pending')][0].toString() === 'Huawei would');
     const e = await page.evaluate(() => { try { document.getElementById('story').annotator.select({ exact: '' }); } catch (e) { return e.message; } });
     assert.equal(e, 'select: exact must be a non-empty string');
+    assert.deepEqual(errors, []);
+  }, { selector: '#story p' });
+});
+
+test('a previous visit\'s highlights are painted before anything of the widget is fetched; an edited article paints only what it still holds; the widget takes over', async () => {
+  await withDemo(url + PRE_PAGE, async ({ page, errors }) => {
+    // The first visit: the reader tags a name and a claim (kept in localStorage).
+    await page.evaluate(() => document.getElementById('story').activate());
+    await page.evaluate(() => {
+      const a = document.getElementById('story').annotator;
+      const w3c = (id, exact, value, motivation) => ({ id, type: 'Annotation', motivation, body: { type: 'TextualBody', purpose: 'tagging', value }, target: { selector: { type: 'TextQuoteSelector', exact } } });
+      a.add(w3c('urn:x:name', 'Nikolai Nikiforov', 'person', 'tagging'));
+      a.add(w3c('urn:x:claim', 'Russia and China signed a deal on software', 'Claim', 'assessing'));
+    });
+    await page.waitForFunction(() => document.getElementById('story').annotator.count === 2);
+    await page.waitForFunction(() => localStorage.getItem('article-annotator/v1/lazy-prepaint')?.includes('urn:x:claim') && localStorage.getItem('article-annotator/paint/v1/lazy-prepaint'));
+    const painted = () => page.evaluate(() => [...CSS.highlights.keys()].filter((k) => k.startsWith('aa-pre')).sort().map((k) => [k.replace(/^aa-pre\d+-/, ''), [...CSS.highlights.get(k)].map((r) => r.toString().replace(/\s+/g, ' '))]));
+    const styled = () => page.evaluate(() => document.adoptedStyleSheets.some((s) => [...s.cssRules].some((r) => r.cssText.includes('::highlight(aa-pre'))));
+
+    // The next visit: both painted on the page's own text, and nothing of the widget fetched.
+    await page.reload();
+    await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
+    assert.deepEqual(await painted(page), [['claim', ['Russia and China signed a deal on software']], ['person', ['Nikolai Nikiforov']]]);
+    assert.ok(await styled(), 'their style, with the names of this page');
+    await page.waitForTimeout(500);
+    assert.deepEqual(await fetchedWidget(page), [], 'no wasm, no glue');
+    // The widget takes over once it has painted: the early highlights and their style go.
+    await page.evaluate(() => document.getElementById('story').activate());
+    await page.waitForFunction(() => aa.hl('person')?.size === 1 && aa.hl('claim')?.size === 1);
+    await page.waitForFunction(() => ![...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
+    assert.equal(await styled(), false);
+
+    // The article was edited: the claim's text is gone, so only the name is painted.
+    await page.goto(url + EDITED_PAGE);
+    await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
+    assert.deepEqual(await painted(page), [['person', ['Nikolai Nikiforov']]]);
     assert.deepEqual(errors, []);
   }, { selector: '#story p' });
 });
