@@ -18,6 +18,7 @@ const prepaintPage = (second) => `<!doctype html><html lang="en"><meta charset="
       <p>Communications Minister <a href="https://example.org/">Nikolai
          Nikiforov</a> said on Monday that the ban would stay.</p>
       <p>${second}</p>
+      ${'<p class="again">Nikiforov said so.</p>'.repeat(5)}
     </article-annotator>`;
 let server, url;
 before(async () => {
@@ -137,7 +138,16 @@ test('a previous visit\'s highlights are painted before anything of the widget i
       a.add(w3c('urn:x:name', 'Nikolai Nikiforov', 'person', 'tagging'));
       a.add(w3c('urn:x:claim', 'Russia and China signed a deal on software', 'Claim', 'assessing'));
     });
-    await page.waitForFunction(() => document.getElementById('story').annotator.count === 2);
+    // A passage the article repeats (5 paragraphs alike): the third one's name, by position.
+    await page.evaluate(async () => {
+      const a = document.getElementById('story').annotator;
+      const text = (await a.exportFiles('brat')).files.find((f) => f.name.endsWith('.txt')).text;
+      let at = -1;
+      for (let i = 0; i < 3; i++) at = text.indexOf('Nikiforov said so.', at + 1);
+      a.add({ id: 'urn:x:third', type: 'Annotation', body: { type: 'TextualBody', purpose: 'tagging', value: 'location' }, target: { selector: [{ type: 'TextPositionSelector', start: at, end: at + 9 }, { type: 'TextQuoteSelector', exact: 'Nikiforov' }] } });
+    });
+    await page.waitForFunction(() => document.getElementById('story').annotator.count === 3);
+    await page.waitForFunction(() => aa.hl('location')?.size === 1);
     await page.waitForFunction(() => localStorage.getItem('article-annotator/v1/lazy-prepaint')?.includes('urn:x:claim') && localStorage.getItem('article-annotator/paint/v1/lazy-prepaint'));
     const painted = () => page.evaluate(() => [...CSS.highlights.keys()].filter((k) => k.startsWith('aa-pre')).sort().map((k) => [k.replace(/^aa-pre\d+-/, ''), [...CSS.highlights.get(k)].map((r) => r.toString().replace(/\s+/g, ' '))]));
     const styled = () => page.evaluate(() => document.adoptedStyleSheets.some((s) => [...s.cssRules].some((r) => r.cssText.includes('::highlight(aa-pre'))));
@@ -145,20 +155,21 @@ test('a previous visit\'s highlights are painted before anything of the widget i
     // The next visit: both painted on the page's own text, and nothing of the widget fetched.
     await page.reload();
     await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
-    assert.deepEqual(await painted(page), [['claim', ['Russia and China signed a deal on software']], ['person', ['Nikolai Nikiforov']]]);
+    assert.deepEqual(await painted(page), [['claim', ['Russia and China signed a deal on software']], ['location', ['Nikiforov']], ['person', ['Nikolai Nikiforov']]]);
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('p.again')].indexOf([...CSS.highlights].find(([k]) => /^aa-pre\d+-location$/.test(k))[1].values().next().value.startContainer.parentElement)), 2, 'the third of the five paragraphs alike: where its position points');
     assert.ok(await styled(), 'their style, with the names of this page');
     await page.waitForTimeout(500);
     assert.deepEqual(await fetchedWidget(page), [], 'no wasm, no glue');
     // The widget takes over once it has painted: the early highlights and their style go.
     await page.evaluate(() => document.getElementById('story').activate());
-    await page.waitForFunction(() => aa.hl('person')?.size === 1 && aa.hl('claim')?.size === 1);
+    await page.waitForFunction(() => aa.hl('person')?.size === 1 && aa.hl('claim')?.size === 1 && aa.hl('location')?.size === 1);
     await page.waitForFunction(() => ![...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
     assert.equal(await styled(), false);
 
     // The article was edited: the claim's text is gone, so only the name is painted.
     await page.goto(url + EDITED_PAGE);
     await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
-    assert.deepEqual(await painted(page), [['person', ['Nikolai Nikiforov']]]);
+    assert.deepEqual(await painted(page), [['location', ['Nikiforov']], ['person', ['Nikolai Nikiforov']]]);
     assert.deepEqual(errors, []);
   }, { selector: '#story p' });
 });
