@@ -746,7 +746,9 @@ pub fn mount(element: web_sys::Element, options: JsValue) -> Result<Annotator, J
     };
     let local_save = persistence.2;
     if local_save {
-        keep_paint_style(&session.read().document_id, &theme.paint_style(&session.read().schema));
+        // In a task of its own: nothing of it is needed before the widget is up.
+        let (theme, session) = (theme.clone(), session.clone());
+        crate::ui::dom::later(move || keep_paint_style(&session.read().document_id, &theme.paint_style(&session.read().schema)));
     }
     let props = AppProps { session: session.clone(), persistence, user, bridge: bridge.clone(), theme, host: Some(element), read_only, lookup, local_save };
     let (handle, alive, shell) = render_later(root, css, props);

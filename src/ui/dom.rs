@@ -207,6 +207,15 @@ pub fn clear_selection() {
 }
 
 /// Offers `bytes` as a file download.
+/// Runs `f` in a task of its own (a `setTimeout(0)`), or at once without a window.
+pub fn later(f: impl FnOnce() + 'static) {
+    let f = wasm_bindgen::closure::Closure::once_into_js(f);
+    let queued = web_sys::window().is_some_and(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_ok());
+    if !queued {
+        let _ = f.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
 pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
