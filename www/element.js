@@ -89,18 +89,32 @@ function prepaint(el, documentId) {
     style = JSON.parse(localStorage.getItem(`article-annotator/paint/v1/${documentId}`) || 'null');
   } catch { return null; }
   if (!Array.isArray(stored?.a) || !stored.a.length || style?.v !== 1 || typeof style.css !== 'string' || !style.types) return null;
-  // The article's text without white space, and where each of its characters is (text
-  // that is not the article's, which the widget's reader skips too, left out).
+  // The article's text without white space (text that is not the article's, which the
+  // widget's reader skips too, left out), and where each text node's part of it starts.
+  const squeeze = (s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : '');
   let text = '';
-  const at = [];
+  const nodes = [], starts = [];
   const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement?.closest('script, style, template, noscript, textarea, select, button') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const v = n.data;
-    for (let i = 0; i < v.length; i++) {
-      if (!/\s/.test(v[i])) { text += v[i]; at.push(n, i); }
-    }
+    const part = squeeze(n.data);
+    if (!part) continue;
+    nodes.push(n);
+    starts.push(text.length);
+    text += part;
   }
-  const squeeze = (s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : '');
+  /** The text node and offset of the `k`-th character of `text` (binary search, then
+   *  a count of the node's characters that are not white space). */
+  const point = (k) => {
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= k) lo = mid; else hi = mid - 1; }
+    const data = nodes[lo].data;
+    for (let i = 0, seen = starts[lo]; i < data.length; i++) {
+      if (/\s/.test(data[i])) continue;
+      if (seen === k) return [nodes[lo], i];
+      seen++;
+    }
+    return [nodes[lo], data.length];
+  };
   // Where each quote with its context is: once, or (a passage the article repeats) the
   // place its stored position points to, when one place is clearly nearer than any
   // other. A position counts code points of the widget's text, white space included:
@@ -127,8 +141,9 @@ function prepaint(el, documentId) {
     }
     const first = found + before.length, last = first + exact.length - 1;
     const r = new Range();
-    r.setStart(at[2 * first], at[2 * first + 1]);
-    r.setEnd(at[2 * last], at[2 * last + 1] + 1);
+    const [a0, o0] = point(first), [a1, o1] = point(last);
+    r.setStart(a0, o0);
+    r.setEnd(a1, o1 + 1);
     const name = a.t === undefined ? 'claim' : (style.types[a.t] ?? 'other');
     if (!groups.has(name)) groups.set(name, []);
     groups.get(name).push(r);

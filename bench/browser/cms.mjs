@@ -56,6 +56,16 @@ function observe() {
   }).observe({ type: 'layout-shift', buffered: true });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) m.tasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) m.lcp = e.startTime; }).observe({ type: 'largest-contentful-paint', buffered: true });
+  // What ran in each long animation frame (BENCH_TASKS=1 lists them): script entry points
+  // with their durations, then style and layout.
+  m.frames = [];
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        m.frames.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)} [${e.scripts.map((x) => `${x.invoker || x.invokerType} ${x.duration.toFixed(0)}`).join('; ')}] style+layout ${(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0).toFixed(0)}`);
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch { /* not in this browser */ }
   // Checked at the start of each frame: what it shows was there before it painted.
   const tick = () => {
     const a = document.getElementById('story')?.annotator;
@@ -123,6 +133,7 @@ try {
       cls: m.cls,
       shifts: m.shifts,
       tasks: window_.map(([start, d]) => `${start.toFixed(0)}+${d.toFixed(0)}`),
+      frames: m.frames,
       longest: Math.max(0, ...window_.map(([, d]) => d)),
       tbt: window_.reduce((s, [, d]) => s + Math.max(0, d - 50), 0),
       lcp: m.lcp,
@@ -140,7 +151,7 @@ try {
       process.stderr.write(`${variant} ${rate}x: ${last.files.join(', ')}\n`);
       if (variant === 'widget') for (const x of runs) if (x.shifts.length) process.stderr.write(`  shifts: ${JSON.stringify(x.shifts)}\n`);
       // Each long task (start + duration, ms), with BENCH_TASKS=1.
-      if (process.env.BENCH_TASKS) for (const x of runs) process.stderr.write(`  ${variant} long tasks: ${x.tasks.join(', ') || 'none'}\n`);
+      if (process.env.BENCH_TASKS) for (const x of runs) process.stderr.write(`  ${variant} long tasks: ${x.tasks.join(', ') || 'none'}\n${x.frames.map((f) => `    frame ${f}\n`).join('')}`);
       const ms = (k) => (Number.isNaN(med(k)) ? '—' : `${med(k).toFixed(0)} ms`);
       const kb = (k) => (Number.isNaN(med(k)) ? '—' : `${(med(k) / 1024).toFixed(1)} KB`);
       const plain = variant === 'plain';
