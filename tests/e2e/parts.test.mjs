@@ -77,7 +77,15 @@ test('a failed fetch of the part is a clear error, the widget keeps working, and
     await page.evaluate(() => window.annotator.add({ id: 'urn:x:2', type: 'Annotation', body: { type: 'TextualBody', purpose: 'tagging', value: 'organization' }, target: { selector: { type: 'TextQuoteSelector', exact: 'Kaspersky Lab' } } }));
     assert.equal(await page.evaluate(() => window.annotator.count), 1);
     assert.match(await page.evaluate(() => window.annotator.exportAs('jsonl')), /Kaspersky Lab/);
+    // The export menu says so in a notice, and downloads nothing.
+    await page.click('.aa-export-more');
+    await page.click('.aa-menu [data-format=conll]');
+    await page.waitForFunction(() => /Could not export CoNLL.*could not be loaded/.test(aa.q('.aa-notice')?.textContent || ''));
     await a.context.unroute(/article_annotator_formats/);
+    // Once the part can be fetched, the same click downloads.
+    await page.click('.aa-export-more');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.aa-menu [data-format=conll]')]);
+    assert.equal(download.suggestedFilename(), 'parts-e2e.conll');
     const brat = await page.evaluate(() => window.annotator.exportAs('brat'));
     assert.match(brat, /^T1\tOrganization 79 92\tKaspersky Lab$/m);
     assert.deepEqual(errors, []);
