@@ -71,6 +71,8 @@ function whenPainted(annotator, done) {
 let prepainted = 0;
 /** At most this many of a previous visit's annotations are painted early (the rest wait for the widget). */
 const MAX_PREPAINT = 5000;
+/** The largest stored form (characters) read for an early paint. */
+const MAX_STORED = 1_000_000;
 
 /** Paints the highlights a previous visit kept for `documentId` on `el`'s own text (its
  *  light DOM), with the CSS Custom Highlight API and the paint style the widget kept.
@@ -79,13 +81,18 @@ const MAX_PREPAINT = 5000;
  *  from the widget's text), and painted only where that is found once, or, in a passage
  *  the article repeats, at the place its stored position points to when that place is
  *  clearly the nearest: a highlight is never put on text that is not its own with its
- *  context (an edited article paints fewer, never wrong ones). Returns a function that takes the highlights and their style away (the widget
- *  calls it once it has painted its own), or null when there is nothing to paint. */
+ *  context (an edited article paints fewer, never wrong ones). The work is done in
+ *  slices of 8 ms. Returns a function that takes the highlights and their style away
+ *  (the widget calls it once it has painted its own), or null when there is nothing
+ *  stored to paint. */
 function prepaint(el, documentId) {
   if (!documentId || !globalThis.CSS?.highlights || typeof Highlight === 'undefined' || !('adoptedStyleSheets' in document)) return null;
   let stored, style;
   try {
-    stored = JSON.parse(localStorage.getItem(`article-annotator/v1/${documentId}`) || 'null');
+    const raw = localStorage.getItem(`article-annotator/v1/${documentId}`) || 'null';
+    // Past 1 M characters (some 5,000 annotations) reading it alone would be a long task.
+    if (raw.length > MAX_STORED) return null;
+    stored = JSON.parse(raw);
     style = JSON.parse(localStorage.getItem(`article-annotator/paint/v1/${documentId}`) || 'null');
   } catch { return null; }
   if (!Array.isArray(stored?.a) || !stored.a.length || style?.v !== 1 || typeof style.css !== 'string' || !style.types) return null;
@@ -124,19 +131,23 @@ function prepaint(el, documentId) {
   for (const a of items) { const raw = `${a.p ?? ''}${a.x}${a.q ?? ''}`; all += raw.length; kept += squeeze(raw).length; }
   const share = all ? kept / all : 1;
   const prefix = `aa-pre${++prepainted}-`;
-  const groups = new Map();
-  for (const a of items) {
+  const sheet = new CSSStyleSheet();
+  try { sheet.replaceSync(style.css.replaceAll('@@', prefix)); } catch { return null; } // A style this file cannot read: the widget paints.
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  const highlights = new Map();
+  let stopped = false;
+  /** Where `a` is, as a Range, or null (see above). */
+  const place = (a) => {
     const before = squeeze(a.p), exact = squeeze(a.x), needle = before + exact + squeeze(a.q);
     let found = text.indexOf(needle);
-    if (found < 0) continue;
-    let next = text.indexOf(needle, found + 1);
-    if (next >= 0) {
-      if (!Number.isInteger(a.s)) continue;
+    if (found < 0) return null;
+    if (text.indexOf(needle, found + 1) >= 0) {
+      if (!Number.isInteger(a.s)) return null;
       const want = a.s * share - before.length;
       const places = [];
       for (let i = found; i >= 0 && places.length < 64; i = text.indexOf(needle, i + 1)) places.push(i);
       places.sort((x, y) => Math.abs(x - want) - Math.abs(y - want));
-      if (Math.abs(places[0] - want) * 3 > Math.abs(places[1] - want)) continue;
+      if (Math.abs(places[0] - want) * 3 > Math.abs(places[1] - want)) return null;
       found = places[0];
     }
     const first = found + before.length, last = first + exact.length - 1;
@@ -144,19 +155,30 @@ function prepaint(el, documentId) {
     const [a0, o0] = point(first), [a1, o1] = point(last);
     r.setStart(a0, o0);
     r.setEnd(a1, o1 + 1);
-    const name = a.t === undefined ? 'claim' : (style.types[a.t] ?? 'other');
-    if (!groups.has(name)) groups.set(name, []);
-    groups.get(name).push(r);
-  }
-  if (!groups.size) return null;
-  const sheet = new CSSStyleSheet();
-  const css = style.css.replaceAll('@@', prefix);
-  try { sheet.replaceSync(css); } catch { return null; } // A style this file cannot read: the widget paints.
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-  for (const [name, ranges] of groups) CSS.highlights.set(prefix + name, new Highlight(...ranges));
+    return r;
+  };
+  // In slices of 8 ms, each in a task of its own: a long article with thousands of
+  // annotations never holds the page's main thread (each slice's highlights show at once).
+  let next = 0;
+  const slice = () => {
+    if (stopped) return;
+    const t0 = performance.now();
+    while (next < items.length && performance.now() - t0 < 8) {
+      const a = items[next++];
+      const r = place(a);
+      if (!r) continue;
+      const name = a.t === undefined ? 'claim' : (style.types[a.t] ?? 'other');
+      let h = highlights.get(name);
+      if (!h) { h = new Highlight(); highlights.set(name, h); CSS.highlights.set(prefix + name, h); }
+      h.add(r);
+    }
+    if (next < items.length) setTimeout(slice, 0);
+  };
+  slice();
   return () => {
-    for (const name of groups.keys()) CSS.highlights.delete(prefix + name);
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    stopped = true;
+    for (const name of highlights.keys()) CSS.highlights.delete(prefix + name);
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((x) => x !== sheet);
   };
 }
 

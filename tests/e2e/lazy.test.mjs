@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer, withDemo, ROOT } from './harness.mjs';
 
+const MANY = 1500;
+const MANY_PAGE = 'lazy-prepaint-many-e2e.html';
 const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html', PRE_PAGE = 'lazy-prepaint-e2e.html', EDITED_PAGE = 'lazy-prepaint-edited-e2e.html';
 /** A page whose widget keeps its annotations in localStorage and waits for an interaction. */
 const prepaintPage = (second) => `<!doctype html><html lang="en"><meta charset="utf-8"><title>prepaint</title>
@@ -36,13 +38,19 @@ before(async () => {
     </main>`);
   fs.writeFileSync(path.join(ROOT, 'dist', PRE_PAGE), prepaintPage('Russia and China signed a deal on software.'));
   fs.writeFileSync(path.join(ROOT, 'dist', EDITED_PAGE), prepaintPage('Russia and India signed a deal on software.'));
+  fs.writeFileSync(path.join(ROOT, 'dist', MANY_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>many</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <article-annotator id="story" document-id="lazy-many" loading="interaction">
+      ${Array.from({ length: MANY }, (_, i) => `<p>Item ${String(i).padStart(4, '0')} is   listed here.</p>`).join('\n')}
+    </article-annotator>`);
   fs.writeFileSync(path.join(ROOT, 'dist', IDLE_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>idle</title>
     <link rel="icon" href="favicon.svg" type="image/svg+xml">
     <script type="module" src="pkg/element.js"></script>
     <article-annotator id="later" document-id="lazy-later" storage="none" loading="idle"><p>Kaspersky Lab was not notified.</p></article-annotator>`);
 });
 after(() => {
-  for (const p of [PAGE, IDLE_PAGE, PRE_PAGE, EDITED_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
+  for (const p of [PAGE, IDLE_PAGE, PRE_PAGE, EDITED_PAGE, MANY_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
   server.close();
 });
 
@@ -170,6 +178,26 @@ test('a previous visit\'s highlights are painted before anything of the widget i
     await page.goto(url + EDITED_PAGE);
     await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('aa-pre')));
     assert.deepEqual(await painted(page), [['location', ['Nikiforov']], ['person', ['Nikolai Nikiforov']]]);
+    assert.deepEqual(errors, []);
+  }, { selector: '#story p' });
+});
+
+test('many stored annotations are painted early, all of them, a slice at a time', async () => {
+  await withDemo(url + MANY_PAGE, async ({ page, errors }) => {
+    // The first visit: one annotation on each paragraph's name, kept by the widget.
+    await page.evaluate(() => document.getElementById('story').activate());
+    await page.evaluate((n) => {
+      const a = document.getElementById('story').annotator;
+      a.load(Array.from({ length: n }, (_, i) => ({ id: `urn:x:${i}`, type: 'Annotation', body: { type: 'TextualBody', purpose: 'tagging', value: 'product' },
+        target: { selector: { type: 'TextQuoteSelector', exact: `Item ${String(i).padStart(4, '0')}` } } })));
+    }, MANY);
+    await page.waitForFunction((n) => document.getElementById('story').annotator.count === n, MANY);
+    await page.waitForFunction((n) => JSON.parse(localStorage.getItem('article-annotator/v1/lazy-many') || '{"a":[]}').a.length === n, MANY);
+    await page.reload();
+    await page.waitForFunction((n) => [...CSS.highlights].filter(([k]) => k.startsWith('aa-pre')).reduce((s, [, h]) => s + h.size, 0) === n, MANY, { timeout: 15_000 });
+    assert.deepEqual(await fetchedWidget(page), [], 'no wasm');
+    const sample = await page.evaluate(() => [...[...CSS.highlights].find(([k]) => k.startsWith('aa-pre'))[1]].slice(0, 3).map((r) => r.toString()));
+    assert.ok(sample.every((t) => /^Item \d{4}$/.test(t)), JSON.stringify(sample));
     assert.deepEqual(errors, []);
   }, { selector: '#story p' });
 });
