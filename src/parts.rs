@@ -149,7 +149,7 @@ export function parts_loaded() { return loaded; }
     pub async fn load() -> Result<Formats, PartError> {
         match wasm_bindgen_futures::JsFuture::from(parts_load()).await {
             Ok(module) => Ok(Formats { module }),
-            Err(e) => Err(PartError(format!("{}. W3C JSON-LD and JSON Lines still export and import; try again when the connection is back.", message(&e)))),
+            Err(e) => Err(PartError(format!("{}. W3C JSON-LD and JSON Lines still export and import; try again when the connection is back", message(&e)))),
         }
     }
 

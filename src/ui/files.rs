@@ -42,7 +42,7 @@ pub fn download(session: &AnnotationStore, format: Format, dispatch: &Callback<A
             };
             match exported {
                 Ok(exported) => save(exported, &stem, &dispatch),
-                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not export {}: {e}", format.info().title)))),
+                Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not export {}: {e}.", format.info().title)))),
             }
         }),
     }

@@ -81,6 +81,10 @@ test('a failed fetch of the part is a clear error, the widget keeps working, and
     await page.click('.aa-export-more');
     await page.click('.aa-menu [data-format=conll]');
     await page.waitForFunction(() => /Could not export CoNLL.*could not be loaded/.test(aa.q('.aa-notice')?.textContent || ''));
+    // A doccano file chosen for import: the same, and nothing changes.
+    await page.setInputFiles('.aa-file', { name: 'x.doccano.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"text":"Kaspersky Lab","label":[[0,13,"ORG"]]}\n') });
+    await page.waitForFunction(() => /Could not import x\.doccano\.jsonl: the formats part .* could not be loaded.*Nothing was changed\./.test(aa.q('.aa-notice')?.textContent || ''));
+    assert.equal(await page.evaluate(() => window.annotator.count), 1);
     await a.context.unroute(/article_annotator_formats/);
     // Once the part can be fetched, the same click downloads.
     await page.click('.aa-export-more');
