@@ -166,6 +166,13 @@ fn bad_requests_and_replies_say_what_is_wrong() {
     assert!(wire::serve_import(&csv).unwrap_err().contains("can be exported but not imported"));
     let none = wire::import_request(ImportShape::default(), &[("a.bin", b"\x00\x01")], &s.doc, &s.schema, NOW);
     assert!(wire::serve_import(&none).unwrap_err().contains("a.bin"));
+    // A file's bytes that are not hexadecimal (here not even ASCII) are named, not a panic.
+    let mut req: serde_json::Value = serde_json::from_str(&wire::import_request(ImportShape { format: Some("brat"), ..ImportShape::default() }, &[("z.zip", b"PK\x03\x04\xff")], &s.doc, &s.schema, NOW)).unwrap();
+    for bad in ["0é0", "zz00", "0"] {
+        req["files"][0]["hex"] = serde_json::Value::from(bad);
+        let err = wire::serve_import(&req.to_string()).unwrap_err();
+        assert!(err.contains("z.zip"), "{bad}: {err}");
+    }
     assert!(wire::exported_from("[]").unwrap_err().contains("the formats part's export could not be read"));
     assert!(wire::imported_from("{}", &s.doc).unwrap_err().contains("the formats part's import could not be read"));
     // A stored item the widget cannot read is an issue naming it, not a panic.

@@ -294,13 +294,24 @@ pub struct ImportShape<'a> {
     pub corpus: bool,
 }
 
+/// Bytes as lower-case hexadecimal, two digits each.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
 /// The request to import `files` (each a name and its bytes) into `doc`.
 pub fn import_request(shape: ImportShape, files: &[(&str, &[u8])], doc: &Document, schema: &Schema, now: Timestamp) -> String {
     let files = files
         .iter()
         .map(|(name, bytes)| match std::str::from_utf8(bytes) {
             Ok(t) => FileIn { name: Cow::Borrowed(name), text: Some(Cow::Borrowed(t)), hex: None },
-            Err(_) => FileIn { name: Cow::Borrowed(name), text: None, hex: Some(bytes.iter().map(|b| format!("{b:02x}")).collect()) },
+            Err(_) => FileIn { name: Cow::Borrowed(name), text: None, hex: Some(hex(bytes)) },
         })
         .collect();
     let req = ImportRequest {
@@ -369,10 +380,17 @@ mod serve {
     fn bytes_of(f: &FileIn) -> Result<Vec<u8>, String> {
         match (&f.text, &f.hex) {
             (Some(t), _) => Ok(t.as_bytes().to_vec()),
-            (None, Some(h)) if h.len() % 2 == 0 => (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).map_err(|_| format!("{}: not hexadecimal at {i}", f.name)))
-                .collect(),
+            (None, Some(h)) if h.len() % 2 == 0 => {
+                let digit = |c: u8| char::from(c).to_digit(16);
+                h.as_bytes()
+                    .chunks(2)
+                    .enumerate()
+                    .map(|(i, pair)| match (digit(pair[0]), digit(pair[1])) {
+                        (Some(a), Some(b)) => Ok((a * 16 + b) as u8),
+                        _ => Err(format!("{}: not hexadecimal at {}", f.name, 2 * i)),
+                    })
+                    .collect()
+            }
             _ => Err(format!("{}: neither text nor bytes", f.name)),
         }
     }
