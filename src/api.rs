@@ -132,18 +132,23 @@ impl Annotator {
         }
         let request = self.export_request(format);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let mut exported = export_by_part(&request).await?;
+            let mut exported = request?.await?;
             let main = exported.files.iter().position(|f| f.name.ends_with(".ann")).unwrap_or(0);
             Ok(JsValue::from_str(&exported.files.swap_remove(main).text))
         })
         .into())
     }
 
-    /// The request for an export by the formats part: what the session holds now.
-    fn export_request(&self, format: Format) -> String {
-        let s = self.session.read();
-        let source = s.source();
-        crate::core::format::wire::export_request(format.info().name, &catalog::ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source })
+    /// An export of what the session holds now, by the formats part (loaded first if
+    /// need be) unless the widget's module writes it.
+    fn export_request(&self, format: Format) -> Result<impl std::future::Future<Output = Result<catalog::Exported, JsValue>>, JsValue> {
+        let request = files::export_or_request(&self.session, format);
+        Ok(async move {
+            match request {
+                Ok(done) => Ok(done),
+                Err(request) => crate::parts::export(&request).await.map_err(|e| JsValue::from(js_sys::Error::new(&e.0))),
+            }
+        })
     }
 
     /// W3C and JSON Lines (the large ones) written in 64 KB pieces joined in JS: the
@@ -176,7 +181,7 @@ impl Annotator {
         }
         let request = self.export_request(format);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let exported = export_by_part(&request).await?;
+            let exported = request?.await?;
             let files: Vec<(&str, &str, JsValue)> = exported.files.iter().map(|f| (f.name.as_str(), f.mime, JsValue::from_str(&f.text))).collect();
             Ok(files_object(&files, &exported.left_out))
         })
@@ -418,38 +423,22 @@ impl Annotator {
             let s = self.session.read();
             catalog::import_here(format, text, &catalog::ImportContext { doc: &s.doc, schema: &s.schema, now: now() })
         };
+        let later = Later { alive: self.alive.clone(), session: self.session.clone(), bridge: self.bridge.clone() };
         if let Some(imported) = here {
-            let imported = imported.map_err(|e| JsError::new(&e.to_string()))?;
-            return self.report(imported);
+            return later.report(imported.map_err(|e| JsError::new(&e.to_string()))?);
         }
-        let (request, doc) = {
-            let s = self.session.read();
-            let shape = crate::core::format::wire::ImportShape { format: Some(format.info().name), companion: txt.as_deref(), corpus: false };
-            (crate::core::format::wire::import_request(shape, &[("import", text.as_bytes())], &s.doc, &s.schema, now()), s.doc.clone())
-        };
-        let this = self.weak();
+        let (text, name) = (text.to_string(), format.info().name);
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let part = crate::parts::formats().await.map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))?;
-            let imported = part.import_request(&request, &doc).map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
-            this.report(imported).map_err(JsValue::from)
+            let shape = crate::core::format::wire::ImportShape { format: Some(name), companion: txt.as_deref(), corpus: false };
+            let imported = files::by_part(&later.session, shape, &[("import", text.as_bytes())]).await.map_err(|e| JsValue::from(js_sys::Error::new(&e)))?;
+            later.report(imported).map_err(JsValue::from)
         })
         .into())
     }
 }
 
-impl Annotator {
-    /// What an async call needs of the annotator once its part has answered.
-    fn weak(&self) -> Later {
-        Later { alive: self.alive.clone(), session: self.session.clone(), bridge: self.bridge.clone() }
-    }
-
-    /// Merges and reports, as `importFrom` does.
-    fn report(&self, imported: Imported) -> Result<JsValue, JsError> {
-        self.weak().report(imported)
-    }
-}
-
-/// The parts of an [`Annotator`] that an answer arriving later merges into.
+/// The parts of an [`Annotator`] that an import answered later (by the formats part)
+/// merges into; W3C's, answered at once, goes through it too.
 struct Later {
     alive: Rc<std::cell::Cell<bool>>,
     session: AnnotationStore,
@@ -475,12 +464,6 @@ impl Later {
         let _ = js_sys::Reflect::set(&out, &"errors".into(), &errors);
         Ok(out.into())
     }
-}
-
-/// An export by the formats part, loading it first if need be.
-async fn export_by_part(request: &str) -> Result<crate::core::format::catalog::Exported, JsValue> {
-    let part = crate::parts::formats().await.map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))?;
-    part.export_request(request).map_err(|e| JsValue::from(js_sys::Error::new(&e.0)))
 }
 
 /// `{files: [{name, type, text}], leftOut}`.

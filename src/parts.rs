@@ -18,9 +18,8 @@
 use crate::core::document::Document;
 use crate::core::format::catalog::Exported;
 use crate::core::format::wire;
-use crate::core::format::{ExportContext, Imported};
-use crate::core::model::Timestamp;
-use crate::core::schema::Schema;
+use crate::core::format::Imported;
+use crate::store::AnnotationStore;
 use std::fmt;
 
 /// The formats part could not be loaded or did not answer.
@@ -52,6 +51,23 @@ pub async fn formats() -> Result<Formats, PartError> {
     }
 }
 
+/// An export by the formats part (W3C and JSON Lines are the widget's own:
+/// [`crate::core::format::catalog::export_here`]), loading it first if need be. The
+/// request ([`wire::export_request`]) holds what the session held when it was made.
+pub async fn export(request: &str) -> Result<Exported, PartError> {
+    let reply = formats().await?.call("exportFiles", request)?;
+    wire::exported_from(&reply).map_err(PartError)
+}
+
+/// An import by the formats part, loading it first if need be: the request
+/// ([`wire::import_request`]) is read by the part, and its reply anchored in the
+/// session's document (read when the reply comes, not copied to wait for it).
+pub async fn import(request: &str, session: &AnnotationStore) -> Result<Imported, String> {
+    let part = formats().await.map_err(|e| e.0)?;
+    let reply = part.call("importFiles", request).map_err(|e| e.0)?;
+    wire::imported_from(&reply, &session.read().doc)
+}
+
 /// The formats part if it is already loaded (a call that cannot wait, such as `mount`
 /// with a Markdown article).
 pub fn formats_now() -> Option<Formats> {
@@ -81,29 +97,6 @@ impl Formats {
         {
             remote::call(&self.module, function, request)
         }
-    }
-
-    /// An export in any format of the part's (W3C and JSON Lines are the widget's own:
-    /// [`crate::core::format::catalog::export_here`]).
-    pub fn export(&self, format: &str, cx: &ExportContext) -> Result<Exported, PartError> {
-        self.export_request(&wire::export_request(format, cx))
-    }
-
-    /// [`Formats::export`] of a request built earlier (what the session held then).
-    pub fn export_request(&self, request: &str) -> Result<Exported, PartError> {
-        let reply = self.call("exportFiles", request)?;
-        wire::exported_from(&reply).map_err(PartError)
-    }
-
-    /// An import request built with [`wire::import_request`], its reply anchored in `doc`.
-    pub fn import_request(&self, request: &str, doc: &Document) -> Result<Imported, String> {
-        let reply = self.call("importFiles", request).map_err(|e| e.0)?;
-        wire::imported_from(&reply, doc)
-    }
-
-    /// Imports files (each a name and its bytes) into `doc`.
-    pub fn import(&self, shape: wire::ImportShape, files: &[(&str, &[u8])], doc: &Document, schema: &Schema, now: Timestamp) -> Result<Imported, String> {
-        self.import_request(&wire::import_request(shape, files, doc, schema, now), doc)
     }
 
     /// A Markdown article read into a document.

@@ -126,9 +126,15 @@ function prepaint(el, documentId) {
   // place its stored position points to, when one place is clearly nearer than any
   // other. A position counts code points of the widget's text, white space included:
   // scaled by the share of its quotes' characters that are not white space.
-  const items = stored.a.slice(0, MAX_PREPAINT).filter((a) => squeeze(a.x));
+  const items = [];
   let kept = 0, all = 0;
-  for (const a of items) { const raw = `${a.p ?? ''}${a.x}${a.q ?? ''}`; all += raw.length; kept += squeeze(raw).length; }
+  for (const a of stored.a.slice(0, MAX_PREPAINT)) {
+    const before = squeeze(a.p), exact = squeeze(a.x), needle = before + exact + squeeze(a.q);
+    if (!exact) continue;
+    items.push({ a, before, exact, needle });
+    all += `${a.p ?? ''}${a.x}${a.q ?? ''}`.length;
+    kept += needle.length;
+  }
   const share = all ? kept / all : 1;
   const prefix = `aa-pre${++prepainted}-`;
   const sheet = new CSSStyleSheet();
@@ -136,9 +142,8 @@ function prepaint(el, documentId) {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   const highlights = new Map();
   let stopped = false;
-  /** Where `a` is, as a Range, or null (see above). */
-  const place = (a) => {
-    const before = squeeze(a.p), exact = squeeze(a.x), needle = before + exact + squeeze(a.q);
+  /** Where an item is, as a Range, or null (see above). */
+  const place = ({ a, before, exact, needle }) => {
     let found = text.indexOf(needle);
     if (found < 0) return null;
     if (text.indexOf(needle, found + 1) >= 0) {
@@ -164,8 +169,8 @@ function prepaint(el, documentId) {
     if (stopped) return;
     const t0 = performance.now();
     while (next < items.length && performance.now() - t0 < 8) {
-      const a = items[next++];
-      const r = place(a);
+      const item = items[next++], a = item.a;
+      const r = place(item);
       if (!r) continue;
       const name = a.t === undefined ? 'claim' : (style.types[a.t] ?? 'other');
       let h = highlights.get(name);

@@ -47,6 +47,21 @@ pub enum InlineKind {
     Superscript,
 }
 
+impl InlineKind {
+    /// The HTML element that marks it (the article's markup, and the plain data between
+    /// the widget's modules).
+    pub fn tag(&self) -> &'static str {
+        match self {
+            InlineKind::Link(_) => "a",
+            InlineKind::Emphasis => "em",
+            InlineKind::Strong => "strong",
+            InlineKind::Code => "code",
+            InlineKind::Subscript => "sub",
+            InlineKind::Superscript => "sup",
+        }
+    }
+}
+
 /// An image of the article (not part of the text): shown before block `before` (after
 /// the last block when `before` is the block count).
 ///

@@ -24,8 +24,13 @@ pub struct Entity {
     pub label: String,
     /// Every mention, in reading order (orphans last).
     pub mentions: Vec<AnnotationId>,
+}
+
+impl Entity {
     /// The IRI is a knowledge-base link (not one the widget minted).
-    pub linked: bool,
+    pub fn linked(&self) -> bool {
+        is_link(&self.iri)
+    }
 }
 
 /// Whether an IRI links to a knowledge base (http or https), not a minted `urn:uuid:`.
@@ -52,7 +57,7 @@ pub fn entities(set: &AnnotationSet) -> Vec<Entity> {
             None => {
                 at.insert(iri, out.len());
                 out.push((
-                    Entity { iri: iri.to_string(), type_id: t.clone(), label: a.target.quote.exact().to_string(), mentions: vec![a.id.clone()], linked: is_link(iri) },
+                    Entity { iri: iri.to_string(), type_id: t.clone(), label: a.target.quote.exact().to_string(), mentions: vec![a.id.clone()] },
                     len,
                 ));
             }

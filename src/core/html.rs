@@ -77,23 +77,18 @@ fn block_content(doc: &Document, b: &Block, out: &mut String) {
                     escape(url, out);
                     out.push_str("\" target=\"_blank\" rel=\"noopener noreferrer\">");
                 }
-                InlineKind::Emphasis => out.push_str("<em>"),
-                InlineKind::Strong => out.push_str("<strong>"),
-                InlineKind::Code => out.push_str("<code>"),
-                InlineKind::Subscript => out.push_str("<sub>"),
-                InlineKind::Superscript => out.push_str("<sup>"),
+                other => {
+                    out.push('<');
+                    out.push_str(other.tag());
+                    out.push('>');
+                }
             }
         }
         escape(doc.slice(piece).unwrap_or(""), out);
         for m in marks.iter().rev() {
-            out.push_str(match m {
-                InlineKind::Link(_) => "</a>",
-                InlineKind::Emphasis => "</em>",
-                InlineKind::Strong => "</strong>",
-                InlineKind::Code => "</code>",
-                InlineKind::Subscript => "</sub>",
-                InlineKind::Superscript => "</sup>",
-            });
+            out.push_str("</");
+            out.push_str(m.tag());
+            out.push('>');
         }
     }
 }

@@ -471,10 +471,10 @@ pub fn App(props: &AppProps) -> Html {
             let list = if set.iter().any(|a| a.entity.is_some()) { crate::core::entities::entities(set) } else { Vec::new() };
             let rows: Vec<EntityRow> = list
                 .iter()
-                .filter(|e| e.mentions.len() > 1 || e.linked)
+                .filter(|e| e.mentions.len() > 1 || e.linked())
                 .filter_map(|e| {
                     let label = schema.label(&e.type_id).to_string();
-                    Some(EntityRow { first: e.mentions.first()?.clone(), type_label: label, type_id: e.type_id.clone(), label: e.label.clone(), mentions: e.mentions.len(), link: e.linked.then(|| e.iri.clone()) })
+                    Some(EntityRow { first: e.mentions.first()?.clone(), type_label: label, type_id: e.type_id.clone(), label: e.label.clone(), mentions: e.mentions.len(), link: e.linked().then(|| e.iri.clone()) })
                 })
                 .collect();
             (list, Rc::new(rows))
@@ -510,7 +510,6 @@ pub fn App(props: &AppProps) -> Html {
                 iri: a.entity.clone(),
                 label: of.map_or_else(|| a.target.quote.exact().to_string(), |e| e.label.clone()),
                 mentions: of.map_or(1, |e| e.mentions.len()),
-                linked: of.is_some_and(|e| e.linked),
                 join_to: crate::core::entities::join_options(session_ref.annotations(), &entities.0, a, 50),
             }
         });

@@ -22,30 +22,27 @@ pub const MAX_IMPORT_BYTES: usize = 25_000_000;
 /// once; the other formats by the formats part, loaded first if need be (a notice says
 /// so if it cannot be), with what the session held at the click.
 pub fn download(session: &AnnotationStore, format: Format, dispatch: &Callback<Action>) {
-    let (here, request) = {
-        let s = session.read();
-        let source = s.source();
-        let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source };
-        match catalog::export_here(format, &cx) {
-            Some(done) => (Some(done), String::new()),
-            None => (None, crate::core::format::wire::export_request(format.info().name, &cx)),
-        }
-    };
     let stem = catalog::file_stem(&session.read().document_id);
     let dispatch = dispatch.clone();
-    match here {
-        Some(exported) => save(exported, &stem, &dispatch),
-        None => wasm_bindgen_futures::spawn_local(async move {
-            let exported = match crate::parts::formats().await {
-                Ok(part) => part.export_request(&request),
-                Err(e) => Err(e),
-            };
-            match exported {
+    match export_or_request(session, format) {
+        Ok(exported) => save(exported, &stem, &dispatch),
+        Err(request) => wasm_bindgen_futures::spawn_local(async move {
+            match crate::parts::export(&request).await {
                 Ok(exported) => save(exported, &stem, &dispatch),
                 Err(e) => dispatch.emit(Action::Notify(Notice::error(format!("Could not export {}: {e}.", format.info().title)))),
             }
         }),
     }
+}
+
+/// The session's annotations in `format` when the widget's own module writes it (W3C,
+/// JSON Lines); otherwise the request for the formats part ([`crate::parts::export`]),
+/// holding what the session holds now.
+pub fn export_or_request(session: &AnnotationStore, format: Format) -> Result<Exported, String> {
+    let s = session.read();
+    let source = s.source();
+    let cx = ExportContext { set: s.annotations(), schema: &s.schema, doc: &s.doc, document_id: &s.document_id, source: &source };
+    catalog::export_here(format, &cx).ok_or_else(|| crate::core::format::wire::export_request(format.info().name, &cx))
 }
 
 fn save(exported: Exported, stem: &str, dispatch: &Callback<Action>) {
@@ -124,13 +121,12 @@ pub fn import_files(files: Vec<web_sys::File>, session: AnnotationStore, dispatc
 }
 
 /// An import by the formats part, loaded first if need be.
-async fn by_part(session: &AnnotationStore, shape: crate::core::format::wire::ImportShape<'_>, files: &[(&str, &[u8])]) -> Result<Imported, String> {
-    let (request, doc) = {
+pub async fn by_part(session: &AnnotationStore, shape: crate::core::format::wire::ImportShape<'_>, files: &[(&str, &[u8])]) -> Result<Imported, String> {
+    let request = {
         let s = session.read();
-        (crate::core::format::wire::import_request(shape, files, &s.doc, &s.schema, dom::now()), s.doc.clone())
+        crate::core::format::wire::import_request(shape, files, &s.doc, &s.schema, dom::now())
     };
-    let part = crate::parts::formats().await.map_err(|e| e.0)?;
-    part.import_request(&request, &doc)
+    crate::parts::import(&request, session).await
 }
 
 /// One file's import, its format recognised from its name and content: W3C and JSON

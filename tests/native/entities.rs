@@ -54,7 +54,7 @@ fn accepted_mentions_join_the_entity_of_the_span_they_came_from_in_one_step() {
     }
     let list = entities(s.annotations());
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].label.as_str(), list[0].mentions.len(), list[0].linked), ("Nikiforov", 3, false));
+    assert_eq!((list[0].label.as_str(), list[0].mentions.len(), list[0].linked()), ("Nikiforov", 3, false));
     // One undo: the mentions go and the source is on its own again.
     assert!(s.undo().unwrap());
     assert_eq!(s.annotations().len(), 1);
@@ -67,7 +67,7 @@ fn accepted_mentions_join_the_entity_of_the_span_they_came_from_in_one_step() {
     s.suggest(&src, true).unwrap();
     let ids = s.accept_suggestions(&Which::All, &mut minter(), NOW, None).unwrap();
     assert_eq!(s.annotations().get(&ids[0]).unwrap().entity.as_deref(), Some("http://www.wikidata.org/entity/Q312"));
-    assert!(entities(s.annotations())[0].linked);
+    assert!(entities(s.annotations())[0].linked());
 }
 
 #[test]
@@ -95,9 +95,9 @@ fn tagging_every_mention_makes_one_entity_and_its_label_is_the_longest_mention()
     let a = s.annotations().get(&full).unwrap().clone();
     s.apply(entities::link(s.annotations(), &a, Some("http://www.wikidata.org/entity/Q4233718"), "urn:uuid:x", NOW)).unwrap();
     let list = entities(s.annotations());
-    assert_eq!((list.len(), list[0].iri.as_str(), list[0].mentions.len(), list[0].linked), (1, "http://www.wikidata.org/entity/Q4233718", 3, true));
+    assert_eq!((list.len(), list[0].iri.as_str(), list[0].mentions.len(), list[0].linked()), (1, "http://www.wikidata.org/entity/Q4233718", 3, true));
     assert!(s.undo().unwrap());
-    assert!(!entities(s.annotations())[0].linked);
+    assert!(!entities(s.annotations())[0].linked());
 }
 
 #[test]

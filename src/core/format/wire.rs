@@ -97,15 +97,11 @@ fn kind_of(name: &str) -> Option<BlockKind> {
 }
 
 fn inline_wire(i: &Inline, block_start: usize) -> InlineWire {
-    let (k, href) = match &i.kind {
-        InlineKind::Link(u) => ("a", Some(u.clone())),
-        InlineKind::Emphasis => ("em", None),
-        InlineKind::Strong => ("strong", None),
-        InlineKind::Code => ("code", None),
-        InlineKind::Subscript => ("sub", None),
-        InlineKind::Superscript => ("sup", None),
+    let href = match &i.kind {
+        InlineKind::Link(u) => Some(u.clone()),
+        _ => None,
     };
-    InlineWire { k: k.into(), s: i.range.start().0 - block_start, e: i.range.end().0 - block_start, href }
+    InlineWire { k: i.kind.tag().into(), s: i.range.start().0 - block_start, e: i.range.end().0 - block_start, href }
 }
 
 fn inline_kind(w: &InlineWire) -> Option<InlineKind> {
@@ -137,7 +133,10 @@ impl<'a> DocWire<'a> {
     /// The document again; an error says what does not fit.
     pub fn into_document(self) -> Result<Document, String> {
         let text = self.text.as_ref();
-        let index = crate::core::offset::TextIndex::new(text);
+        // Blocks come in order: one walk along the text finds each one's bytes (the
+        // builder makes the document's own index once, at the end).
+        let mut chars = text.char_indices().map(|(at, _)| at).chain(std::iter::once(text.len())).enumerate();
+        let mut byte_at = |want: usize| chars.find(|(n, _)| *n == want).map(|(_, at)| at);
         let mut b = DocumentBuilder::default();
         let mut images = self.images.iter().peekable();
         let mut last_end = 0usize;
@@ -146,8 +145,12 @@ impl<'a> DocWire<'a> {
                 b.push_image(&img.src, &img.alt);
             }
             let kind = kind_of(&block.k).ok_or_else(|| format!("blocks[{n}].k: {:?} is not a block kind", block.k))?;
-            let range = CharRange::from_usize(block.s, block.e).filter(|r| !r.is_empty() && block.s >= last_end);
-            let slice = range.and_then(|r| crate::core::offset::slice(text, &index, r)).ok_or_else(|| format!("blocks[{n}]: {}..{} is not a range of the text", block.s, block.e))?;
+            let bad = || format!("blocks[{n}]: {}..{} is not a range of the text", block.s, block.e);
+            if block.s >= block.e || block.s < last_end {
+                return Err(bad());
+            }
+            let (Some(from), Some(to)) = (byte_at(block.s), byte_at(block.e)) else { return Err(bad()) };
+            let slice = &text[from..to];
             last_end = block.e;
             let len = block.e - block.s;
             let inlines = block

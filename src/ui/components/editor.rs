@@ -18,11 +18,16 @@ pub struct EntityView {
     /// The entity's label (its longest mention) and how many mentions it has.
     pub label: String,
     pub mentions: usize,
-    /// The IRI is a knowledge-base link.
-    pub linked: bool,
     /// What it can be joined to: other entities and mentions of its type (an annotation
     /// id each, and a label).
     pub join_to: Vec<(AnnotationId, String)>,
+}
+
+impl EntityView {
+    /// The IRI is a knowledge-base link.
+    pub fn linked(&self) -> bool {
+        self.iri.as_deref().is_some_and(crate::core::entities::is_link)
+    }
 }
 
 /// A change to a mention's entity, for the root to make into an edit.
@@ -233,7 +238,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     let link_error = use_state(|| false);
     let lookup = use_state(|| Lookup::Idle);
     // The link field is the reader's while they type; it shows the entity's link.
-    crate::ui::hooks::use_typed_field(&link_input, a.id.clone(), props.entity.as_ref().filter(|e| e.linked).and_then(|e| e.iri.clone()).unwrap_or_default());
+    crate::ui::hooks::use_typed_field(&link_input, a.id.clone(), props.entity.as_ref().filter(|e| e.linked()).and_then(|e| e.iri.clone()).unwrap_or_default());
     {
         // A lookup's results belong to the annotation they were asked for.
         let lookup = lookup.clone();
@@ -319,7 +324,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         html! {
             <div class="aa-entity" role="group" aria-label="Entity">
                 <p class="aa-entity-said">{said}
-                    if let (true, Some(iri)) = (e.linked, e.iri.as_ref()) {
+                    if let (true, Some(iri)) = (e.linked(), e.iri.as_ref()) {
                         {" Linked to "}<a href={iri.clone()} target="_blank" rel="noopener noreferrer">{iri}</a>{"."}
                     }
                 </p>
@@ -342,7 +347,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                                 placeholder="Wikidata Q-id (Q42) or https://…" aria-invalid={(*link_error).to_string()} />
                         </label>
                         <button type="button" class="aa-kb-link" onclick={on_link}>{"Link"}</button>
-                        if e.linked {
+                        if e.linked() {
                             <button type="button" class="aa-unlink" onclick={unlink}>{"Unlink"}</button>
                         }
                         if let Some(ask) = ask {
