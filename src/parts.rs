@@ -8,7 +8,7 @@
 //! widget's release build, `scripts/build.sh`), the part is the second wasm module
 //! `article_annotator_formats.js` beside `article_annotator.js`, fetched by a dynamic
 //! `import()` the first time it is needed. The callers cannot tell the two apart:
-//! either way they go through [`Formats`], with the same requests and replies.
+//! either way they go through [`export`], [`import`] and [`Formats::markdown`], with the same requests and replies.
 //!
 //! Invariants: the part is fetched at most once at a time, and a fetch that failed is
 //! tried again on the next call (never cached as failed); a failure is a [`PartError`]
