@@ -9,12 +9,16 @@
 // painted (the first, and the widget's).
 //
 // Usage: scripts/bench-cms.sh [--rounds N] [--loading eager|idle|interaction]
+// With BENCH_TASKS=1 it lists each long task and Long Animation Frame; BENCH_TRACE=1
+// writes what each long task of the first 4x load held (a DevTools timeline trace);
+// BENCH_PROFILE=1 a CPU profile (profile.mjs); CHROMIUM_ARGS adds switches to
+// Chromium's command line (tests/e2e/harness.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, launchFresh, ROOT } from '../../tests/e2e/harness.mjs';
 import { article, annotations, reseed } from './data.mjs';
-import { startProfile, stopProfile, report } from './profile.mjs';
+import { startProfile, stopProfile, report, startTrace, traceReport } from './profile.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 const ROUNDS = Number(arg('--rounds', 3));
@@ -62,7 +66,7 @@ function observe() {
   try {
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) {
-        m.frames.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)} [${e.scripts.map((x) => `${x.invoker || x.invokerType} ${x.duration.toFixed(0)}`).join('; ')}] style+layout ${(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0).toFixed(0)}`);
+        m.frames.push(`${e.startTime.toFixed(0)}+${e.duration.toFixed(0)} [${e.scripts.map((x) => `${x.invoker || x.invokerType} ${x.duration.toFixed(0)}${x.forcedStyleAndLayoutDuration >= 1 ? ` (forced style+layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})` : ''}`).join('; ')}] style+layout ${(e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0).toFixed(0)}`);
       }
     }).observe({ type: 'long-animation-frame', buffered: true });
   } catch { /* not in this browser */ }
@@ -112,10 +116,18 @@ try {
       measure.profiled = true;
       await startProfile(cdp);
     }
+    // BENCH_TRACE=1: a timeline trace of the same load, and what each long task held.
+    const tracing = process.env.BENCH_TRACE && variant === 'widget' && rate === 4 && !measure.traced;
+    let stopTracing = null;
+    if (tracing) {
+      measure.traced = true;
+      stopTracing = await startTrace(cdp);
+    }
     await page.goto(url + PAGES[variant], { waitUntil: 'load' });
     if (variant === 'widget' && LOADING !== 'interaction') await page.waitForFunction(() => window.__bench.highlight !== null, null, { timeout: 60_000 });
     if (variant === 'widget' && LOADING === 'interaction') await page.waitForFunction(() => window.__bench.first !== null, null, { timeout: 60_000 });
     await page.waitForTimeout(3000);
+    if (stopTracing) traceReport(await stopTracing());
     if (profiling) report(await stopProfile(cdp), process.env.BENCH_CALLERS, /article_annotator|^yew::|^__wbg_|Closure|wasm-to-js/);
     const m = await page.evaluate(() => {
       const m = window.__bench;

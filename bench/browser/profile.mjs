@@ -59,3 +59,49 @@ export function report(profile, callersRe, inclusiveRe = /article_annotator|serd
   out('inclusive:\n');
   for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 50)) out(`${v.toFixed(1).padStart(8)} ms  ${k.slice(0, 150)}\n`);
 }
+
+/** Starts a DevTools timeline trace on a CDP session (BENCH_TRACE=1); `stopTrace` ends
+ *  it and returns its events. */
+export async function startTrace(cdp) {
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,v8.wasm,disabled-by-default-v8.wasm.detailed', transferMode: 'ReportEvents' });
+  return async () => { await cdp.send('Tracing.end'); await done; return events; };
+}
+
+/** Writes, for each main-thread task over 50 ms in `events`, where its time went: the
+ *  self time of each kind of event under it (scripts, style with its element count,
+ *  layout with its objects, HTML parsing, paint …), largest first. */
+export function traceReport(events) {
+  // The page's main thread: of the renderers' main threads, the busiest.
+  const busy = new Map();
+  for (const e of events) if (e.name === 'RunTask' && e.dur) busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+  const mains = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const main = mains.sort((a, b) => (busy.get(`${b.pid}:${b.tid}`) ?? 0) - (busy.get(`${a.pid}:${a.tid}`) ?? 0))[0];
+  const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const t0 = Math.min(...events.filter((e) => e.name === 'navigationStart' || e.name === 'TracingStartedInBrowser').map((e) => e.ts).filter(Number.isFinite));
+  for (const task of mine.filter((e) => e.name === 'RunTask' && e.dur > 50_000)) {
+    const end = task.ts + task.dur;
+    const inside = mine.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= end);
+    // Self time: each event's duration less its children's (a stack by nesting).
+    const self = new Map(), stack = [];
+    const label = (e) => {
+      const d = e.args?.data ?? e.args?.beginData ?? {};
+      if (e.name === 'UpdateLayoutTree') return `style (${e.args?.elementCount ?? d.elementCount ?? '?'} elements)`;
+      if (e.name === 'Layout') return `layout (${d.dirtyObjects ?? '?'} of ${d.totalObjects ?? '?'} objects)`;
+      if (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.compile') return `${e.name} ${(d.url || '').split('/').pop()} ${d.functionName || ''}`.trim();
+      if (e.name === 'TimerFire') return `TimerFire`;
+      return e.name;
+    };
+    const add = (e, ms) => { const k = label(e); self.set(k, (self.get(k) ?? 0) + ms); };
+    for (const e of [task, ...inside]) {
+      while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+      if (stack.length) add(stack.at(-1), -e.dur / 1000);
+      add(e, e.dur / 1000);
+      stack.push(e);
+    }
+    out(`task at ${((task.ts - t0) / 1000).toFixed(0)} ms, ${(task.dur / 1000).toFixed(0)} ms:\n`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 1).slice(0, 14)) out(`  ${v.toFixed(1).padStart(7)} ms  ${k.slice(0, 120)}\n`);
+  }
+}

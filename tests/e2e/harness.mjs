@@ -19,12 +19,17 @@ export async function startServer() {
   return { server, url: `http://127.0.0.1:${server.address().port}/` };
 }
 
+/** Switches added to Chromium's command line for every browser launched here, from
+ *  the environment (space-separated): e.g. `CHROMIUM_ARGS=--js-flags=--no-wasm-lazy-compilation`
+ *  to measure, in a benchmark, what V8's lazy compilation of the wasm costs. */
+const EXTRA_ARGS = (process.env.CHROMIUM_ARGS || '').split(' ').filter(Boolean);
+
 /** A browser with a fresh profile of its own (a new user-data-dir each time);
  *  `options` are Playwright context options (viewport, hasTouch, isMobile, ...). */
 export async function launchFresh(options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aa-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true,
+    executablePath: CHROMIUM, headless: true, args: [...ARGS, ...EXTRA_ARGS], acceptDownloads: true,
     viewport: { width: 1280, height: 900 }, ...options,
   });
   const close = async () => { await context.close(); fs.rmSync(dir, { recursive: true, force: true }); };
