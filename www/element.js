@@ -68,6 +68,66 @@ function whenPainted(annotator, done) {
   requestAnimationFrame(tick);
 }
 
+/** The font faces the widget's first render uses (annotator.css: `--aa-font` for the
+ *  article, `--aa-ui-font` for the rest, the keys' stack; a page may set the first two
+ *  on the element), as [family, weight, style]. */
+const FONT_STACKS = {
+  '--aa-font': 'Georgia, "Times New Roman", serif',
+  '--aa-ui-font': 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  keys: 'ui-monospace, SFMono-Regular, Menlo, monospace',
+};
+const FACES = [['--aa-font', 400, 'normal'], ['--aa-font', 700, 'normal'], ['--aa-font', 400, 'italic'],
+  ['--aa-ui-font', 400, 'normal'], ['--aa-ui-font', 600, 'normal'], ['--aa-ui-font', 700, 'normal'], ['keys', 400, 'normal']];
+/** Laid out, never seen, taking no room. */
+const PROBE_CSS = '.aa-font-probe { position: absolute; width: 1px; height: 1px; overflow: hidden; visibility: hidden; pointer-events: none; white-space: nowrap; }';
+let probeSheet = null;
+/** Fonts are the page's: the first widget to start warms them for all. */
+let fontsWarmed = false;
+
+/** Has the browser find and open the widget's fonts in frames of their own, while the
+ *  widget is fetched: a word in each face it will use, in `el`'s shadow root
+ *  beside the slot that shows the page's own article (the widget's first render empties
+ *  the shadow root). On a CMS page at 4× CPU throttling the widget's first frame spent
+ *  about 20 of its 50–100 ms of style and layout opening fonts the page does not use
+ *  (docs/PERFORMANCE.md). Waits for the page's first frame, so that it is not made
+ *  longer, then adds one face a frame. Nothing moves: the probe is out of the flow, one
+ *  pixel, hidden. */
+function warmFonts(el) {
+  if (fontsWarmed || !('adoptedStyleSheets' in Document.prototype)) return;
+  fontsWarmed = true;
+  requestAnimationFrame(() => setTimeout(() => {
+    if (!el.isConnected) { fontsWarmed = false; return; }
+    let root = el.shadowRoot;
+    if (!root) {
+      try { root = el.attachShadow({ mode: 'open' }); } catch { return; } // mount will say why
+      root.innerHTML = '<slot></slot>';
+    }
+    // The widget has rendered (or is rendering) into it already: nothing to do.
+    if (root.querySelector('.aa-frame, .aa-font-probe')) return;
+    if (!probeSheet) { probeSheet = new CSSStyleSheet(); probeSheet.replaceSync(PROBE_CSS); }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, probeSheet];
+    const probe = document.createElement('span');
+    probe.className = 'aa-font-probe';
+    probe.setAttribute('aria-hidden', 'true');
+    root.append(probe);
+    const style = getComputedStyle(el);
+    // One face a frame: opening all of them at once was itself a frame of 50–60 ms at 4×.
+    const next = (i) => {
+      if (i >= FACES.length || !probe.isConnected) return;
+      const [stack, weight, fontStyle] = FACES[i];
+      const face = document.createElement('span');
+      // CSSOM, not a style attribute: a strict Content-Security-Policy allows it.
+      face.style.fontFamily = style.getPropertyValue(stack).trim() || FONT_STACKS[stack];
+      face.style.fontWeight = String(weight);
+      face.style.fontStyle = fontStyle;
+      face.textContent = 'Annotate';
+      probe.append(face);
+      requestAnimationFrame(() => setTimeout(() => next(i + 1), 0));
+    };
+    next(0);
+  }, 0));
+}
+
 let prepainted = 0;
 /** At most this many of a previous visit's annotations are painted early (the rest wait for the widget). */
 const MAX_PREPAINT = 5000;
@@ -322,6 +382,7 @@ export class ArticleAnnotatorElement extends HTMLElement {
       if (!this.#started) await this.#wait(mode);
       this.#started = true;
       if (generation !== this.#generation || !this.isConnected) return;
+      warmFonts(this);
       const { mount } = await load();
       const done = await takeTurn();
       if (generation !== this.#generation || !this.isConnected) { done(); return; }

@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, withDemo, ROOT } from './harness.mjs';
+import { startServer, withDemo, launchFresh, ROOT } from './harness.mjs';
 
 const MANY = 1500;
 const MANY_PAGE = 'lazy-prepaint-many-e2e.html';
-const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html', PRE_PAGE = 'lazy-prepaint-e2e.html', EDITED_PAGE = 'lazy-prepaint-edited-e2e.html';
+const PAGE = 'lazy-e2e.html', IDLE_PAGE = 'lazy-idle-e2e.html', FONTS_PAGE = 'lazy-fonts-e2e.html', PRE_PAGE = 'lazy-prepaint-e2e.html', EDITED_PAGE = 'lazy-prepaint-edited-e2e.html';
 /** A page whose widget keeps its annotations in localStorage and waits for an interaction. */
 const prepaintPage = (second) => `<!doctype html><html lang="en"><meta charset="utf-8"><title>prepaint</title>
     <link rel="icon" href="favicon.svg" type="image/svg+xml">
@@ -44,13 +44,17 @@ before(async () => {
     <article-annotator id="story" document-id="lazy-many" loading="interaction">
       ${Array.from({ length: MANY }, (_, i) => `<p>Item ${String(i).padStart(4, '0')} is   listed here.</p>`).join('\n')}
     </article-annotator>`);
+  fs.writeFileSync(path.join(ROOT, 'dist', FONTS_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>fonts</title>
+    <link rel="icon" href="favicon.svg" type="image/svg+xml">
+    <script type="module" src="pkg/element.js"></script>
+    <article-annotator id="later" document-id="lazy-fonts" storage="none"><p>Kaspersky Lab was not notified.</p></article-annotator>`);
   fs.writeFileSync(path.join(ROOT, 'dist', IDLE_PAGE), `<!doctype html><html lang="en"><meta charset="utf-8"><title>idle</title>
     <link rel="icon" href="favicon.svg" type="image/svg+xml">
     <script type="module" src="pkg/element.js"></script>
     <article-annotator id="later" document-id="lazy-later" storage="none" loading="idle"><p>Kaspersky Lab was not notified.</p></article-annotator>`);
 });
 after(() => {
-  for (const p of [PAGE, IDLE_PAGE, PRE_PAGE, EDITED_PAGE, MANY_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
+  for (const p of [PAGE, IDLE_PAGE, FONTS_PAGE, PRE_PAGE, EDITED_PAGE, MANY_PAGE]) fs.rmSync(path.join(ROOT, 'dist', p), { force: true });
   server.close();
 });
 
@@ -200,4 +204,39 @@ test('many stored annotations are painted early, all of them, a slice at a time'
     assert.ok(sample.every((t) => /^Item \d{4}$/.test(t)), JSON.stringify(sample));
     assert.deepEqual(errors, []);
   }, { selector: '#story p' });
+});
+
+test('the widget\'s fonts are opened in a frame of their own while it is fetched: a hidden probe beside the page\'s article, which moves nothing and is gone once the widget renders', async () => {
+  const { context, close } = await launchFresh();
+  try {
+    const page = await context.newPage();
+    // The widget's module is held back, so the page stays as it is between the two.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/article_annotator_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+    await page.goto(url + FONTS_PAGE);
+    const probe = () => page.evaluate(() => {
+      const root = document.getElementById('later').shadowRoot;
+      const p = root?.querySelector('.aa-font-probe');
+      return p && { hidden: p.getAttribute('aria-hidden'), faces: [...p.children].map((s) => [s.style.fontFamily.replace(/"/g, ''), s.style.fontWeight, s.style.fontStyle]), slotted: root.querySelector('slot')?.assignedNodes().some((n) => n.textContent.includes('Kaspersky')), box: getComputedStyle(p).position + ' ' + getComputedStyle(p).visibility };
+    });
+    // One face a frame, seven in all.
+    await page.waitForFunction(() => document.getElementById('later').shadowRoot?.querySelector('.aa-font-probe')?.children.length === 7);
+    const before = await page.evaluate(() => JSON.stringify(document.querySelector('#later p').getBoundingClientRect()));
+    const p = await probe();
+    assert.equal(p.hidden, 'true');
+    assert.equal(p.box, 'absolute hidden');
+    assert.ok(p.slotted, 'the page\'s own article still shows, through the slot');
+    // The faces of annotator.css: the article's (regular, bold, italic), the interface's (regular, 600, bold) and the keys'.
+    const css = fs.readFileSync(path.join(ROOT, 'www', 'annotator.css'), 'utf8');
+    const article = /--aa-font:\s*([^;]+);/.exec(css)[1].replace(/"/g, ''), ui = /--aa-ui-font:\s*([^;]+);/.exec(css)[1].replace(/"/g, ''), keys = /\.aa-root kbd \{\s*font: [^ ]+ ([^;]+);/.exec(css)[1].replace(/"/g, '');
+    assert.deepEqual(p.faces, [[article, '400', 'normal'], [article, '700', 'normal'], [article, '400', 'italic'], [ui, '400', 'normal'], [ui, '600', 'normal'], [ui, '700', 'normal'], [keys, '400', 'normal']]);
+    assert.equal(await page.evaluate(() => JSON.stringify(document.querySelector('#later p').getBoundingClientRect())), before, 'nothing moved');
+    // The widget renders into the same shadow root: the probe is gone.
+    release();
+    await page.waitForFunction(() => document.getElementById('later').annotator?.paintedRevision !== undefined);
+    assert.equal(await probe(), null);
+  } finally {
+    await close();
+  }
 });
