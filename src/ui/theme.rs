@@ -115,7 +115,7 @@ impl Theme {
         // highlights use the system's own, and their lines stay.
         let names: Vec<String> = self.names().map(|n| format!("::highlight({n})")).collect();
         out.push_str(&format!(
-            "@media (forced-colors: active) {{\n{} {{ background-color: Mark; color: MarkText; text-decoration-color: CanvasText; }}\n::highlight({p}current), ::highlight({p}flash) {{ background-color: Highlight; color: HighlightText; }}\n}}\n",
+            "@media (forced-colors: active) {{\n{} {FORCED_MARK}\n::highlight({p}current), ::highlight({p}flash) {{ background-color: Highlight; color: HighlightText; }}\n}}\n",
             names.join(", ")
         ));
         out
@@ -147,13 +147,17 @@ impl Theme {
         names.push(format!("::highlight(@@{OTHER})"));
         names.push(format!("::highlight(@@{CLAIM})"));
         let css = format!(
-            "{}@media (forced-colors: active) {{\n{} {{ background-color: Mark; color: MarkText; text-decoration-color: CanvasText; }}\n}}\n",
+            "{}@media (forced-colors: active) {{\n{} {FORCED_MARK}\n}}\n",
             self.annotation_rules(schema, "@@"),
             names.join(", ")
         );
         serde_json::json!({"v": 1, "types": types, "css": css}).to_string()
     }
 }
+
+/// In forced colours (Windows high contrast) the page's colours are replaced: the
+/// annotations' highlights take the system's mark colours, and keep their lines.
+const FORCED_MARK: &str = "{ background-color: Mark; color: MarkText; text-decoration-color: CanvasText; }";
 
 /// The storage key of a document's paint style ([`Theme::paint_style`]), beside its
 /// annotations' `article-annotator/v1/<id>`.

@@ -95,26 +95,6 @@ pub struct StoredAnnotation<'a> {
 }
 
 impl<'a> StoredAnnotation<'a> {
-    /// The same, owning its text (to outlive what it borrowed from).
-    pub fn into_owned(self) -> StoredAnnotation<'static> {
-        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
-        StoredAnnotation {
-            id: own(self.id),
-            s: self.s,
-            e: self.e,
-            x: own(self.x),
-            p: own(self.p),
-            q: own(self.q),
-            t: self.t.map(own),
-            cl: self.cl.map(own),
-            vd: self.vd.map(own),
-            n: own(self.n),
-            c: self.c,
-            m: self.m,
-            by: self.by.map(own),
-            en: self.en.map(own),
-        }
-    }
     pub fn of(a: &'a Annotation) -> StoredAnnotation<'a> {
         let (t, cl, vd, n) = match &a.body {
             Body::Entity(t) => (Some(Cow::Borrowed(t.as_str())), None, None, Cow::Borrowed("")),

@@ -411,11 +411,10 @@ mod serve {
             let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
             let pairs = crate::core::corpus::brat::pair(&names);
             let brat: Vec<_> = pairs.iter().filter(|(_, a, _)| a.is_some()).collect();
-            let text = |i: usize| String::from_utf8(files[i].1.clone()).map_err(|e| format!("{} is not UTF-8 text (invalid byte at offset {})", files[i].0, e.utf8_error().valid_up_to()));
-            let texts: Vec<(String, String, Option<String>)> =
+            let text = |i: usize| std::str::from_utf8(&files[i].1).map_err(|e| format!("{} is not UTF-8 text (invalid byte at offset {})", files[i].0, e.valid_up_to()));
+            let texts: Vec<(String, &str, Option<&str>)> =
                 brat.iter().map(|(stem, a, t)| Ok((stem.clone(), text(a.unwrap_or_default())?, t.map(text).transpose()?))).collect::<Result<_, String>>()?;
-            let borrowed: Vec<(String, &str, Option<&str>)> = texts.iter().map(|(s, a, t)| (s.clone(), a.as_str(), t.as_deref())).collect();
-            crate::core::format::brat::import_corpus(&borrowed, &doc, &schema, now)
+            crate::core::format::brat::import_corpus(&texts, &doc, &schema, now)
         } else {
             let (name, bytes) = files.first().ok_or("the import request has no file")?;
             let format = match &req.format {
@@ -425,7 +424,7 @@ mod serve {
             catalog::import_bytes(format, bytes, req.companion.as_deref(), &cx).map_err(|e| e.to_string())?
         };
         let w = ImportedWire {
-            annotations: imported.annotations.iter().map(|a| StoredAnnotation::of(a).into_owned()).collect(),
+            annotations: imported.annotations.iter().map(StoredAnnotation::of).collect(),
             issues: imported.issues.into_iter().map(|i| (i.location, i.field, i.message)).collect(),
             carries: carries_bits(imported.carries),
             other_documents: imported.other_documents,
