@@ -117,7 +117,8 @@ function warmFonts(el) {
       const [stack, weight, fontStyle] = FACES[i];
       const face = document.createElement('span');
       // CSSOM, not a style attribute: a strict Content-Security-Policy allows it.
-      face.style.fontFamily = style.getPropertyValue(stack).trim() || FONT_STACKS[stack];
+      const page = stack.startsWith('--') ? style.getPropertyValue(stack).trim() : '';
+      face.style.fontFamily = page || FONT_STACKS[stack];
       face.style.fontWeight = String(weight);
       face.style.fontStyle = fontStyle;
       face.textContent = 'Annotate';

@@ -91,7 +91,6 @@ export function traceReport(events) {
       if (e.name === 'UpdateLayoutTree') return `style (${e.args?.elementCount ?? d.elementCount ?? '?'} elements)`;
       if (e.name === 'Layout') return `layout (${d.dirtyObjects ?? '?'} of ${d.totalObjects ?? '?'} objects)`;
       if (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.compile') return `${e.name} ${(d.url || '').split('/').pop()} ${d.functionName || ''}`.trim();
-      if (e.name === 'TimerFire') return `TimerFire`;
       return e.name;
     };
     const add = (e, ms) => { const k = label(e); self.set(k, (self.get(k) ?? 0) + ms); };
