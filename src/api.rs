@@ -505,17 +505,22 @@ fn merge_into(session: &AnnotationStore, bridge: &Bridge, imported: Imported, na
     Ok(report)
 }
 
-/// Fills the shadow root and renders the widget in a task of its own, right after
-/// `mount`'s (a `setTimeout(0)`): on a CMS page at 4× CPU throttling the two together
-/// were one 143 ms task. Until the render is complete the page looks as it did (the
-/// shadow root holds only a slot, then [`crate::ui::shell::reveal`] swaps), and every
-/// API call already sees the store `mount` filled; actions sent meanwhile wait in the
-/// [`Bridge`]. Without a window (never, in a page) it renders at once.
+/// Fills the shadow root and renders the widget in a task of its own after `mount`'s: on
+/// a CMS page at 4× CPU throttling the two together were one 143 ms task. The first
+/// widget of a page renders after a rehearsal ([`crate::ui::rehearsal`]: the same render
+/// on a two-sentence article, unseen, so that the real one calls compiled code and the
+/// browser's first style and layout of the widget have been done); later ones at once.
+/// Until the render is complete the page looks as it did (the shadow root holds only a
+/// slot, then [`crate::ui::shell::reveal`] swaps), and every API call already sees the
+/// store `mount` filled; actions sent meanwhile wait in the [`Bridge`]. Without a window
+/// (never, in a page) it renders at once.
 #[allow(clippy::type_complexity)]
 fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<std::cell::RefCell<Option<yew::AppHandle<App>>>>, Rc<std::cell::Cell<bool>>, Rc<std::cell::RefCell<Option<Shell>>>) {
     let handle = Rc::new(std::cell::RefCell::new(None));
     let alive = Rc::new(std::cell::Cell::new(true));
     let shell_cell = Rc::new(std::cell::RefCell::new(None));
+    let schema = props.session.read().schema.clone();
+    let host = props.host.clone();
     let render = {
         let (handle, alive, shell_cell) = (handle.clone(), alive.clone(), shell_cell.clone());
         move || {
@@ -531,14 +536,10 @@ fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<
             }
         }
     };
-    match web_sys::window() {
-        Some(w) => {
-            let f = Closure::once_into_js(render);
-            if w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), 0).is_err() {
-                let _ = f.unchecked_ref::<js_sys::Function>().call0(&JsValue::UNDEFINED);
-            }
-        }
-        None => render(),
+    if web_sys::window().is_some() {
+        crate::ui::rehearsal::then(host.as_ref(), &schema, render);
+    } else {
+        render();
     }
     (handle, alive, shell_cell)
 }
@@ -662,6 +663,16 @@ fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::Token
         return Err(JsError::new("options.sync.token must be a string or a function returning a promise of one"));
     };
     Ok(Some((url, token)))
+}
+
+/// Optional, before the first `mount` of a page, in a task of its own: runs what `mount`
+/// does on a two-sentence article, so that the first `mount` calls code V8 has compiled
+/// already (it compiles each wasm function on its first call, on the main thread).
+/// `element.js` calls it once the module is loaded. Once per page; later calls do
+/// nothing.
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() {
+    crate::ui::rehearsal::mount_parts(&Schema::default());
 }
 
 /// Renders the annotator into `element` (inside a shadow root of its own).

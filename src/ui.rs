@@ -19,6 +19,7 @@ pub mod files;
 pub mod highlights;
 pub mod hooks;
 pub mod persist;
+pub mod rehearsal;
 pub mod shell;
 pub mod state;
 pub mod team;

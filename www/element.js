@@ -27,7 +27,8 @@
 let module = null;
 /** Fetches and starts the wasm module, once for every element on the page. */
 export function load() {
-  module ??= import('./article_annotator.js').then(async (m) => { await m.default(); return m; });
+  // warmUp, in a task of its own: what the first mount runs, compiled before it.
+  module ??= import('./article_annotator.js').then(async (m) => { await m.default(); await nextTask(); try { m.warmUp(); } catch { /* only a head start */ } return m; });
   return module;
 }
 /** Resolves when the wasm module is ready (asking for it fetches it). */

@@ -206,7 +206,6 @@ pub fn clear_selection() {
     }
 }
 
-/// Offers `bytes` as a file download.
 /// Runs `f` in a task of its own (a `setTimeout(0)`), or at once without a window.
 pub fn later(f: impl FnOnce() + 'static) {
     let f = wasm_bindgen::closure::Closure::once_into_js(f);
@@ -216,6 +215,18 @@ pub fn later(f: impl FnOnce() + 'static) {
     }
 }
 
+/// Runs `f` in a task of its own after the browser's next frame (`requestAnimationFrame`,
+/// then a `setTimeout(0)`): what the task before changed has been styled, laid out and
+/// painted by then. At once without a window.
+pub fn after_frame(f: impl FnOnce() + 'static) {
+    let Some(w) = web_sys::window() else { return f() };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || later(f));
+    if w.request_animation_frame(frame.unchecked_ref()).is_err() {
+        let _ = frame.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
+/// Offers `bytes` as a file download.
 pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));

@@ -108,6 +108,62 @@ impl Shell {
     }
 }
 
+/// The parts of a widget on a [`stage`], each left out (`display: none`) while its class
+/// is on the stage's container.
+pub const STAGE_PARTS: [(&str, &str); 3] = [("aa-stage-header", ".aa-header"), ("aa-stage-panel", ".aa-panel"), ("aa-stage-article", ".aa-article")];
+
+/// An element for [`crate::ui::rehearsal`] to render on, from [`stage`].
+pub struct Stage {
+    /// The stage itself, in the host's shadow root.
+    pub element: Element,
+    /// Where to render, in the stage's own shadow root.
+    pub container: Element,
+}
+
+/// A stage for [`crate::ui::rehearsal`] in `host`'s shadow root (from [`Shell::open`]):
+/// an element out of the flow, unseen and `aria-hidden`, as wide as the host, holding a
+/// shadow root of its own with the widget's stylesheets, and the element to render into.
+/// What is rendered there is styled and laid out as the widget will be (the browser
+/// builds its index of the stylesheet's rules then, and opens the fonts), and moves
+/// nothing. `None` when the host takes no room (it is not displayed) or the browser has
+/// no constructable stylesheets.
+pub fn stage(host: &Element, theme_css: &str) -> Option<Stage> {
+    let root = host.shadow_root()?;
+    let width = host.get_bounding_client_rect().width();
+    if width < 1.0 || !js_sys::Reflect::has(&root, &"adoptedStyleSheets".into()).unwrap_or(false) {
+        return None;
+    }
+    let document = root.owner_document()?;
+    let stage = document.create_element("div").ok()?;
+    stage.set_attribute("aria-hidden", "true").ok()?;
+    // Nothing in it can be focused or clicked (the widget's root resets `visibility`).
+    stage.set_attribute("inert", "").ok()?;
+    let style = stage.dyn_ref::<web_sys::HtmlElement>()?.style();
+    // CSSOM, not a style attribute: a strict Content-Security-Policy allows it. No height
+    // and its overflow clipped: laid out, never painted.
+    for (k, v) in [("position", "absolute"), ("top", "0"), ("left", "0"), ("height", "0"), ("overflow", "hidden"), ("visibility", "hidden"), ("opacity", "0"), ("pointer-events", "none"), ("contain", "strict")] {
+        style.set_property(k, v).ok()?;
+    }
+    style.set_property("width", &format!("{width}px")).ok()?;
+    // The stylesheet gives its own root the default fonts; a page's choice on the host
+    // is what the widget will use.
+    let page = web_sys::window()?.get_computed_style(host).ok().flatten();
+    for key in ["--aa-font", "--aa-ui-font"] {
+        if let Some(v) = page.as_ref().and_then(|p| p.get_property_value(key).ok()).filter(|v| !v.trim().is_empty()) {
+            style.set_property(key, v.trim()).ok()?;
+        }
+    }
+    let inner = stage.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).ok()?;
+    let parts: String = STAGE_PARTS.iter().map(|(c, part)| format!(".{c} {part} {{ display: none; }}\n")).collect();
+    let sheets = js_sys::Array::of3(&base_sheet()?.into(), &sheet(theme_css)?.into(), &sheet(&parts)?.into());
+    js_sys::Reflect::set(&inner, &"adoptedStyleSheets".into(), &sheets).ok()?;
+    let container = document.create_element("div").ok()?;
+    container.set_class_name(&format!("aa-shell {}", STAGE_PARTS.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(" ")));
+    inner.append_child(&container).ok()?;
+    root.append_child(&stage).ok()?;
+    Some(Stage { element: stage, container })
+}
+
 /// The widget's first render is complete: it takes the place of the host's content, in
 /// the same frame (nothing shows an empty widget, and what follows the host moves once).
 pub fn reveal(host: &Element) {

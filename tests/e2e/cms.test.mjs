@@ -319,3 +319,86 @@ test('starting the widgets moves nothing of the page but what they grow (CLS at 
     await close();
   }
 });
+
+test('the first widget\'s start is rehearsed unseen: a stage out of the flow, inert, never painted, gone before the widget shows, nothing of it left', async () => {
+  const { context, close } = await launchFresh();
+  try {
+    const page = context.pages()[0];
+    await page.addInitScript(() => {
+      // Every element added to or removed from a widget's shadow root that is `inert`
+      // (the rehearsal's stage), and what each frame saw of it.
+      window.__stages = [];
+      window.__stageFrames = [];
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        const host = this;
+        new MutationObserver((records) => {
+          for (const r of records) {
+            for (const n of r.addedNodes) {
+              if (n.nodeType !== 1 || !n.hasAttribute('inert')) continue;
+              const cs = getComputedStyle(n);
+              window.__stages.push({ host: host.id, ariaHidden: n.getAttribute('aria-hidden'), position: cs.position, height: n.getBoundingClientRect().height, overflow: cs.overflow, width: n.getBoundingClientRect().width, hostWidth: host.getBoundingClientRect().width, removed: null });
+            }
+            for (const n of r.removedNodes) {
+              if (n.nodeType !== 1 || !n.hasAttribute('inert')) continue;
+              const s = window.__stages.find((x) => x.host === host.id && x.removed === null);
+              if (s) s.removed = { widgetShown: !!root.querySelector('.aa-shell:not(.aa-shell-waiting)') };
+            }
+          }
+        }).observe(root, { childList: true });
+        return root;
+      };
+      const tick = () => {
+        for (const el of document.querySelectorAll('article-annotator')) {
+          const stage = el.shadowRoot?.querySelector('[inert]');
+          const inner = stage?.shadowRoot?.querySelector('.aa-root');
+          if (!inner) continue;
+          const shown = ['.aa-header', '.aa-panel', '.aa-article'].filter((s) => { const e = inner.querySelector(s); return e && getComputedStyle(e).display !== 'none'; });
+          window.__stageFrames.push({ host: el.id, width: inner.getBoundingClientRect().width, shown });
+        }
+        if (performance.now() < 6000) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const { errors } = await openDemo(context, CMS());
+    await page.waitForFunction(() => [...document.querySelectorAll('article-annotator')].every((el) => el.annotator && el.annotator.paintedRevision !== undefined));
+    const r = await page.evaluate(() => {
+      const roots = [...document.querySelectorAll('article-annotator')].map((el) => el.shadowRoot);
+      const prefixes = roots.map((root) => root.querySelector('.aa-root').dataset.highlights);
+      return {
+        stages: window.__stages,
+        frames: window.__stageFrames,
+        left: roots.map((root) => root.querySelectorAll('[inert]').length),
+        rehearsalText: roots.some((root) => root.textContent.includes('Anna Berg')) || document.body.textContent.includes('Anna Berg'),
+        strayHighlights: [...CSS.highlights.keys()].filter((k) => !prefixes.some((p) => k.startsWith(p)) && !k.startsWith('aa-pre')),
+        storageKeys: Object.keys(localStorage).filter((k) => k.endsWith('/')),
+      };
+    });
+    // One stage, in the first widget's shadow root: out of the flow, without height,
+    // clipped, inert and hidden from assistive technology, as wide as the widget.
+    assert.equal(r.stages.length, 1, JSON.stringify(r.stages));
+    const [stage] = r.stages;
+    assert.equal(stage.host, 'story');
+    assert.equal(stage.ariaHidden, 'true');
+    assert.equal(stage.position, 'absolute');
+    assert.equal(stage.height, 0);
+    assert.equal(stage.overflow, 'hidden');
+    assert.ok(Math.abs(stage.width - stage.hostWidth) < 1, `the stage is as wide as the host: ${stage.width} against ${stage.hostWidth}`);
+    // Laid out at the widget's width, its header, panel and article shown one after another.
+    assert.ok(r.frames.length >= 2, JSON.stringify(r.frames));
+    assert.ok(r.frames.every((f) => f.width > 0));
+    assert.deepEqual(r.frames.at(-1).shown, ['.aa-header', '.aa-panel', '.aa-article']);
+    assert.ok(r.frames.some((f) => f.shown.length < 3), 'the parts come a frame at a time');
+    // Gone before the widget showed, and nothing of it left: no stage, no text, no
+    // highlights but the widgets', nothing stored.
+    assert.deepEqual(stage.removed, { widgetShown: false });
+    assert.deepEqual(r.left, [0, 0]);
+    assert.equal(r.rehearsalText, false);
+    assert.deepEqual(r.strayHighlights, []);
+    assert.deepEqual(r.storageKeys, []);
+    await pageIsClean(page, errors);
+  } finally {
+    await close();
+  }
+});

@@ -50,8 +50,15 @@ fn options(document_id: &str, storage: &str) -> JsValue {
     o.into()
 }
 
-/// Waits for the widget's first render (a task after `mount`'s) and Yew's work.
+/// Waits for the widget's first render (a task after `mount`'s, and after the page's
+/// rehearsal of it if that is still under way) and Yew's work.
 async fn settle() {
+    for _ in 0..600 {
+        if article_annotator::ui::rehearsal::is_over() {
+            break;
+        }
+        frames(1).await;
+    }
     let p = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0).unwrap();
     });
@@ -598,4 +605,41 @@ fn each_type_has_its_own_line_and_forced_colours_keep_the_highlights() {
         assert!(forced.contains(&format!("::highlight({})", theme.name(theme.ident(&t.id)))), "{} in forced colours", t.id);
     }
     assert!(forced.contains("background-color: Mark"));
+}
+
+#[wasm_bindgen_test]
+async fn the_start_is_rehearsed_once_and_renders_asked_for_meanwhile_run_in_order() {
+    use article_annotator::core::schema::Schema;
+    use article_annotator::ui::rehearsal;
+    // `mount`'s part: the host's HTML read, two annotations stored, read back and anchored.
+    assert_eq!(rehearsal::mount_parts(&Schema::default()), 2);
+    assert_eq!(rehearsal::mount_parts(&Schema::default()), 0, "once per page");
+    // The render's part: whatever has run before, renders asked for run once it is over,
+    // in the order asked, each in a task of its own.
+    let order = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    for n in 1..=3 {
+        let order = order.clone();
+        rehearsal::then(None, &Schema::default(), move || {
+            assert!(rehearsal::is_over(), "a render runs only after the rehearsal");
+            order.borrow_mut().push(n);
+        });
+    }
+    assert!(order.borrow().is_empty(), "never in the task that asks");
+    for _ in 0..600 {
+        if order.borrow().len() == 3 {
+            break;
+        }
+        frames(1).await;
+    }
+    assert_eq!(*order.borrow(), vec![1, 2, 3]);
+    // Nothing of the rehearsal is left in the page: its article's text is nowhere.
+    let body = document().body().unwrap();
+    assert!(!body.text_content().unwrap_or_default().contains("Anna Berg"));
+    let hosts = body.query_selector_all("*").unwrap();
+    for i in 0..hosts.length() {
+        let el: Element = hosts.item(i).unwrap().dyn_into().unwrap();
+        if let Some(root) = el.shadow_root() {
+            assert!(!root.text_content().unwrap_or_default().contains("Anna Berg"), "a rehearsal left in a widget's shadow root");
+        }
+    }
 }
