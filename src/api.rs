@@ -506,10 +506,10 @@ fn merge_into(session: &AnnotationStore, bridge: &Bridge, imported: Imported, na
 }
 
 /// Fills the shadow root and renders the widget in a task of its own after `mount`'s: on
-/// a CMS page at 4× CPU throttling the two together were one 143 ms task. The first
-/// widget of a page renders after a rehearsal ([`crate::ui::rehearsal`]: the same render
-/// on a two-sentence article, unseen, so that the real one calls compiled code and the
-/// browser's first style and layout of the widget have been done); later ones at once.
+/// a CMS page at 4× CPU throttling the two together were one 143 ms task. On a page that
+/// called `warmUp`, the first widget renders after a rehearsal ([`crate::ui::rehearsal`]:
+/// the same render on a two-sentence article, unseen, so that the real one calls compiled
+/// code and the browser's first style and layout of the widget have been done).
 /// Until the render is complete the page looks as it did (the shadow root holds only a
 /// slot, then [`crate::ui::shell::reveal`] swaps), and every API call already sees the
 /// store `mount` filled; actions sent meanwhile wait in the [`Bridge`]. Without a window
@@ -667,9 +667,11 @@ fn read_sync(options: &JsValue) -> Result<Option<(String, crate::ui::team::Token
 
 /// Optional, before the first `mount` of a page, in a task of its own: runs what `mount`
 /// does on a two-sentence article, so that the first `mount` calls code V8 has compiled
-/// already (it compiles each wasm function on its first call, on the main thread).
-/// `element.js` calls it once the module is loaded. Once per page; later calls do
-/// nothing.
+/// already (it compiles each wasm function on its first call, on the main thread), and
+/// has the first widget's first render rehearsed, unseen, before it
+/// ([`crate::ui::rehearsal`]): no step of the start is one long task, for a few frames
+/// more before the first render. `element.js` calls it once the module is loaded. Once
+/// per page; later calls do nothing.
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() {
     crate::ui::rehearsal::mount_parts(&Schema::default());

@@ -10,11 +10,12 @@
 //!   indexed, its fonts at each size opened, its form controls built) cost the frame
 //!   after the first render about as much as laying out the widget itself.
 //!
-//! So, before the first widget's first render:
-//! 1. [`mount_parts`] (`warmUp` in the JS API, which `element.js` calls once the module
-//!    is loaded, a task before the first `mount`) runs what `mount` does: the host's
-//!    HTML read and sanitized, annotations written in the stored form, read back and
-//!    anchored by persistence (from memory, never the page's storage), the theme.
+//! So, on a page that asks for it (`warmUp` in the JS API, which `element.js` calls: a
+//! page of its own may rather have its first render a few frames sooner):
+//! 1. [`mount_parts`] (`warmUp`, once the module is loaded, a task before the first
+//!    `mount`) runs what `mount` does: the host's HTML read and sanitized, annotations
+//!    written in the stored form, read back and anchored by persistence (from memory,
+//!    never the page's storage), the theme.
 //! 2. [`then`], called by `mount` with the real render, runs four tasks and three frames:
 //!    a small Yew tree (Yew's own code: the scheduler, tags, attributes, listeners, a
 //!    keyed list, a state hook); then [`App`] with no annotations, on an element that
@@ -67,10 +68,10 @@ thread_local! {
 /// The rehearsal's article: a person, and a claim they make.
 const TEXT: &str = "Anna Berg said the river rose two metres overnight.";
 
-/// Runs `render` in a task of its own: after the rehearsal if this page has not had one
-/// (or once the one under way is over), in the next task if it has. `host` is the
-/// widget's element, its shadow root open ([`crate::ui::shell::Shell::open`]): the
-/// rehearsal's stage goes there.
+/// Runs `render` in a task of its own: after the rehearsal if the page asked for one
+/// ([`mount_parts`] has run) and has not had it (or once the one under way is over), in
+/// the next task if not. `host` is the widget's element, its shadow root open
+/// ([`crate::ui::shell::Shell::open`]): the rehearsal's stage goes there.
 pub fn then(host: Option<&Element>, schema: &Schema, render: impl FnOnce() + 'static) {
     let start = STATE.with(|s| {
         let mut s = s.borrow_mut();
@@ -81,6 +82,12 @@ pub fn then(host: Option<&Element>, schema: &Schema, render: impl FnOnce() + 'st
             }
             State::Running(waiting) => {
                 waiting.push(Box::new(render));
+                false
+            }
+            // Only where the page asked for it (`warmUp`): it costs the first render a few
+            // frames, which a page of its own may rather not pay.
+            State::NotYet if !MOUNTED.with(Cell::get) => {
+                later(render);
                 false
             }
             State::NotYet => {
