@@ -510,8 +510,8 @@ fn merge_into(session: &AnnotationStore, bridge: &Bridge, imported: Imported, na
 /// called `warmUp`, the first widget renders after a rehearsal ([`crate::ui::rehearsal`]:
 /// the same render on a two-sentence article, unseen, so that the real one calls compiled
 /// code and the browser's first style and layout of the widget have been done).
-/// Until the render is complete the page looks as it did (the shadow root holds only a
-/// slot, then [`crate::ui::shell::reveal`] swaps), and every API call already sees the
+/// Until the render is complete and laid out the page looks as it did (the shadow root
+/// shows only a slot, then [`crate::ui::shell::reveal`] swaps, a frame later), and every API call already sees the
 /// store `mount` filled; actions sent meanwhile wait in the [`Bridge`]. Without a window
 /// (never, in a page) it renders at once.
 #[allow(clippy::type_complexity)]
@@ -527,8 +527,11 @@ fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<
             if !alive.get() {
                 return;
             }
-            match Shell::fill(root, &css) {
+            let host = root.host();
+            match Shell::fill(&host, root, &css) {
                 Ok(shell) => {
+                    // Laid out unseen until the reveal, a frame after this render.
+                    props.session.set_shown(false);
                     *handle.borrow_mut() = Some(yew::Renderer::<App>::with_root_and_props(shell.container.clone(), props).render());
                     *shell_cell.borrow_mut() = Some(shell);
                 }

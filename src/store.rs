@@ -30,6 +30,11 @@ struct Inner {
     /// The revision whose highlights the article last painted (the JS API's
     /// `paintedRevision`; no DOM change marks it, since any would restyle the article).
     painted: Cell<Option<u64>>,
+    /// The revision whose highlights the article last drew, shown or not, and whether the
+    /// widget is unseen (from its first render to its reveal, a frame later): `painted`
+    /// is `drawn` once shown.
+    drawn: Cell<Option<u64>>,
+    unseen: Cell<bool>,
     subscribers: RefCell<Vec<(u64, Subscriber)>>,
     next_subscriber: Cell<u64>,
     /// Holds alive ([`AnnotationStore::hold`]), and whether a held change waits to be told.
@@ -87,6 +92,8 @@ impl AnnotationStore {
         AnnotationStore(Rc::new(Inner {
             session: RefCell::new(session),
             painted: Cell::new(None),
+            drawn: Cell::new(None),
+            unseen: Cell::new(false),
             subscribers: RefCell::new(Vec::new()),
             next_subscriber: Cell::new(0),
             holds: Cell::new(0),
@@ -224,11 +231,25 @@ impl AnnotationStore {
         self.change(|s| s.add_with_mentions(a, case_sensitive, mint))
     }
 
-    /// The revision the article's highlights show, once they have been painted.
+    /// The revision the article's highlights show, once they have been painted (and the
+    /// widget is shown).
     pub fn painted(&self) -> Option<u64> {
         self.0.painted.get()
     }
+    /// The article has drawn `revision`'s highlights: painted with the next frame if the
+    /// widget is shown, else from its reveal on ([`AnnotationStore::set_shown`]).
     pub fn set_painted(&self, revision: u64) {
-        self.0.painted.set(Some(revision));
+        self.0.drawn.set(Some(revision));
+        if !self.0.unseen.get() {
+            self.0.painted.set(Some(revision));
+        }
+    }
+    /// Whether the widget is shown: not from its first render, laid out unseen, to its
+    /// reveal; what the article drew meanwhile is painted from the reveal on.
+    pub fn set_shown(&self, shown: bool) {
+        self.0.unseen.set(!shown);
+        if shown {
+            self.0.painted.set(self.0.drawn.get());
+        }
     }
 }

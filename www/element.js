@@ -104,7 +104,7 @@ function warmFonts(el) {
       root.innerHTML = '<slot></slot>';
     }
     // The widget has rendered (or is rendering) into it already: nothing to do.
-    if (root.querySelector('.aa-frame, .aa-font-probe')) return;
+    if (root.querySelector('.aa-shell, .aa-font-probe')) return;
     if (!probeSheet) { probeSheet = new CSSStyleSheet(); probeSheet.replaceSync(PROBE_CSS); }
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, probeSheet];
     const probe = document.createElement('span');

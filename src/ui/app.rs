@@ -192,13 +192,20 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listeners)
         });
     }
-    // The first render is complete: the widget takes the host's content's place, before
-    // the browser paints (ui::shell::reveal).
+    // The first render is complete: the widget takes the host's content's place once the
+    // browser has laid it out unseen (ui::shell::reveal).
     {
         let host = props.host.clone();
+        let session = props.session.clone();
         crate::ui::hooks::use_effect_before_paint((), move |_| {
-            if let Some(h) = &host {
-                crate::ui::shell::reveal(h);
+            if let Some(h) = host.clone() {
+                // A frame later: the next frame lays the widget out unseen, the one after
+                // shows it (its first layout and first paint are not one long frame).
+                dom::next_frame(move || {
+                    if crate::ui::shell::reveal(&h) {
+                        session.set_shown(true);
+                    }
+                });
             }
         });
     }

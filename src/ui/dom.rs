@@ -226,6 +226,23 @@ pub fn after_frame(f: impl FnOnce() + 'static) {
     }
 }
 
+/// Runs `f` in the animation callbacks of the frame after the next one (two
+/// `requestAnimationFrame`s): the next frame has styled, laid out and painted what is in
+/// the DOM now, and what `f` changes is in the frame after, before its paint. At once
+/// without a window.
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    let Some(w) = web_sys::window() else { return f() };
+    let second = wasm_bindgen::closure::Closure::once_into_js(f);
+    let first = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if web_sys::window().is_none_or(|w| w.request_animation_frame(second.unchecked_ref()).is_err()) {
+            let _ = second.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    if w.request_animation_frame(first.unchecked_ref()).is_err() {
+        let _ = first.unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
 /// Offers `bytes` as a file download.
 pub fn download(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;

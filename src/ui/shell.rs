@@ -24,8 +24,15 @@ use web_sys::{Element, Node, ShadowRoot};
 /// The widget's stylesheet (the same text for every widget on the page).
 const BASE_CSS: &str = include_str!("../../www/annotator.css");
 
+/// What the host becomes at the reveal (a custom element is `display: inline` until a
+/// stylesheet says otherwise): adopted then for an inline host, not with the widget's
+/// stylesheet, so the host's own content keeps the page's layout while the widget is laid
+/// out unseen.
+const SHOWN_CSS: &str = ":host { display: block; }";
+
 thread_local! {
     static BASE_SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
+    static SHOWN_SHEET: RefCell<Option<web_sys::CssStyleSheet>> = const { RefCell::new(None) };
 }
 
 fn sheet(text: &str) -> Option<web_sys::CssStyleSheet> {
@@ -66,36 +73,48 @@ impl Shell {
         Ok(root)
     }
 
-    /// Fills a shadow root from [`Shell::open`] with the widget's stylesheets and an
-    /// empty container, in the task that renders into it.
-    pub fn fill(root: ShadowRoot, theme_css: &str) -> Result<Shell, String> {
+    /// Fills a shadow root from [`Shell::open`] (of `host`) with the widget's stylesheets
+    /// and an empty container, in the task that renders into it. Until [`reveal`], a frame
+    /// after the render, the host's own content shows (the slot) as the page laid it out,
+    /// and the widget is laid out beside it, unseen and taking no room, at the width it
+    /// will have: its first layout and its first paint fall in two frames.
+    pub fn fill(host: &Element, root: ShadowRoot, theme_css: &str) -> Result<Shell, String> {
+        // Read before anything changes: the host's box, and the width its content will
+        // have once it is a block (a custom element is inline until a stylesheet says
+        // otherwise; the page's own stylesheet may give it borders and padding).
+        let width = block_width(host);
+        let inline = web_sys::window().and_then(|w| w.get_computed_style(host).ok().flatten()).and_then(|c| c.get_property_value("display").ok()).is_some_and(|d| d == "inline");
         root.set_inner_html("");
         let document = root.owner_document().ok_or("the element is not in a document")?;
         let sheets = js_sys::Array::new();
-        match (base_sheet(), sheet(theme_css)) {
+        // The width the widget is laid out at while unseen: a rule of this widget's own
+        // sheet (no `style` attribute), which ends with the waiting class at the reveal.
+        let waiting = width.map(|w| format!("\n.aa-shell-waiting {{ width: {w}px; }}\n")).unwrap_or_default();
+        match (base_sheet(), sheet(&format!("{theme_css}{waiting}"))) {
             (Some(base), Some(theme)) if js_sys::Reflect::has(&root, &"adoptedStyleSheets".into()).unwrap_or(false) => {
                 sheets.push(&base);
                 sheets.push(&theme);
+                // An inline host becomes a block at the reveal, not before: the page's
+                // layout of its content holds until the widget takes its place.
+                if !inline {
+                    if let Some(shown) = shown_sheet() {
+                        sheets.push(&shown);
+                    }
+                }
                 let _ = js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
             }
             _ => {
                 // Browsers without constructable stylesheets: a <style> element.
                 let style = document.create_element("style").map_err(|_| "could not add the widget's styles")?;
-                style.set_text_content(Some(&format!("{BASE_CSS}\n{theme_css}")));
+                style.set_text_content(Some(&format!("{BASE_CSS}\n{theme_css}\n{SHOWN_CSS}")));
                 let _ = root.append_child(&style);
             }
         }
-        // Until the first render is complete ([`reveal`]), the host's own content shows
-        // (the slot) and keeps its place; the widget renders beside it, laid out (so it can
-        // be measured) but hidden and taking no room.
-        let frame = document.create_element("div").map_err(|_| "could not create the widget's container")?;
-        frame.set_class_name("aa-frame");
         let slot = document.create_element("slot").map_err(|_| "could not create the widget's container")?;
         let container = document.create_element("div").map_err(|_| "could not create the widget's container")?;
         container.set_class_name("aa-shell aa-shell-waiting");
-        let _ = frame.append_child(&slot);
-        frame.append_child(&container).map_err(|_| "could not add the widget's container")?;
-        root.append_child(&frame).map_err(|_| "could not add the widget's container")?;
+        root.append_child(&slot).map_err(|_| "could not add the widget's container")?;
+        root.append_child(&container).map_err(|_| "could not add the widget's container")?;
         Ok(Shell { root, container })
     }
 
@@ -164,16 +183,58 @@ pub fn stage(host: &Element, theme_css: &str) -> Option<Stage> {
     Some(Stage { element: stage, container })
 }
 
-/// The widget's first render is complete: it takes the place of the host's content, in
-/// the same frame (nothing shows an empty widget, and what follows the host moves once).
-pub fn reveal(host: &Element) {
-    let Some(root) = host.shadow_root() else { return };
-    if let Ok(Some(slot)) = root.query_selector(".aa-frame > slot") {
+/// The width, in CSS pixels, of `host`'s content box once it is a block: its own if it is
+/// a block already, else its containing block's less its margins, borders and padding.
+/// `None` when there is no telling (no parent element, no window).
+fn block_width(host: &Element) -> Option<f64> {
+    let window = web_sys::window()?;
+    let px = |style: &web_sys::CssStyleDeclaration, key: &str| style.get_property_value(key).ok().and_then(|v| v.trim_end_matches("px").parse::<f64>().ok()).unwrap_or(0.0);
+    let own = window.get_computed_style(host).ok()??;
+    let sides = |style: &web_sys::CssStyleDeclaration, parts: &[&str]| parts.iter().map(|k| px(style, k)).sum::<f64>();
+    if own.get_property_value("display").ok()? != "inline" {
+        return Some(f64::from(host.client_width()) - sides(&own, &["padding-left", "padding-right"]));
+    }
+    let parent = host.parent_element()?;
+    let outer = window.get_computed_style(&parent).ok()??;
+    let room = f64::from(parent.client_width()) - sides(&outer, &["padding-left", "padding-right"]);
+    let w = room - sides(&own, &["margin-left", "margin-right", "border-left-width", "border-right-width", "padding-left", "padding-right"]);
+    (w > 0.0).then_some(w)
+}
+
+fn shown_sheet() -> Option<web_sys::CssStyleSheet> {
+    SHOWN_SHEET.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.is_none() {
+            *s = sheet(SHOWN_CSS);
+        }
+        s.clone()
+    })
+}
+
+/// The widget's first render is complete and laid out: it takes the place of the host's
+/// content, in one frame (nothing shows an empty widget, and what follows the host moves
+/// once). Returns whether there was a widget waiting (none after a `destroy`).
+pub fn reveal(host: &Element) -> bool {
+    let Some(root) = host.shadow_root() else { return false };
+    let Ok(Some(waiting)) = root.query_selector(".aa-shell-waiting") else { return false };
+    // The host's content, shown until now: the shadow root's own `<slot>` (the widget
+    // renders none).
+    let kids = root.children();
+    if let Some(slot) = (0..kids.length()).filter_map(|i| kids.item(i)).find(|k| k.local_name() == "slot") {
         slot.remove();
     }
-    if let Ok(Some(c)) = root.query_selector(".aa-shell-waiting") {
-        let _ = c.class_list().remove_1("aa-shell-waiting");
+    let _ = waiting.class_list().remove_1("aa-shell-waiting");
+    // (Without constructable stylesheets, the `<style>` element holds it already.)
+    if let (Some(shown), Ok(list)) = (shown_sheet(), js_sys::Reflect::get(&root, &"adoptedStyleSheets".into())) {
+        if js_sys::Array::is_array(&list) {
+            let sheets = js_sys::Array::from(&list);
+            if !sheets.includes(&shown, 0) {
+                sheets.push(&shown);
+                let _ = js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
+            }
+        }
     }
+    true
 }
 
 /// A URL attribute resolved against the node's base URL (`""` if it does not parse).

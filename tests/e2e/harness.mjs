@@ -41,7 +41,9 @@ export async function launchFresh(options = {}) {
  *  i-th widget; `aa.hl(name, i)` is its highlight `name` ('person', 'claim', 'flash'…). */
 export function installHelpers() {
   window.aa = {
-    hosts: () => [...document.querySelectorAll('*')].filter((e) => e.shadowRoot && e.shadowRoot.querySelector('.aa-root')),
+    // Widgets that are up: rendered and shown (a widget is laid out unseen for a frame
+    // before it takes its host's content's place).
+    hosts: () => [...document.querySelectorAll('*')].filter((e) => e.shadowRoot && e.shadowRoot.querySelector('.aa-root') && !e.shadowRoot.querySelector('.aa-shell-waiting')),
     root: (i = 0) => window.aa.hosts()[i]?.shadowRoot,
     q: (sel, i = 0) => window.aa.root(i)?.querySelector(sel) ?? null,
     qa: (sel, i = 0) => [...(window.aa.root(i)?.querySelectorAll(sel) ?? [])],
@@ -74,6 +76,8 @@ export async function openDemo(context, url, selector = '.aa-article [data-block
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector(selector);
+  // And until a widget is up (shown, not only rendered), if the page has one.
+  if (selector.startsWith('.aa-')) await page.waitForFunction(() => window.aa.hosts().length > 0);
   return { page, errors };
 }
 

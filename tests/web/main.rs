@@ -144,9 +144,16 @@ fn painted(root: &Element, name: &str) -> Vec<String> {
     out.into_iter().map(|(_, t)| t).collect()
 }
 
-/// The element the widget renders into, once it has rendered (a task after `mount`).
+/// The element the widget renders into, once it has rendered (a task after `mount`) and
+/// taken the host's content's place (a frame after its render).
 async fn rendered(host: &Element) -> Element {
     settle().await;
+    for _ in 0..100 {
+        if host.shadow_root().and_then(|r| r.query_selector(".aa-shell-waiting").ok().flatten()).is_none() {
+            break;
+        }
+        frames(1).await;
+    }
     inner(host)
 }
 
