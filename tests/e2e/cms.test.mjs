@@ -302,6 +302,9 @@ test('starting the widgets moves nothing of the page but what they grow (CLS at 
           const blocks = root.querySelectorAll('.aa-article [data-block]').length;
           if (shown && blocks === 0) window.__frames.push(`${el.id}: shown with no article`);
           if (!shown && !root.querySelector('slot')) window.__frames.push(`${el.id}: neither the page's content nor the widget`);
+          if (root.querySelector('.aa-shell-waiting')) window.__unseen = (window.__unseen ?? 0) + 1;
+          // Laid out unseen for a frame before it shows: painted only once shown.
+          if (!shown && el.annotator?.paintedRevision !== undefined) window.__frames.push(`${el.id}: paintedRevision before it shows`);
         }
         if (performance.now() < 5000) requestAnimationFrame(tick);
       };
@@ -310,7 +313,8 @@ test('starting the widgets moves nothing of the page but what they grow (CLS at 
     const { errors } = await openDemo(context, CMS());
     await page.waitForFunction(() => [...document.querySelectorAll('article-annotator')].every((el) => el.annotator && el.annotator.paintedRevision !== undefined));
     await page.waitForTimeout(1500);
-    const { shifts, frames } = await page.evaluate(() => ({ shifts: window.__shifts, frames: window.__frames }));
+    const { shifts, frames, unseen } = await page.evaluate(() => ({ shifts: window.__shifts, frames: window.__frames, unseen: window.__unseen }));
+    assert.ok(unseen >= 1, 'a frame saw a widget laid out unseen, before its reveal');
     const cls = shifts.reduce((s, e) => s + e.value, 0);
     assert.ok(cls <= 0.01, `CLS ${cls.toFixed(4)}: ${JSON.stringify(shifts)}`);
     assert.deepEqual(frames, []);
