@@ -89,7 +89,7 @@ impl Shell {
         let sheets = js_sys::Array::new();
         // The width the widget is laid out at while unseen: a rule of this widget's own
         // sheet (no `style` attribute), which ends with the waiting class at the reveal.
-        let waiting = width.map(|w| format!("\n.aa-shell-waiting {{ width: {w}px; }}\n")).unwrap_or_default();
+        let waiting = width.map(|w| format!("\n.aa-shell-waiting {{ width: {w:.2}px; }}\n")).unwrap_or_default();
         match (base_sheet(), sheet(&format!("{theme_css}{waiting}"))) {
             (Some(base), Some(theme)) if js_sys::Reflect::has(&root, &"adoptedStyleSheets".into()).unwrap_or(false) => {
                 sheets.push(&base);
@@ -163,7 +163,7 @@ pub fn stage(host: &Element, theme_css: &str) -> Option<Stage> {
     for (k, v) in [("position", "absolute"), ("top", "0"), ("left", "0"), ("height", "0"), ("overflow", "hidden"), ("visibility", "hidden"), ("opacity", "0"), ("pointer-events", "none"), ("contain", "strict")] {
         style.set_property(k, v).ok()?;
     }
-    style.set_property("width", &format!("{width}px")).ok()?;
+    style.set_property("width", &format!("{width:.2}px")).ok()?;
     // The stylesheet gives its own root the default fonts; a page's choice on the host
     // is what the widget will use.
     let page = web_sys::window()?.get_computed_style(host).ok().flatten();
@@ -188,7 +188,9 @@ pub fn stage(host: &Element, theme_css: &str) -> Option<Stage> {
 /// `None` when there is no telling (no parent element, no window).
 fn block_width(host: &Element) -> Option<f64> {
     let window = web_sys::window()?;
-    let px = |style: &web_sys::CssStyleDeclaration, key: &str| style.get_property_value(key).ok().and_then(|v| v.trim_end_matches("px").parse::<f64>().ok()).unwrap_or(0.0);
+    // The browser's `parseFloat` ("12.5px" → 12.5): Rust's float parser would add its
+    // tables to the module (13 KB).
+    let px = |style: &web_sys::CssStyleDeclaration, key: &str| style.get_property_value(key).map(|v| js_sys::parse_float(&v)).ok().filter(|n| n.is_finite()).unwrap_or(0.0);
     let own = window.get_computed_style(host).ok()??;
     let sides = |style: &web_sys::CssStyleDeclaration, parts: &[&str]| parts.iter().map(|k| px(style, k)).sum::<f64>();
     if own.get_property_value("display").ok()? != "inline" {
