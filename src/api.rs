@@ -511,9 +511,9 @@ fn merge_into(session: &AnnotationStore, bridge: &Bridge, imported: Imported, na
 /// the same render on a two-sentence article, unseen, so that the real one calls compiled
 /// code and the browser's first style and layout of the widget have been done).
 /// Until the render is complete and laid out the page looks as it did (the shadow root
-/// shows only a slot, then [`crate::ui::shell::reveal`] swaps, a frame later), and every API call already sees the
-/// store `mount` filled; actions sent meanwhile wait in the [`Bridge`]. Without a window
-/// (never, in a page) it renders at once.
+/// shows only a slot, then [`crate::ui::shell::reveal`] swaps, a frame later), and every
+/// API call already sees the store `mount` filled; actions sent meanwhile wait in the
+/// [`Bridge`]. Without a window (never, in a page) it renders at once.
 #[allow(clippy::type_complexity)]
 fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<std::cell::RefCell<Option<yew::AppHandle<App>>>>, Rc<std::cell::Cell<bool>>, Rc<std::cell::RefCell<Option<Shell>>>) {
     let handle = Rc::new(std::cell::RefCell::new(None));
@@ -527,8 +527,7 @@ fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<
             if !alive.get() {
                 return;
             }
-            let host = root.host();
-            match Shell::fill(&host, root, &css) {
+            match Shell::fill(root, &css) {
                 Ok(shell) => {
                     // Laid out unseen until the reveal, a frame after this render.
                     props.session.set_shown(false);
@@ -539,11 +538,7 @@ fn render_later(root: web_sys::ShadowRoot, css: String, props: AppProps) -> (Rc<
             }
         }
     };
-    if web_sys::window().is_some() {
-        crate::ui::rehearsal::then(host.as_ref(), &schema, render);
-    } else {
-        render();
-    }
+    crate::ui::rehearsal::then(host.as_ref(), &schema, render);
     (handle, alive, shell_cell)
 }
 

@@ -257,6 +257,6 @@ pub fn mount_parts(schema: &Schema) -> usize {
     let _ = crate::persist::Persistence::open(Box::new(memory), true, session.clone(), true, Box::new(now));
     let theme = Theme::new(schema);
     let _ = (theme.css(schema), theme.paint_style(schema));
-    let anchored = session.read().annotations().iter().filter(|a| !a.is_orphan()).count();
-    anchored
+    let read = session.read();
+    read.annotations().iter().filter(|a| !a.is_orphan()).count()
 }

@@ -73,17 +73,15 @@ impl Shell {
         Ok(root)
     }
 
-    /// Fills a shadow root from [`Shell::open`] (of `host`) with the widget's stylesheets
+    /// Fills a shadow root from [`Shell::open`] with the widget's stylesheets
     /// and an empty container, in the task that renders into it. Until [`reveal`], a frame
     /// after the render, the host's own content shows (the slot) as the page laid it out,
     /// and the widget is laid out beside it, unseen and taking no room, at the width it
     /// will have: its first layout and its first paint fall in two frames.
-    pub fn fill(host: &Element, root: ShadowRoot, theme_css: &str) -> Result<Shell, String> {
-        // Read before anything changes: the host's box, and the width its content will
-        // have once it is a block (a custom element is inline until a stylesheet says
-        // otherwise; the page's own stylesheet may give it borders and padding).
-        let width = block_width(host);
-        let inline = web_sys::window().and_then(|w| w.get_computed_style(host).ok().flatten()).and_then(|c| c.get_property_value("display").ok()).is_some_and(|d| d == "inline");
+    pub fn fill(root: ShadowRoot, theme_css: &str) -> Result<Shell, String> {
+        // Read before anything changes (the page's own stylesheet may give the host
+        // borders and padding).
+        let HostBox { inline, width } = host_box(&root.host());
         root.set_inner_html("");
         let document = root.owner_document().ok_or("the element is not in a document")?;
         let sheets = js_sys::Array::new();
@@ -183,24 +181,33 @@ pub fn stage(host: &Element, theme_css: &str) -> Option<Stage> {
     Some(Stage { element: stage, container })
 }
 
-/// The width, in CSS pixels, of `host`'s content box once it is a block: its own if it is
-/// a block already, else its containing block's less its margins, borders and padding.
-/// `None` when there is no telling (no parent element, no window).
-fn block_width(host: &Element) -> Option<f64> {
-    let window = web_sys::window()?;
+/// How `host` is laid out now, read once: whether it is inline (a custom element is until
+/// a stylesheet says otherwise), and the width, in CSS pixels, its content box will have
+/// as a block (the widget's width): its own if it is a block already, else its containing
+/// block's less its margins, borders and padding (`None` when there is no telling: no
+/// parent element, no window).
+struct HostBox {
+    inline: bool,
+    width: Option<f64>,
+}
+
+fn host_box(host: &Element) -> HostBox {
+    let unknown = HostBox { inline: false, width: None };
+    let Some(window) = web_sys::window() else { return unknown };
+    let Some(own) = window.get_computed_style(host).ok().flatten() else { return unknown };
     // The browser's `parseFloat` ("12.5px" → 12.5): Rust's float parser would add its
     // tables to the module (13 KB).
     let px = |style: &web_sys::CssStyleDeclaration, key: &str| style.get_property_value(key).map(|v| js_sys::parse_float(&v)).ok().filter(|n| n.is_finite()).unwrap_or(0.0);
-    let own = window.get_computed_style(host).ok()??;
     let sides = |style: &web_sys::CssStyleDeclaration, parts: &[&str]| parts.iter().map(|k| px(style, k)).sum::<f64>();
-    if own.get_property_value("display").ok()? != "inline" {
-        return Some(f64::from(host.client_width()) - sides(&own, &["padding-left", "padding-right"]));
+    if own.get_property_value("display").ok().as_deref() != Some("inline") {
+        return HostBox { inline: false, width: Some(f64::from(host.client_width()) - sides(&own, &["padding-left", "padding-right"])) };
     }
-    let parent = host.parent_element()?;
-    let outer = window.get_computed_style(&parent).ok()??;
-    let room = f64::from(parent.client_width()) - sides(&outer, &["padding-left", "padding-right"]);
-    let w = room - sides(&own, &["margin-left", "margin-right", "border-left-width", "border-right-width", "padding-left", "padding-right"]);
-    (w > 0.0).then_some(w)
+    let width = host.parent_element().and_then(|parent| {
+        let outer = window.get_computed_style(&parent).ok()??;
+        let room = f64::from(parent.client_width()) - sides(&outer, &["padding-left", "padding-right"]);
+        Some(room - sides(&own, &["margin-left", "margin-right", "border-left-width", "border-right-width", "padding-left", "padding-right"]))
+    });
+    HostBox { inline: true, width: width.filter(|w| *w > 0.0) }
 }
 
 fn shown_sheet() -> Option<web_sys::CssStyleSheet> {
